@@ -1,0 +1,65 @@
+# The two commands: `make run` and `make test`. Everything else is a step they use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint format migrate seed worker beat web vendor check-deploy bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Web server, Celery worker and Celery beat together; Ctrl-C stops all three.
+run: install
+	mkdir -p var/celery-broker/processed var/mail
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/honcho --procfile Procfile.dev start
+
+# Lint, migrations check and the whole suite. Browser tests need Chromium and the axe-core
+# package (npm); where either is missing they skip and say why (CI makes that a failure).
+test: install
+	@if command -v npm >/dev/null 2>&1 && [ ! -d node_modules/axe-core ]; then npm ci --no-audit --no-fund --silent; fi
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	@# pytest exits 5 when it collected no test: say so instead of failing obscurely.
+	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: install
+	$(BIN)/python manage.py migrate
+
+seed: install
+	$(BIN)/python manage.py seed_demo
+
+# Refresh the vendored htmx from the pinned npm package.
+vendor:
+	npm ci --no-audit --no-fund
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/htmx.min.js
+	cp node_modules/htmx.org/LICENSE static/vendor/htmx/LICENSE
+
+# The production configuration must pass Django's deployment checks with no warning.
+check-deploy: install
+	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=kinship.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench: install
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache

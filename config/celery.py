@@ -1,0 +1,22 @@
+"""The Celery app and its beat schedule: the one place where periodic work is declared."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("kinship")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["config", "accounts", "groups", "resources"])
+
+# Periodic work, run by `celery beat`. Later issues add the reminder dispatcher here.
+# HEARTBEAT_SECONDS is read here rather than from settings: this module loads before them.
+app.conf.beat_schedule = {
+    "heartbeat": {
+        "task": "config.tasks.heartbeat",
+        "schedule": float(os.environ.get("HEARTBEAT_SECONDS") or 60),
+    },
+}

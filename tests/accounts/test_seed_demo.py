@@ -1,0 +1,35 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
+from accounts.models import User
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_each_demo_role_can_sign_in(client):
+    call_command("seed_demo", "--allow-production", verbosity=0)
+    call_command("seed_demo", "--allow-production", verbosity=0)
+
+    assert User.objects.count() == len(DEMO_USERS)
+    member = User.objects.get(email="member@kinship.test")
+    facilitator = User.objects.get(email="facilitator@kinship.test")
+    admin = User.objects.get(email="admin@kinship.test")
+    assert (member.is_facilitator, member.is_staff) == (False, False)
+    assert (facilitator.is_facilitator, facilitator.is_staff) == (True, False)
+    assert admin.is_staff and admin.is_superuser
+    for user in (member, facilitator, admin):
+        client.logout()
+        response = client.post(
+            reverse("account_login"), {"login": user.email, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302
+        assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_a_production_site(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="public password"):
+        call_command("seed_demo", verbosity=0)
+    assert not User.objects.exists()

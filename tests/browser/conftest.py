@@ -1,0 +1,91 @@
+"""Headless Chromium (Debian's, through Playwright) against a live server, with axe-core scans."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import skip_or_fail
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM is used synchronously
+# next to it, which is safe here (one thread, no concurrency) but trips Django's guard.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+AXE_PATH = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if not path:
+        skip_or_fail("Chromium is not installed (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_PATH.exists():
+        skip_or_fail("axe-core is not installed (npm ci installs it from package.json)")
+    return AXE_PATH.read_text()
+
+
+@pytest.fixture
+def assert_accessible(axe_source):
+    """Scan the page as it is now with axe-core; fail on any violation, listing each."""
+
+    def scan(page) -> None:
+        page.wait_for_load_state("load")
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            # Evaluated through the DevTools protocol, so our strict CSP stays on for the page.
+            page.evaluate(axe_source)
+        results = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        problems = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+            for v in results["violations"]
+        ]
+        assert not problems, f"axe-core violations on {page.url}:\n" + "\n".join(problems)
+
+    return scan
+
+
+@pytest.fixture
+def site(live_server, smtp_inbox, settings):
+    """The live server, sending its mail through the real SMTP server."""
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+    return live_server
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-US", "timezone_id": "Europe/London"}
+
+
+@pytest.fixture
+def page(page):
+    """Playwright's page, failing the test if our Content-Security-Policy blocked anything."""
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    yield page
+    assert not blocked, f"CSP blocked something: {blocked}"

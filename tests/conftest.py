@@ -1,0 +1,151 @@
+"""Shared fixtures: role users, settings for tests, a real SMTP server, service requirements."""
+
+from __future__ import annotations
+
+import email
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from config.celery import app as celery_app
+from tests.factories import UserFactory
+
+# CI sets this so that a test which cannot find PostgreSQL, Redis, a worker or the browser
+# fails instead of skipping. On a laptop such tests skip and say what is missing.
+REQUIRE_SERVICES = os.environ.get("KINSHIP_REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (KINSHIP_REQUIRE_SERVICES=1 turns this skip into a failure)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    # Unhashed static names: the live test server serves static files from the finders.
+    # tests/test_static.py checks the hashed, compressed production storage separately.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # A private cache per test: rate limits start afresh and no test can flush a shared Redis.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),  # locmem caches with one LOCATION share their data
+        }
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    """Unit tests run tasks in-process; tests/integration/ start a real worker instead."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(display_name="Morgan")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(display_name="Quinn")
+
+
+@pytest.fixture
+def facilitator(db):
+    return UserFactory(display_name="Robin", is_facilitator=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(display_name="Alex", is_staff=True, is_superuser=True, is_facilitator=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# A real SMTP server on loopback (aiosmtpd), for tests that follow a message all the way.
+
+
+@dataclass
+class SmtpInbox:
+    host: str
+    port: int
+    messages: list[Message] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    refuse: bool = False
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "451 Try again later"
+        message = email.message_from_bytes(envelope.content)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, predicate: Callable[[Message], bool], timeout: float = 20) -> Message:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                for message in self.messages:
+                    if predicate(message):
+                        return message
+            time.sleep(0.05)
+        subjects = [m["Subject"] for m in self.messages]
+        raise AssertionError(f"no matching message within {timeout}s; received: {subjects}")
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
+
+def message_text(message: Message) -> str:
+    """The plain-text body of a received message."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+    raise AssertionError("message has no text/plain part")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    inbox = SmtpInbox(host="127.0.0.1", port=free_port())
+    controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_inbox(smtp_server, settings):
+    """Route Django's mail through the real SMTP server for this test."""
+    smtp_server.clear()
+    smtp_server.refuse = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_server.host
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    return smtp_server

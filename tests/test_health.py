@@ -1,0 +1,83 @@
+import json
+
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+
+from config import health
+from config.celery import app as celery_app
+
+
+@pytest.fixture
+def broker_at(monkeypatch):
+    """Point the Celery app at another broker URL for one test."""
+
+    def point(url: str) -> None:
+        monkeypatch.setitem(celery_app.conf, "broker_url", url)
+        monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
+        monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
+
+    return point
+
+
+@pytest.mark.django_db
+def test_healthz_names_each_dependency_and_answers_200_when_all_are_up(client):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["dependencies"]["database"]["state"] == "up"
+    assert body["dependencies"]["broker"]["state"] == "up"
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_naming_the_broker_when_it_is_unreachable(client, broker_at):
+    # Nothing listens on port 1: exactly what a stopped Redis looks like to the web process.
+    broker_at("redis://127.0.0.1:1/0")
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    body = json.loads(response.content)
+    assert body["status"] == "unavailable"
+    assert body["down"] == ["broker"]
+    assert body["dependencies"]["broker"]["state"] == "down"
+    assert body["dependencies"]["database"]["state"] == "up"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_naming_the_database_when_it_fails(client, monkeypatch):
+    def failing_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(health.connection, "cursor", failing_cursor)
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json()["down"] == ["database"]
+
+
+@pytest.mark.django_db
+def test_healthz_does_not_publish_why_a_check_failed(client, broker_at, caplog):
+    broker_at("redis://127.0.0.1:1/0")
+
+    response = client.get(reverse("healthz"))
+
+    assert "127.0.0.1" not in response.content.decode()
+    assert "health check broker failed" in caplog.text  # the operator finds it in the log
+
+
+def test_scheduler_heartbeat_is_reported_up_then_stale(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    assert health.scheduler_state(now=now)["state"] == "unknown"
+    health.scheduler_record_heartbeat(now=now)
+    assert health.scheduler_state(now=now + timedelta(seconds=30))["state"] == "up"
+    later = now + timedelta(seconds=health.HEARTBEAT_STALE_AFTER_SECONDS + 1)
+    assert health.scheduler_state(now=later)["state"] == "stale"

@@ -1,0 +1,129 @@
+"""Every page of the shell: a title, one heading, the crisis link, and a bounded query count."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from config.views import server_error
+from tests.factories import UserFactory
+
+PUBLIC_PAGES = [
+    "home",
+    "crisis",
+    "groups:group-list",
+    "resources:resource-list",
+    "account_login",
+    "account_signup",
+    "account_reset_password",
+]
+MEMBER_PAGES = [
+    "home",
+    "groups:my-meetings",
+    "account_email",
+    "account_change_password",
+    "mfa_index",
+    "usersessions_list",
+]
+
+
+def assert_page_shell(html: str) -> None:
+    assert re.search(r"<title>[^<]*\S[^<]*· Kinship</title>", html), "page needs a clear title"
+    assert len(re.findall(r"<h1[\s>]", html)) == 1, "page needs exactly one h1"
+    assert 'href="/crisis/"' in html, "crisis help must be one click away"
+    assert "tel:988" in html
+    assert 'id="main"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_pages_render_the_shell(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert_page_shell(response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", MEMBER_PAGES)
+def test_member_pages_render_the_shell_and_show_the_display_name_not_the_email(
+    client, member, name
+):
+    client.force_login(member)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_page_shell(html)
+    assert member.display_name in html
+    if name != "account_email":  # the e-mail settings page is where you manage it
+        assert member.email not in html
+
+
+@pytest.mark.django_db
+def test_my_meetings_asks_a_visitor_to_sign_in(client):
+    response = client.get(reverse("groups:my-meetings"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+def test_unknown_pages_get_our_404_with_the_crisis_lines(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert_page_shell(html)
+    assert "1-800-662-4357" in html
+
+
+def test_the_500_page_needs_no_database_and_shows_the_crisis_lines():
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "tel:988" in html
+    assert "Something went wrong" in html
+
+
+@pytest.mark.django_db
+def test_crisis_lines_come_from_settings(client, settings):
+    from config.context_processors import crisis_lines
+
+    settings.CRISIS_LINES = "Samaritans (UK)|116 123|tel:116123"
+    crisis_lines.cache_clear()
+    try:
+        html = client.get(reverse("crisis")).content.decode()
+    finally:
+        crisis_lines.cache_clear()
+    assert 'href="tel:116123"' in html
+    assert "Samaritans (UK)" in html
+
+
+@pytest.mark.django_db
+def test_pages_send_a_strict_content_security_policy(client):
+    response = client.get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PUBLIC_PAGES + MEMBER_PAGES)
+def test_query_count_of_each_page_does_not_grow_with_the_number_of_people(client, name):
+    viewer = UserFactory()
+    if name in MEMBER_PAGES:
+        client.force_login(viewer)
+    url = reverse(name)
+    count_queries(client, url)  # warm up: sessions, content types
+    few = count_queries(client, url)
+    UserFactory.create_batch(40)
+    many = count_queries(client, url)
+    assert few == many
+    assert many <= 12
