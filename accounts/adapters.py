@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
 
 from accounts.emails import email_send_later
 
@@ -19,6 +20,7 @@ class AccountAdapter(DefaultAccountAdapter):
             "request": self.request,
             "email": email,
             "current_site": get_current_site(self.request),
+            "login_url": self.request.build_absolute_uri(reverse("account_login")),
         }
         ctx.update(context)
         email_send_later(self.render_mail(template_prefix, email, ctx))

@@ -20,7 +20,9 @@ PRODUCTION_ENV = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "VAR_DIR"}
+    # Start from this environment less what the test session itself set for its own needs.
+    dropped = {*PRODUCTION_ENV, "VAR_DIR", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,

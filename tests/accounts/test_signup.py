@@ -125,6 +125,7 @@ def test_a_taken_email_reveals_nothing_on_screen_but_tells_the_owner_by_mail(
     body = mail.outbox[0].body
     assert "already" in body.lower()
     assert reverse("account_reset_password") in body
+    assert "http://testserver" + reverse("account_login") in body
 
 
 @pytest.mark.django_db

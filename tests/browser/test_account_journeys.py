@@ -19,6 +19,8 @@ RESET_LINK = re.compile(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)")
 
 
 PASSWORD = "gentle-river-stones-5"
+NEW_PASSWORD = re.compile(r"^New password$", re.IGNORECASE)
+NEW_PASSWORD_AGAIN = re.compile(r"^New password \(again\)$", re.IGNORECASE)
 
 
 def fill_signup(page, *, email, display_name="Wren", password=PASSWORD, again=None):
@@ -42,11 +44,21 @@ def test_sign_up_confirm_with_the_mailed_code_sign_out_and_back_in(
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("sign up", re.I)).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("sign up", re.I))
+    # The browser's own zone (the context runs in Europe/London) is preselected.
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/London")
     assert_accessible(page)
 
     # A weak password: a clear message at the field, and nothing typed is lost.
     fill_signup(page, email="wren@example.org", password="password", again="password")
     expect(page.get_by_text(re.compile("too common", re.I))).to_be_visible()
+    # The error is tied to its field, so a screen reader reads it with the field.
+    password = page.get_by_label("Password", exact=True)
+    expect(password).to_have_attribute("aria-invalid", "true")
+    described = " ".join(
+        page.locator(f"[id='{ref}']").inner_text()
+        for ref in password.get_attribute("aria-describedby").split()
+    )
+    assert "too common" in described.lower()
     expect(page.get_by_label("Email")).to_have_value("wren@example.org")
     expect(page.get_by_label("Display name")).to_have_value("Wren")
     expect(page.get_by_label("Time zone")).to_have_value("America/Chicago")
@@ -114,14 +126,14 @@ def test_reset_a_forgotten_password_from_the_mailed_link(page, site, smtp_inbox,
     page.goto(site.url + RESET_LINK.search(message_text(message)).group(1))
     assert_accessible(page)
 
-    page.get_by_label("Password", exact=True).fill("short")
-    page.get_by_label(re.compile(r"Password \(again\)")).fill("short")
+    page.get_by_label(NEW_PASSWORD).fill("short")
+    page.get_by_label(NEW_PASSWORD_AGAIN).fill("short")
     page.get_by_role("button", name=re.compile("change password|set password|save", re.I)).click()
     expect(page.get_by_text(re.compile("too short", re.I))).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_label("Password", exact=True).fill("new-calm-harbour-31")
-    page.get_by_label(re.compile(r"Password \(again\)")).fill("new-calm-harbour-31")
+    page.get_by_label(NEW_PASSWORD).fill("new-calm-harbour-31")
+    page.get_by_label(NEW_PASSWORD_AGAIN).fill("new-calm-harbour-31")
     page.get_by_role("button", name=re.compile("change password|set password|save", re.I)).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("password", re.I))
     assert_accessible(page)
