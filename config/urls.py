@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("crisis/", views.crisis, name="crisis"),
     path("healthz", views.healthz, name="healthz"),
+    # Pages that do not name an icon (the admin, plain files) make browsers ask for this one.
+    path("favicon.ico", views.favicon),
     path("accounts/", include("allauth.urls")),
     path("", include("groups.urls")),
     path("resources/", include("resources.urls")),

@@ -77,6 +77,21 @@ def test_unknown_pages_get_our_404_with_the_crisis_lines(client):
     assert "1-800-662-4357" in html
 
 
+@pytest.mark.django_db
+def test_a_rejected_form_gets_our_403_page_and_changes_nothing(member):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        reverse("account_login"), {"login": member.email, "password": "whatever-123"}
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert_page_shell(html)
+    assert "Nothing was saved or changed" in html
+    assert "_auth_user_id" not in strict.session
+
+
 def test_the_500_page_needs_no_database_and_shows_the_crisis_lines():
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
@@ -106,6 +121,26 @@ def test_pages_send_a_strict_content_security_policy(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.django_db
+def test_only_the_admin_may_use_inline_styles_and_scripts_stay_self_everywhere(client, admin_user):
+    client.force_login(admin_user)
+    site = client.get(reverse("home"))["Content-Security-Policy"]
+    admin = client.get(reverse("admin:index"))["Content-Security-Policy"]
+    assert "unsafe-inline" not in site
+    assert "style-src 'self' 'unsafe-inline'" in admin
+    assert "script-src 'self';" in admin + ";"
+    assert "unsafe-inline" not in admin.split("script-src")[1].split(";")[0]
+
+
+def test_browsers_asking_for_favicon_ico_get_our_icon(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert finders.find("img/favicon.svg")
 
 
 def count_queries(client, url: str) -> int:

@@ -85,7 +85,11 @@ def page(page):
     blocked: list[str] = []
     page.on(
         "console",
-        lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None,
+        lambda msg: (
+            blocked.append(f"{page.url}: {msg.text[:120]}")
+            if "Content Security Policy" in msg.text
+            else None
+        ),
     )
     yield page
     assert not blocked, f"CSP blocked something: {blocked}"
