@@ -22,9 +22,10 @@ run: install
 	$(BIN)/honcho --procfile Procfile.dev start
 
 # Lint, migrations check and the whole suite. Browser tests need Chromium and the axe-core
-# package (npm); where either is missing they skip and say why (CI makes that a failure).
+# package, HTML validation Java and vnu-jar (both npm); where one is missing those tests skip
+# and say why (CI makes that a failure).
 test: install
-	@if command -v npm >/dev/null 2>&1 && [ ! -d node_modules/axe-core ]; then npm ci --no-audit --no-fund --silent; fi
+	@if command -v npm >/dev/null 2>&1 && [ ! -f node_modules/.package-lock.json -o package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund --silent; fi
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run

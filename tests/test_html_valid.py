@@ -1,0 +1,43 @@
+"""Every page is valid HTML, checked by the Nu Html Checker (vnu.jar from the npm package)."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.conftest import skip_or_fail
+from tests.test_pages import MEMBER_PAGES, PUBLIC_PAGES
+
+VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+@pytest.mark.django_db
+def test_every_page_is_valid_html(client, member, tmp_path):
+    java = shutil.which("java")
+    if not java or not VNU.exists():
+        skip_or_fail("HTML validation needs java and node_modules/vnu-jar (npm ci)")
+
+    pages: dict[str, str] = {}
+    for name in PUBLIC_PAGES:
+        pages[name] = client.get(reverse(name)).content.decode()
+    pages["404"] = client.get("/no-such-page/").content.decode()
+    client.force_login(member)
+    for name in MEMBER_PAGES:
+        pages[f"member-{name}"] = client.get(reverse(name)).content.decode()
+
+    files = []
+    for name, html in pages.items():
+        path = tmp_path / f"{name.replace(':', '-')}.html"
+        path.write_text(html)
+        files.append(str(path))
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "gnu", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr or result.stdout
