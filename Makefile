@@ -28,6 +28,7 @@ test: install
 	@if command -v npm >/dev/null 2>&1 && [ ! -f node_modules/.package-lock.json -o package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund --silent; fi
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@# pytest exits 5 when it collected no test: say so instead of failing obscurely.
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
