@@ -1,7 +1,24 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import AuditEvent, User
+from accounts.services.users import ROLE_FIELDS, user_record_role_changes
+
+
+def admin_login_through_our_sign_in(request, extra_context=None):
+    """The admin has no sign-in form of its own: ours applies, with its rate limits and the
+    second factor. A signed-in person who is not an admin simply may not enter."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(
+        request.GET.get("next") or reverse("admin:index"), reverse("account_login")
+    )
+
+
+admin.site.login = admin_login_through_our_sign_in
 
 
 @admin.register(User)
@@ -26,3 +43,31 @@ class UserAdmin(DjangoUserAdmin):
             },
         )
     ]
+
+    def save_model(self, request, obj, form, change):
+        before = {}
+        if change:
+            stored = User.objects.filter(pk=obj.pk).values(*ROLE_FIELDS).first() or {}
+            before = dict(stored)
+        super().save_model(request, obj, form, change)
+        user_record_role_changes(user=obj, before=before, actor=request.user, request=request)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail is append-only, for admins as for everyone."""
+
+    list_display = ["created_at", "action", "subject", "actor", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["subject__display_name", "subject__email"]
+    list_select_related = ["subject", "actor"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.base.forms import BaseAuthenticateForm
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.conf import settings
 
 from accounts.models import User
-from accounts.validators import time_zone_names, validate_display_name, validate_time_zone
+from accounts.validators import (
+    REMINDER_LEAD_LABELS,
+    time_zone_names,
+    validate_display_name,
+    validate_time_zone,
+)
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -38,3 +46,99 @@ class SignupForm(AllauthSignupForm):
 
     def clean_display_name(self) -> str:
         return self.cleaned_data["display_name"].strip()
+
+
+class ProfileForm(forms.ModelForm):
+    """Profile and preferences: what the member sees and chooses on /accounts/profile/."""
+
+    time_zone = forms.CharField(
+        label="Time zone",
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text="Start typing a city, for example London or Chicago, and pick from the list.",
+        widget=forms.TextInput(
+            attrs={"list": "time-zone-names", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    reminder_lead_minutes = forms.TypedMultipleChoiceField(
+        label="Remind me before a meeting",
+        choices=list(REMINDER_LEAD_LABELS.items()),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose any number, or none for no reminders.",
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "display_name",
+            "time_zone",
+            "language",
+            "reminder_lead_minutes",
+            "reminder_scope",
+            "discreet_mode",
+            "name_visible_to_members",
+        ]
+        labels = {
+            "reminder_scope": "Send reminders for",
+            "discreet_mode": "Discreet mode",
+            "name_visible_to_members": "Fellow members of my groups may see my display name",
+        }
+        help_texts = {
+            "language": "More languages will follow.",
+            "discreet_mode": (
+                "Subjects, the sender's name and calendar titles say only “Your upcoming "
+                "meeting” or “Meeting”: nothing on a lock screen names a group, topic or "
+                "substance. The message itself still has the details."
+            ),
+            "name_visible_to_members": (
+                "Off: other members see “A member”. Facilitators of your groups always see "
+                "your display name. Nobody but you and the admins sees your e-mail address."
+            ),
+        }
+        widgets = {"reminder_scope": forms.RadioSelect}
+
+    def clean_display_name(self) -> str:
+        return self.cleaned_data["display_name"].strip()
+
+    def clean_reminder_lead_minutes(self) -> list[int]:
+        return sorted(set(self.cleaned_data["reminder_lead_minutes"]), reverse=True)
+
+
+class AccountDeleteForm(BaseAuthenticateForm):
+    """The current password and, for a member with an authenticator app, a code from it or a
+    recovery code. Both are checked the way allauth checks them when signing in: the password
+    through the adapter (rate-limited, failures signalled), the code by allauth's
+    BaseAuthenticateForm (TOTP with its tolerance and replay protection, or an unused
+    recovery code), so nothing here reimplements either."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    field_order = ["password", "code"]
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            code = self.fields["code"]
+            code.label = "Code from your authenticator app, or a recovery code"
+            code.widget.attrs.pop("placeholder", None)
+            code.widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
+        else:
+            del self.fields["code"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not get_account_adapter().reauthenticate(self.user, password):
+            raise get_account_adapter().validation_error("incorrect_password")
+        return password
+
+    def clean_code(self) -> str:
+        # A recovery code is spent once it validates: check it only behind a right password.
+        if "password" not in self.cleaned_data:
+            return self.cleaned_data["code"]
+        return super().clean_code()

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -7,7 +10,17 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.validators import validate_display_name, validate_time_zone
+from accounts.validators import (
+    validate_display_name,
+    validate_reminder_lead_minutes,
+    validate_time_zone,
+)
+
+FORMER_MEMBER = "Former member"
+
+
+def reminder_lead_default() -> list[int]:
+    return [1440, 60]
 
 
 class UserManager(BaseUserManager["User"]):
@@ -35,7 +48,18 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person with an account. Signs in by e-mail; others only ever see the display name."""
+    """A person with an account. Signs in by e-mail; others only ever see the display name.
+
+    Preferences live here too (one row, no join): later issues read them when they send
+    reminders and messages, list members, or write calendar entries.
+    """
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+
+    class ReminderScope(models.TextChoices):
+        GOING = "going", "Only meetings I said I would attend"
+        ALL = "all", "All meetings of my groups"
 
     email = models.EmailField("e-mail address", max_length=254, unique=True)
     display_name = models.CharField(
@@ -48,6 +72,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=settings.TIME_ZONE,
         validators=[validate_time_zone],
         help_text="Meeting times are shown to you in this zone.",
+    )
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
+    reminder_lead_minutes = models.JSONField(
+        "reminder lead times",
+        default=reminder_lead_default,
+        blank=True,
+        validators=[validate_reminder_lead_minutes],
+        help_text="Minutes before a meeting, any of 15, 60, 180, 1440, 2880; empty: none.",
+    )
+    reminder_scope = models.CharField(
+        max_length=8, choices=ReminderScope.choices, default=ReminderScope.GOING
+    )
+    discreet_mode = models.BooleanField(
+        default=True,
+        help_text="Subjects, sender name and calendar titles name no group, topic or substance.",
+    )
+    name_visible_to_members = models.BooleanField(
+        "fellow members may see my display name",
+        default=False,
+        help_text="Facilitators of your groups always can.",
     )
     is_facilitator = models.BooleanField(
         "approved facilitator",
@@ -85,3 +129,90 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+class AuditEvent(models.Model):
+    """One security- or privacy-relevant event. Append-only: nothing updates or deletes a row
+    except the retention sweep (accounts.services.audit.audit_prune), which first erases IP
+    addresses and later whole events; both periods are settings, documented in the README."""
+
+    class Action(models.TextChoices):
+        SIGNED_UP = "signed_up", "Account created"
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        SIGNED_OUT = "signed_out", "Signed out"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET = "password_reset", "Password reset by e-mail"
+        EMAIL_CHANGED = "email_changed", "E-mail address changed"
+        MFA_ENABLED = "mfa_enabled", "Second factor added"
+        MFA_DISABLED = "mfa_disabled", "Second factor removed"
+        RECOVERY_CODES_RESET = "recovery_codes_reset", "Recovery codes renewed"
+        PROFILE_CHANGED = "profile_changed", "Profile or preferences changed"
+        EXPORT_REQUESTED = "export_requested", "Data export requested"
+        EXPORT_DOWNLOADED = "export_downloaded", "Data export downloaded"
+        ACCOUNT_DELETED = "account_deleted", "Account deleted"
+        ROLE_CHANGED = "role_changed", "Role changed"
+
+    # Who the event is about, and who caused it (an admin changing a role is not the subject).
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(max_length=32, choices=Action.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # Small, non-personal facts (e.g. {"role": "facilitator", "granted": true}); never
+    # e-mail addresses, names or group names.
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M} UTC"
+
+
+def export_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class DataExport(models.Model):
+    """A member's copy of everything we hold about them, built by a worker, downloadable by
+    them alone until it expires, then deleted."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    LIFETIME = timedelta(hours=48)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
+    token = models.CharField(max_length=64, unique=True, default=export_token)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    content = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Data export {self.pk} ({self.status})"
+
+    def is_expired(self, *, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at

@@ -6,6 +6,7 @@ import smtplib
 from celery import shared_task
 
 from accounts.emails import email_from_payload
+from accounts.services import audit, exports
 
 logger = logging.getLogger(__name__)
 
@@ -35,3 +36,20 @@ def email_deliver(payload: dict) -> None:
         code = getattr(exc, "smtp_code", None)
         raise DeliveryDeferred(f"{type(exc).__name__}{f' {code}' if code else ''}") from None
     logger.info("e-mail delivered to %d recipient(s)", len(message.to))
+
+
+@shared_task(name="accounts.tasks.export_build")
+def export_build(export_id: int) -> None:
+    # Safe to run twice (acks_late redelivers after a crash): the service builds a file once.
+    exports.export_build(export_id=export_id)
+
+
+@shared_task(name="accounts.tasks.exports_purge_expired")
+def exports_purge_expired() -> int:
+    return exports.export_purge_expired()
+
+
+@shared_task(name="accounts.tasks.audit_prune")
+def audit_prune() -> None:
+    erased, deleted = audit.audit_prune()
+    logger.info("audit retention: %d addresses erased, %d events deleted", erased, deleted)

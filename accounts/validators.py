@@ -35,3 +35,30 @@ def validate_display_name(value: str) -> None:
         raise ValidationError(
             "A display name needs at least two characters.", code="display_name_short"
         )
+
+
+# The reminder lead times a member may pick, in minutes before a meeting, with their labels.
+REMINDER_LEAD_LABELS = {
+    15: "15 minutes",
+    60: "1 hour",
+    180: "3 hours",
+    1440: "24 hours",
+    2880: "48 hours",
+}
+
+
+def validate_reminder_lead_minutes(value: object) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(item, int) and not isinstance(item, bool) for item in value
+    ):
+        raise ValidationError("Reminder lead times must be a list of minutes.", code="invalid")
+    unknown = sorted(set(value) - set(REMINDER_LEAD_LABELS))
+    if unknown:
+        raise ValidationError(
+            "%(unknown)s is not a lead time we offer. Choose from 15 minutes, 1 hour, 3 hours, "
+            "24 hours and 48 hours.",
+            code="invalid_lead_time",
+            params={"unknown": ", ".join(str(u) for u in unknown)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError("Each lead time can be chosen once.", code="duplicate_lead_time")

@@ -35,7 +35,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from accounts.services import user_upsert_verified
+    from accounts.services.users import user_upsert_verified
 
     setup_test_environment()
     call_command("migrate", verbosity=0)

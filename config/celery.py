@@ -19,4 +19,6 @@ app.conf.beat_schedule = {
         "task": "config.tasks.heartbeat",
         "schedule": float(os.environ.get("HEARTBEAT_SECONDS") or 60),
     },
+    "exports-purge-expired": {"task": "accounts.tasks.exports_purge_expired", "schedule": 3600.0},
+    "audit-prune": {"task": "accounts.tasks.audit_prune", "schedule": 24 * 3600.0},
 }

@@ -1,4 +1,5 @@
 import logging
+import re
 import time
 
 
@@ -8,3 +9,21 @@ class UTCFormatter(logging.Formatter):
     converter = time.gmtime
     default_time_format = "%Y-%m-%dT%H:%M:%S"
     default_msec_format = "%s.%03dZ"
+
+
+# Secret-bearing paths: a request log line must not hand a working link to whoever reads it.
+SECRET_PATHS = re.compile(
+    r"(/accounts/export/|/accounts/password/reset/key/|/accounts/confirm-email/|/calendar/)"
+    r"[^/\s\"']+"
+)
+
+
+class RedactSecretPaths(logging.Filter):
+    """Replace the token part of secret-bearing URLs in log messages with "…"."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = SECRET_PATHS.sub(r"\1…", message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True

@@ -109,6 +109,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.MemberTimeZoneMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -210,6 +213,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the member when their password or e-mail changed
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
@@ -219,9 +223,30 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_RATE_LIMITS_ENABLED = envbool("ACCOUNT_RATE_LIMITS_ENABLED", True)
 if not ACCOUNT_RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
+# The audit trail keeps IP addresses for AUDIT_IP_RETENTION_DAYS, events for
+# AUDIT_RETENTION_DAYS; a daily task (accounts.tasks.audit_prune) enforces both.
+AUDIT_IP_RETENTION_DAYS = envint("AUDIT_IP_RETENTION_DAYS", 30)
+AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 365)
+
+# Sessions: signed out after SESSION_IDLE_TIMEOUT seconds without a request, and at the latest
+# SESSION_ABSOLUTE_LIFETIME seconds after signing in (accounts.middleware). The cookie lives
+# no longer than that either; "Remember me" unticked makes it end with the browser.
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 4 * 3600)
+SESSION_ABSOLUTE_LIFETIME = envint("SESSION_ABSOLUTE_LIFETIME", 14 * 24 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+# Changing the e-mail address or password, or exporting or deleting, needs a password (or
+# second factor) entered within the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = envint("ACCOUNT_REAUTHENTICATION_TIMEOUT", 300)
+# Facilitators and admins must have a second factor before they reach these paths.
+SECOND_FACTOR_REQUIRED_PATHS = ["/admin/"]
+
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# WebAuthn needs a secure origin; the development server on http://127.0.0.1 is allowed.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "en"
@@ -303,7 +328,14 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_secret_paths": {"()": "config.logs.RedactSecretPaths"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secret_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Pages that do not name an icon (the admin, plain files) make browsers ask for this one.
     path("favicon.ico", views.favicon),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("groups.urls")),
     path("resources/", include("resources.urls")),

@@ -76,6 +76,22 @@ def admin_user(db):
     return UserFactory(display_name="Alex", is_staff=True, is_superuser=True, is_facilitator=True)
 
 
+def sign_in_recently(client, user, password: str | None = None) -> None:
+    """Sign in and confirm the password again, as allauth asks before sensitive changes
+    (e-mail, password, second factor, export, deletion)."""
+    from django.urls import reverse
+
+    from tests.factories import DEFAULT_PASSWORD
+
+    password = password or DEFAULT_PASSWORD
+    response = client.post(reverse("account_login"), {"login": user.email, "password": password})
+    assert response.status_code == 302, "sign-in failed"
+    assert client.session.get("_auth_user_id") == str(user.pk), "sign-in stopped half-way"
+    response = client.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code == 302, "re-authentication failed"
+    assert client.session.get("_auth_user_id") == str(user.pk), "signed out on the way"
+
+
 # ---------------------------------------------------------------------------------------------
 # A real SMTP server on loopback (aiosmtpd), for tests that follow a message all the way.
 

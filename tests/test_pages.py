@@ -23,6 +23,8 @@ PUBLIC_PAGES = [
 MEMBER_PAGES = [
     "home",
     "groups:my-meetings",
+    "accounts:profile",
+    "accounts:security",
     "account_email",
     "account_change_password",
     "mfa_index",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from tests.conftest import skip_or_fail
 # next to it, which is safe here (one thread, no concurrency) but trips Django's guard.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The sign-in button, not "Sign in with a passkey" beside it.
+SIGN_IN = re.compile(r"^\s*sign in\s*$", re.IGNORECASE)
 AXE_PATH = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 CHROMIUM_ARGS = [

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SIGN_IN
 from tests.conftest import message_text
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -89,11 +90,11 @@ def test_sign_up_confirm_with_the_mailed_code_sign_out_and_back_in(
     page.get_by_role("link", name=re.compile("sign in", re.I)).first.click()
     page.get_by_label("Email").fill("wren@example.org")
     page.get_by_label("Password").fill("not-my-password")
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    page.get_by_role("button", name=SIGN_IN).click()
     expect(page.get_by_text(re.compile("not correct", re.I))).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    page.get_by_role("button", name=SIGN_IN).click()
     expect(page.locator("summary", has_text="Wren")).to_be_visible()
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.browser.conftest import SIGN_IN
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,6 +20,10 @@ PUBLIC = [
 SIGNED_IN = [
     "home",
     "groups:my-meetings",
+    "accounts:profile",
+    "accounts:security",
+    "accounts:export",  # asks for the password again first: the re-authentication page
+    "accounts:delete",
     "account_email",
     "account_change_password",
     "mfa_index",
@@ -33,7 +38,7 @@ def sign_in(page, base_url):
     page.goto(base_url + reverse("account_login"))
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name=SIGN_IN).click()
     page.wait_for_url(base_url + "/")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import user_upsert_verified
+from accounts.services.users import user_upsert_verified
 
 DEMO_PASSWORD = "kinship-demo-2026"  # noqa: S105 - documented in the README, demo only
 

@@ -1,0 +1,49 @@
+"""Named access rules for accounts: who must have a second factor, and the checks for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from accounts.models import User
+
+SECOND_FACTOR_MESSAGE = (
+    "Facilitators and admins protect their accounts with a second factor. "
+    "Set up an authenticator app to continue."
+)
+
+
+def user_must_have_second_factor(user: User) -> bool:
+    """Facilitators and admins can see who belongs to which group: their accounts need 2FA."""
+    return user.is_authenticated and (user.is_facilitator or user.is_staff or user.is_superuser)
+
+
+def user_lacks_required_second_factor(user: User) -> bool:
+    return user_must_have_second_factor(user) and not is_mfa_enabled(user)
+
+
+def redirect_to_second_factor_setup(request: HttpRequest) -> HttpResponse:
+    messages.warning(request, SECOND_FACTOR_MESSAGE)
+    return redirect("mfa_activate_totp")
+
+
+def facilitator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For every facilitator action: an approved facilitator (or admin) with a second factor."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not (request.user.is_facilitator or request.user.is_staff):
+            raise PermissionDenied
+        if user_lacks_required_second_factor(request.user):
+            return redirect_to_second_factor_setup(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.forms import ProfileForm
+from accounts.models import User
+from accounts.selectors import audit_events_for_member
+from accounts.services.users import user_update_profile
+from accounts.validators import time_zone_names
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    # Bind to a copy: a rejected form must not leave half-applied values on request.user.
+    user = User.objects.get(pk=request.user.pk)
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        user_update_profile(user=request.user, changes=changes, request=request)
+        messages.success(request, "Your profile and preferences are saved.")
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "time_zone_names": time_zone_names()},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_GET
+def security_log(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "events": audit_events_for_member(user=request.user),
+            "ip_retention_days": settings.AUDIT_IP_RETENTION_DAYS,
+            "retention_days": settings.AUDIT_RETENTION_DAYS,
+        },
+    )

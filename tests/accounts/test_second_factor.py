@@ -1,0 +1,88 @@
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.urls import reverse
+
+from accounts.permissions import facilitator_required
+from tests.factories import DEFAULT_PASSWORD, UserFactory, activate_totp, totp_code
+
+
+@facilitator_required
+def a_facilitator_action(request):
+    return HttpResponse("done")
+
+
+def call_as(user):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    request = RequestFactory().post("/facilitate/something/")
+    request.user = user
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return a_facilitator_action(request)
+
+
+@pytest.mark.django_db
+def test_a_facilitator_without_a_second_factor_is_sent_to_set_one_up(facilitator):
+    response = call_as(facilitator)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.django_db
+def test_a_facilitator_with_a_second_factor_may_act(facilitator):
+    activate_totp(facilitator)
+    assert call_as(facilitator).content == b"done"
+
+
+@pytest.mark.django_db
+def test_a_member_is_refused_a_facilitator_action(member):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        call_as(member)
+
+
+@pytest.mark.django_db
+def test_an_admin_without_a_second_factor_cannot_open_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.django_db
+def test_an_admin_with_a_second_factor_can(client, admin_user):
+    activate_totp(admin_user)
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_has_no_sign_in_form_of_its_own(client, member):
+    response = client.get(reverse("admin:login") + "?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login") + "?next=/admin/"
+    client.force_login(member)
+    assert client.get(reverse("admin:index"), follow=True).status_code == 403
+
+
+@pytest.mark.django_db
+def test_signing_in_with_totp_needs_the_code(client):
+    user = UserFactory(email="kai@example.org")
+    secret = activate_totp(user)
+
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD}
+    )
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert wrong.status_code == 200
+    assert "Incorrect code" in wrong.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    right = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert right.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
