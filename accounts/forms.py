@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from functools import cache
+
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.base.forms import BaseAuthenticateForm
 from allauth.mfa.models import Authenticator
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
 from accounts.validators import (
@@ -16,8 +19,36 @@ from accounts.validators import (
 )
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in time_zone_names()]
+@cache
+def time_zone_datalist() -> str:
+    options = format_html_join(
+        "", '<option value="{}"></option>', ((n,) for n in time_zone_names())
+    )
+    return format_html('<datalist id="{}">{}</datalist>', TimeZoneInput.DATALIST_ID, options)
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box with the zone names as suggestions: searchable by typing (“London”,
+    “Chicago”) in every browser, without JavaScript. The server still validates the name."""
+
+    DATALIST_ID = "time-zone-names"
+
+    def __init__(self, attrs: dict | None = None):
+        defaults = {"list": self.DATALIST_ID, "autocomplete": "off", "spellcheck": "false"}
+        super().__init__({**defaults, **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        return super().render(name, value, attrs, renderer) + time_zone_datalist()
+
+
+def time_zone_field(**kwargs) -> forms.CharField:
+    return forms.CharField(
+        label="Time zone",
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text="Start typing a city, for example London or Chicago, and pick from the list.",
+        **kwargs,
+    )
 
 
 class SignupForm(AllauthSignupForm):
@@ -33,13 +64,10 @@ class SignupForm(AllauthSignupForm):
         ),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
-    time_zone = forms.ChoiceField(
-        label="Time zone",
-        choices=time_zone_choices,
+    # Starts at the site's default; static/js/site.js puts the browser's own zone in.
+    time_zone = time_zone_field(
         initial=settings.TIME_ZONE,
-        validators=[validate_time_zone],
-        help_text="Meeting times and reminders are shown to you in this zone.",
-        widget=forms.Select(attrs={"data-browser-time-zone": "true"}),
+        widget=TimeZoneInput(attrs={"data-browser-time-zone": "true"}),
     )
 
     field_order = ["email", "display_name", "time_zone", "password1", "password2"]
@@ -51,15 +79,7 @@ class SignupForm(AllauthSignupForm):
 class ProfileForm(forms.ModelForm):
     """Profile and preferences: what the member sees and chooses on /accounts/profile/."""
 
-    time_zone = forms.CharField(
-        label="Time zone",
-        max_length=64,
-        validators=[validate_time_zone],
-        help_text="Start typing a city, for example London or Chicago, and pick from the list.",
-        widget=forms.TextInput(
-            attrs={"list": "time-zone-names", "autocomplete": "off", "spellcheck": "false"}
-        ),
-    )
+    time_zone = time_zone_field(widget=TimeZoneInput())
     reminder_lead_minutes = forms.TypedMultipleChoiceField(
         label="Remind me before a meeting",
         choices=list(REMINDER_LEAD_LABELS.items()),

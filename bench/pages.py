@@ -53,6 +53,8 @@ def main() -> None:
         ("/accounts/login/", anonymous),
         ("/accounts/signup/", anonymous),
         ("/meetings/", member),
+        ("/accounts/profile/", member),
+        ("/accounts/security/", member),
         ("/healthz", anonymous),
     ]
     print(f"{'page':<22}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")

@@ -164,3 +164,32 @@ def test_query_count_of_each_page_does_not_grow_with_the_number_of_people(client
     many = count_queries(client, url)
     assert few == many
     assert many <= 12
+
+
+# Pages behind a fresh password entry (allauth's re-authentication), and that entry itself.
+RECENT_AUTH_PAGES = [
+    "accounts:export",
+    "accounts:delete",
+    "mfa_activate_totp",
+    "account_reauthenticate",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", RECENT_AUTH_PAGES)
+def test_query_count_of_pages_behind_re_authentication_does_not_grow(client, name):
+    from accounts.models import AuditEvent
+    from accounts.services.audit import audit_record
+    from tests.conftest import sign_in_recently
+
+    viewer = UserFactory()
+    sign_in_recently(client, viewer)
+    url = reverse(name)
+    count_queries(client, url)
+    few = count_queries(client, url)
+    UserFactory.create_batch(30)
+    for _ in range(60):
+        audit_record(action=AuditEvent.Action.SIGNED_IN, subject=viewer)
+    many = count_queries(client, url)
+    assert few == many
+    assert many <= 14

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ipaddress
 from datetime import datetime, timedelta
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -13,14 +15,14 @@ from accounts.models import AuditEvent, User
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from. Behind a proxy, REMOTE_ADDR must be the client's:
-    configure the proxy (or gunicorn's --forwarded-allow-ips) rather than trusting headers."""
+    """The address the request came from, found as allauth finds it for its rate limits
+    (X-Forwarded-For is trusted for TRUSTED_PROXY_COUNT proxies only)."""
     if request is None:
         return None
-    raw = request.META.get("REMOTE_ADDR", "")
     try:
+        raw = get_account_adapter().get_client_ip(request)
         return str(ipaddress.ip_address(raw))
-    except ValueError:
+    except (PermissionDenied, ValueError):
         return None
 
 

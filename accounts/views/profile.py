@@ -11,7 +11,6 @@ from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.selectors import audit_events_for_member
 from accounts.services.users import user_update_profile
-from accounts.validators import time_zone_names
 
 
 @login_required
@@ -28,7 +27,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "time_zone_names": time_zone_names()},
+        {"form": form},
         status=400 if form.is_bound else 200,
     )
 

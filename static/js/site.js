@@ -3,10 +3,11 @@
   "use strict";
 
   /*
-   * Time zone: a <select data-browser-time-zone> starts at the site's default zone. On a form
-   * that has not been submitted yet (the select still shows its initial value and the page has
-   * no error list), preselect the browser's own zone when the select offers it. The person can
-   * still change it; after a failed submit we never touch what they chose.
+   * Time zone: an <input data-browser-time-zone> (with a <datalist> of zone names) starts at
+   * the site's default zone. On a form that has not been submitted yet (the field still holds
+   * the value the server rendered and the page has no error list), put in the browser's own
+   * zone when the list offers it. The person can still change it; after a failed submit we
+   * never touch what they typed.
    */
   function preselectBrowserTimeZone() {
     if (document.querySelector(".errorlist")) {
@@ -21,20 +22,16 @@
     if (!zone) {
       return;
     }
-    var selects = document.querySelectorAll("select[data-browser-time-zone]");
-    Array.prototype.forEach.call(selects, function (select) {
-      var initial = Array.prototype.find.call(select.options, function (option) {
-        return option.defaultSelected;
-      });
-      // Unbound: the current choice is still the one the server rendered.
-      if (initial && select.value !== initial.value) {
+    var fields = document.querySelectorAll("input[data-browser-time-zone]");
+    Array.prototype.forEach.call(fields, function (field) {
+      if (field.value !== field.defaultValue || !field.list) {
         return;
       }
-      var match = Array.prototype.find.call(select.options, function (option) {
+      var offered = Array.prototype.some.call(field.list.options, function (option) {
         return option.value === zone;
       });
-      if (match) {
-        select.value = match.value;
+      if (offered) {
+        field.value = zone;
       }
     });
   }

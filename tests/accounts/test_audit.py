@@ -163,3 +163,15 @@ def test_audit_rows_cannot_be_written_through_a_csrf_less_post(member):
     )
     assert response.status_code == 403
     assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_behind_our_proxy_the_client_address_is_recorded_not_the_proxys(client, member, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client.post(
+        reverse("account_login"),
+        {"login": member.email, "password": DEFAULT_PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        REMOTE_ADDR="10.0.0.2",
+    )
+    assert AuditEvent.objects.get(subject=member).ip_address == "198.51.100.7"

@@ -87,7 +87,7 @@ def test_a_wrong_code_says_so_and_verifies_nothing(client, django_capture_on_com
         ({"password2": "something-else-9"}, "password2", "same password"),
         ({"display_name": "me@example.org"}, "display_name", "cannot contain"),
         ({"display_name": ""}, "display_name", "required"),
-        ({"time_zone": "Atlantis/Capital"}, "time_zone", "Select a valid choice"),
+        ({"time_zone": "Atlantis/Capital"}, "time_zone", "not a time zone we know"),
         ({"email": "not-an-address"}, "email", "valid email"),
     ],
 )
