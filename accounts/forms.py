@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
+from accounts.services.users import PROFILE_FIELDS
 from accounts.validators import (
     REMINDER_LEAD_LABELS,
     time_zone_names,
@@ -91,15 +92,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "display_name",
-            "time_zone",
-            "language",
-            "reminder_lead_minutes",
-            "reminder_scope",
-            "discreet_mode",
-            "name_visible_to_members",
-        ]
+        fields = list(PROFILE_FIELDS)
         labels = {
             "reminder_scope": "Send reminders for",
             "discreet_mode": "Discreet mode",

@@ -3,8 +3,6 @@ e-mail address on show, and valid HTML (Nu Html Checker)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -14,9 +12,9 @@ from django.urls import reverse
 
 from accounts.services.exports import export_build, export_request
 from accounts.services.users import DELETION_CHECKS
-from tests.conftest import sign_in_recently, skip_or_fail
+from tests.conftest import sign_in_recently
 from tests.factories import activate_totp
-from tests.test_html_valid import VNU
+from tests.test_html_valid import assert_valid_html
 from tests.test_pages import assert_page_shell
 
 pytestmark = pytest.mark.django_db
@@ -56,21 +54,4 @@ def test_each_state_has_the_page_shell_and_hides_the_email(data_pages, member):
 
 
 def test_each_state_is_valid_html(data_pages, tmp_path):
-    java = shutil.which("java")
-    if not java or not VNU.exists():
-        skip_or_fail("HTML validation needs java and node_modules/vnu-jar (npm ci)")
-    files = []
-    for name, html in data_pages.items():
-        path = tmp_path / f"{name}.html"
-        path.write_text(html)
-        files.append(str(path))
-
-    result = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "gnu", *files],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-
-    assert result.returncode == 0, result.stderr or result.stdout
+    assert_valid_html(data_pages, tmp_path)
