@@ -152,6 +152,18 @@ class AuditEvent(models.Model):
         EXPORT_DOWNLOADED = "export_downloaded", "Data export downloaded"
         ACCOUNT_DELETED = "account_deleted", "Account deleted"
         ROLE_CHANGED = "role_changed", "Role changed"
+        # Memberships: details carry the group's id, never its name.
+        MEMBERSHIP_JOINED = "membership_joined", "Joined a group"
+        MEMBERSHIP_REQUESTED = "membership_requested", "Asked to join a group"
+        MEMBERSHIP_APPROVED = "membership_approved", "Request to join approved"
+        MEMBERSHIP_DECLINED = "membership_declined", "Request to join declined"
+        MEMBERSHIP_LEFT = "membership_left", "Left a group"
+        MEMBERSHIP_REMOVED = "membership_removed", "Removed from a group"
+        MEMBERSHIP_PROMOTED = "membership_promoted", "Made co-facilitator"
+        MEMBER_LIST_VIEWED = "member_list_viewed", "Viewed a group's member list"
+        GROUP_ARCHIVED = "group_archived", "Group archived"
+        REPORT_FILED = "report_filed", "Concern reported"
+        REPORT_UPDATED = "report_updated", "Report worked on"
 
     # Who the event is about, and who caused it (an admin changing a role is not the subject).
     subject = models.ForeignKey(

@@ -1,0 +1,103 @@
+"""Messages about groups: what a member is told, and how discreet mode shapes it.
+
+With discreet mode on (the default), the subject says only that there is news about the
+member's account or groups; the group's name appears in the body, which is read once opened.
+Delivery goes through the one outgoing-mail task (accounts.tasks.email_deliver).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.emails import email_send_later
+from config.context_processors import crisis_lines
+from accounts.models import User
+from groups.models import Announcement, Membership
+
+DISCREET_SUBJECT = "An update from {site}"
+
+
+def member_email(
+    *, user: User, template: str, subject: str, context: dict[str, object]
+) -> EmailMultiAlternatives:
+    """Build one message to `user` from templates/groups/emails/<template>.txt."""
+    if user.discreet_mode:
+        subject = DISCREET_SUBJECT.format(site=settings.SITE_NAME)
+    body = render_to_string(
+        f"groups/emails/{template}.txt",
+        {
+            **context,
+            "user": user,
+            "site_name": settings.SITE_NAME,
+            "site_url": settings.SITE_URL,
+            "profile_url": settings.SITE_URL + reverse("accounts:profile"),
+            "crisis_lines": crisis_lines(),
+        },
+    )
+    return EmailMultiAlternatives(
+        subject=f"{settings.SITE_NAME}: {subject}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )
+
+
+def _membership_email(
+    template: str, subject: str
+) -> Callable[[Membership], EmailMultiAlternatives]:
+    def build(membership: Membership) -> EmailMultiAlternatives:
+        group = membership.group
+        return member_email(
+            user=membership.user,
+            template=template,
+            subject=subject.format(group=group.name),
+            context={
+                "membership": membership,
+                "group": group,
+                "group_url": settings.SITE_URL + reverse("groups:group-detail", args=[group.slug]),
+            },
+        )
+
+    return build
+
+
+join_requested = _membership_email("join_requested", "Your request to join {group}")
+request_approved = _membership_email("request_approved", "Welcome to {group}")
+request_declined = _membership_email("request_declined", "About your request to join {group}")
+member_removed = _membership_email("member_removed", "About your membership of {group}")
+member_promoted = _membership_email("member_promoted", "You are now a co-facilitator of {group}")
+
+
+def send_later(builder: Callable[[Membership], EmailMultiAlternatives], membership_id: int) -> None:
+    """After the transaction commits, build the message and hand it to the mail task."""
+
+    def build_and_queue() -> None:
+        membership = Membership.objects.select_related("user", "group").get(pk=membership_id)
+        email_send_later(builder(membership))
+
+    transaction.on_commit(build_and_queue)
+
+
+def announcement_emails(announcement: Announcement) -> list[EmailMultiAlternatives]:
+    group = announcement.group
+    recipients = User.objects.filter(
+        memberships__group=group,
+        memberships__state=Membership.State.ACTIVE,
+        is_active=True,
+    ).exclude(pk=announcement.author_id)
+    group_url = settings.SITE_URL + reverse("groups:group-detail", args=[group.slug])
+    return [
+        member_email(
+            user=user,
+            template="announcement",
+            subject=f"{group.name}: {announcement.title}",
+            context={"announcement": announcement, "group": group, "group_url": group_url},
+        )
+        for user in recipients
+    ]

@@ -1,0 +1,103 @@
+"""Who may do what with a support group: every rule in one place, named after what it allows.
+
+Views build one `GroupAccess` per request (`group_access`, one query for the membership) and
+ask it. Groups a person may not see at all answer 404, not 403, so their existence stays
+private; an action on a visible group that the person may not take answers 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import User
+from groups.models import Membership, SupportGroup
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    user: User | AnonymousUser
+    group: SupportGroup
+    membership: Membership | None
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.user.is_authenticated and self.user.is_staff)
+
+    @property
+    def is_active_member(self) -> bool:
+        return self.membership is not None and self.membership.is_active
+
+    @property
+    def is_pending(self) -> bool:
+        return self.membership is not None and self.membership.state == Membership.State.PENDING
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.membership is not None and self.membership.is_facilitator
+
+    # --- seeing -------------------------------------------------------------------------
+
+    @property
+    def can_view_group(self) -> bool:
+        """Active groups, listed or not (unlisted ones are reached by link); archived groups
+        only for their members and admins."""
+        if self.group.is_active:
+            return True
+        return self.is_admin or self.is_active_member
+
+    @property
+    def can_see_members_only_details(self) -> bool:
+        """Street address, online link, announcements, the group's resources."""
+        return self.is_active_member or self.is_admin
+
+    @property
+    def can_see_member_list(self) -> bool:
+        """The full list with roles and states."""
+        return self.is_facilitator or self.is_admin
+
+    @property
+    def can_see_visible_members(self) -> bool:
+        """Fellow members who chose to be visible (and the facilitators)."""
+        return self.is_active_member or self.can_see_member_list
+
+    # --- acting ---------------------------------------------------------------------------
+
+    @property
+    def can_join(self) -> bool:
+        return (
+            self.user.is_authenticated
+            and self.group.is_active
+            and not self.is_active_member
+            and not self.is_pending
+        )
+
+    @property
+    def can_leave(self) -> bool:
+        return self.is_active_member or self.is_pending
+
+    @property
+    def can_facilitate(self) -> bool:
+        """Decide on memberships, invite, post announcements, change settings."""
+        return self.group.is_active and (self.is_facilitator or self.is_admin)
+
+    @property
+    def can_report(self) -> bool:
+        return bool(self.user.is_authenticated) and self.can_view_group
+
+    @property
+    def can_archive(self) -> bool:
+        return self.is_admin and self.group.is_active
+
+
+def group_access(*, user: User | AnonymousUser, group: SupportGroup) -> GroupAccess:
+    membership = None
+    if user.is_authenticated:
+        membership = Membership.objects.filter(user=user, group=group).first()
+    return GroupAccess(user=user, group=group, membership=membership)
+
+
+def user_can_create_groups(user: User | AnonymousUser) -> bool:
+    """Only people an admin approved as facilitators (and admins) start groups."""
+    return bool(user.is_authenticated and (user.is_facilitator or user.is_staff))

@@ -1,0 +1,168 @@
+"""Creating and running groups: settings, archiving, invitations, announcements, reports."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.emails import email_send_later
+from accounts.models import AuditEvent, User
+from accounts.services.audit import audit_record
+from groups import emails
+from groups.models import Announcement, Invitation, Membership, Report, SupportGroup, Topic
+from groups.permissions import user_can_create_groups
+
+
+def group_unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:80] or "group"
+    slug, n = base, 2
+    taken = SupportGroup.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def group_create(
+    *, creator: User, fields: dict[str, object], topics: list[Topic] | tuple = ()
+) -> SupportGroup:
+    """A new group, with its creator as its first facilitator."""
+    if not user_can_create_groups(creator):
+        raise PermissionDenied("Only approved facilitators can start a group.")
+    group = SupportGroup(**fields, created_by=creator)
+    group.slug = group_unique_slug(group.name)
+    group.full_clean()
+    group.save()
+    group.topics.set(topics)
+    Membership.objects.create(
+        user=creator,
+        group=group,
+        role=Membership.Role.FACILITATOR,
+        state=Membership.State.ACTIVE,
+        conduct_accepted_at=timezone.now(),
+        decided_by=creator,
+        decided_at=timezone.now(),
+    )
+    return group
+
+
+@transaction.atomic
+def group_update(
+    *, group: SupportGroup, fields: dict[str, object], topics: list[Topic] | None = None
+) -> SupportGroup:
+    for name, value in fields.items():
+        setattr(group, name, value)
+    group.full_clean()
+    group.save()
+    if topics is not None:
+        group.topics.set(topics)
+    return group
+
+
+@transaction.atomic
+def group_archive(*, group: SupportGroup, by: User, request: HttpRequest | None = None) -> None:
+    if not by.is_staff:
+        raise PermissionDenied("Only admins can archive a group.")
+    group.state = SupportGroup.State.ARCHIVED
+    group.save(update_fields=["state", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.GROUP_ARCHIVED,
+        subject=None,
+        actor=by,
+        request=request,
+        details={"group": group.pk},
+    )
+
+
+def invitation_create(*, group: SupportGroup, by: User) -> Invitation:
+    now = timezone.now()
+    return Invitation.objects.create(
+        group=group, created_by=by, created_at=now, expires_at=now + Invitation.DEFAULT_LIFETIME
+    )
+
+
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def announcement_post(*, group: SupportGroup, author: User, title: str, body: str) -> Announcement:
+    """Publish to the group page and e-mail every active member (after commit)."""
+    announcement = Announcement(group=group, author=author, title=title.strip(), body=body)
+    announcement.full_clean()
+    announcement.save()
+
+    def queue() -> None:
+        for message in emails.announcement_emails(announcement):
+            email_send_later(message)
+
+    transaction.on_commit(queue)
+    return announcement
+
+
+@transaction.atomic
+def report_file(
+    *,
+    reporter: User,
+    reason: str,
+    text: str,
+    group: SupportGroup | None = None,
+    announcement: Announcement | None = None,
+    person: User | None = None,
+    request: HttpRequest | None = None,
+) -> Report:
+    """Record a concern and acknowledge it to the reporter by e-mail."""
+    if not (group or announcement or person):
+        raise ValidationError("Say what the concern is about.", code="no_subject")
+    report = Report(
+        reporter=reporter,
+        reason=reason,
+        text=text,
+        group=group,
+        announcement=announcement,
+        person=person,
+    )
+    report.full_clean()
+    report.save()
+    audit_record(
+        action=AuditEvent.Action.REPORT_FILED,
+        subject=reporter,
+        request=request,
+        details={"report": report.pk},
+    )
+    transaction.on_commit(
+        lambda: email_send_later(
+            emails.member_email(
+                user=reporter,
+                template="report_received",
+                subject="We received your report",
+                context={"report": report},
+            )
+        )
+    )
+    return report
+
+
+@transaction.atomic
+def report_update(
+    *, report: Report, by: User, status: str, note: str, request: HttpRequest | None = None
+) -> Report:
+    report.status = status
+    report.admin_note = note
+    report.handled_by = by
+    report.full_clean()
+    report.save()
+    audit_record(
+        action=AuditEvent.Action.REPORT_UPDATED,
+        subject=None,
+        actor=by,
+        request=request,
+        details={"report": report.pk, "status": status},
+    )
+    return report

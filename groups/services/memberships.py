@@ -1,0 +1,250 @@
+"""Joining, leaving and deciding on memberships. Every decision is audited (by group id,
+never by name) and the person is told by e-mail once the transaction has committed."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import AuditEvent, User
+from accounts.services.audit import audit_record
+from groups import emails
+from groups.models import Invitation, Membership, SupportGroup
+
+Action = AuditEvent.Action
+State = Membership.State
+
+
+class MembershipError(ValidationError):
+    """A membership change that cannot happen, with a message for the person."""
+
+
+def _locked_group(group: SupportGroup) -> SupportGroup:
+    # Locking the group row serialises every change to its memberships: two people taking
+    # the last place at the same moment are counted one after the other.
+    return SupportGroup.objects.select_for_update().get(pk=group.pk)
+
+
+def group_active_member_count(*, group: SupportGroup) -> int:
+    return Membership.objects.filter(group=group, state=State.ACTIVE).count()
+
+
+def _ensure_room(group: SupportGroup) -> None:
+    if group.member_limit is not None and group_active_member_count(group=group) >= (
+        group.member_limit
+    ):
+        raise MembershipError(
+            "This group is full at the moment. A place may open up later; you could also "
+            "look for another group that meets at a similar time.",
+            code="group_full",
+        )
+
+
+def _audit(action, membership: Membership, *, actor: User, request: HttpRequest | None):
+    audit_record(
+        action=action,
+        subject=membership.user,
+        actor=actor,
+        request=request,
+        details={"group": membership.group_id},
+    )
+
+
+@transaction.atomic
+def membership_join(
+    *,
+    user: User,
+    group: SupportGroup,
+    accept_conduct: bool,
+    message: str = "",
+    invitation: Invitation | None = None,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Join an open group, ask to join an approval group, or join by invitation.
+
+    Idempotent: joining a group one already belongs to (or has asked to join) returns that
+    membership unchanged."""
+    group = _locked_group(group)
+    if not group.is_active:
+        raise MembershipError("This group has closed.", code="group_archived")
+    existing = Membership.objects.filter(user=user, group=group).first()
+    if existing and existing.state in {State.ACTIVE, State.PENDING}:
+        return existing
+    if existing and existing.state == State.REMOVED:
+        raise MembershipError(
+            "A facilitator removed you from this group, so you cannot rejoin it yourself. "
+            "If you think this was a mistake, you can report a concern.",
+            code="removed",
+        )
+    if not accept_conduct:
+        raise MembershipError(
+            "Please read the code of conduct and tick the box to accept it.", code="conduct"
+        )
+
+    policy = group.join_policy
+    if policy == SupportGroup.JoinPolicy.INVITATION:
+        if invitation is None or invitation.group_id != group.pk:
+            raise MembershipError(
+                "This group is by invitation only. Ask its facilitator for a link.",
+                code="invitation_required",
+            )
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_usable():
+            raise MembershipError(
+                "This invitation has expired or was withdrawn. Ask the facilitator for a new link.",
+                code="invitation_unusable",
+            )
+    now = timezone.now()
+    joins_now = policy != SupportGroup.JoinPolicy.APPROVAL or invitation is not None
+    if joins_now:
+        _ensure_room(group)
+    membership = existing or Membership(user=user, group=group)
+    membership.role = Membership.Role.MEMBER
+    membership.state = State.ACTIVE if joins_now else State.PENDING
+    membership.conduct_accepted_at = now
+    membership.request_message = "" if joins_now else message.strip()
+    membership.decided_by = None
+    membership.decided_at = now if joins_now else None
+    membership.decision_message = ""
+    membership.save()
+    if invitation is not None:
+        invitation.uses += 1
+        invitation.save(update_fields=["uses"])
+    action = Action.MEMBERSHIP_JOINED if joins_now else Action.MEMBERSHIP_REQUESTED
+    _audit(action, membership, actor=user, request=request)
+    if not joins_now:
+        emails.send_later(emails.join_requested, membership.pk)
+    return membership
+
+
+def _facilitator_count(group: SupportGroup) -> int:
+    return Membership.objects.filter(
+        group=group, state=State.ACTIVE, role=Membership.Role.FACILITATOR
+    ).count()
+
+
+def _ensure_not_last_facilitator(membership: Membership) -> None:
+    if membership.is_facilitator and _facilitator_count(membership.group) <= 1:
+        raise MembershipError(
+            "You are this group's only facilitator. Make another member co-facilitator "
+            "first, so the group is not left without one.",
+            code="last_facilitator",
+        )
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership, request: HttpRequest | None = None) -> Membership:
+    _locked_group(membership.group)
+    membership.refresh_from_db()
+    if membership.state not in {State.ACTIVE, State.PENDING}:
+        return membership
+    _ensure_not_last_facilitator(membership)
+    membership.state = State.LEFT
+    membership.role = Membership.Role.MEMBER
+    membership.save(update_fields=["state", "role", "updated_at"])
+    _audit(Action.MEMBERSHIP_LEFT, membership, actor=membership.user, request=request)
+    return membership
+
+
+def _decide(
+    membership: Membership,
+    *,
+    by: User,
+    state: str,
+    message: str,
+    action,
+    notify,
+    request: HttpRequest | None,
+) -> Membership:
+    membership.state = state
+    membership.decided_by = by
+    membership.decided_at = timezone.now()
+    membership.decision_message = message.strip()
+    membership.save()
+    _audit(action, membership, actor=by, request=request)
+    emails.send_later(notify, membership.pk)
+    return membership
+
+
+@transaction.atomic
+def membership_approve(
+    *, membership: Membership, by: User, message: str = "", request: HttpRequest | None = None
+) -> Membership:
+    group = _locked_group(membership.group)
+    membership.refresh_from_db()
+    if membership.state != State.PENDING:
+        raise MembershipError("This request has already been decided.", code="decided")
+    _ensure_room(group)
+    return _decide(
+        membership,
+        by=by,
+        state=State.ACTIVE,
+        message=message,
+        action=Action.MEMBERSHIP_APPROVED,
+        notify=emails.request_approved,
+        request=request,
+    )
+
+
+@transaction.atomic
+def membership_decline(
+    *, membership: Membership, by: User, message: str = "", request: HttpRequest | None = None
+) -> Membership:
+    _locked_group(membership.group)
+    membership.refresh_from_db()
+    if membership.state != State.PENDING:
+        raise MembershipError("This request has already been decided.", code="decided")
+    return _decide(
+        membership,
+        by=by,
+        state=State.DECLINED,
+        message=message,
+        action=Action.MEMBERSHIP_DECLINED,
+        notify=emails.request_declined,
+        request=request,
+    )
+
+
+@transaction.atomic
+def membership_remove(
+    *, membership: Membership, by: User, message: str = "", request: HttpRequest | None = None
+) -> Membership:
+    _locked_group(membership.group)
+    membership.refresh_from_db()
+    if membership.state != State.ACTIVE:
+        raise MembershipError("Only active members can be removed.", code="not_active")
+    _ensure_not_last_facilitator(membership)
+    membership.role = Membership.Role.MEMBER
+    return _decide(
+        membership,
+        by=by,
+        state=State.REMOVED,
+        message=message,
+        action=Action.MEMBERSHIP_REMOVED,
+        notify=emails.member_removed,
+        request=request,
+    )
+
+
+@transaction.atomic
+def membership_promote(
+    *, membership: Membership, by: User, request: HttpRequest | None = None
+) -> Membership:
+    _locked_group(membership.group)
+    membership.refresh_from_db()
+    if membership.state != State.ACTIVE:
+        raise MembershipError("Only active members can become co-facilitators.", code="inactive")
+    if membership.role == Membership.Role.FACILITATOR:
+        return membership
+    membership.role = Membership.Role.FACILITATOR
+    return _decide(
+        membership,
+        by=by,
+        state=State.ACTIVE,
+        message="",
+        action=Action.MEMBERSHIP_PROMOTED,
+        notify=emails.member_promoted,
+        request=request,
+    )
