@@ -124,6 +124,23 @@ def deletion_check(name: str) -> Callable[[DeletionCheck], DeletionCheck]:
     return register
 
 
+DeletionStep = Callable[[User], None]
+# Step name -> function that removes or anonymises what another app holds about `user`,
+# run inside user_delete's transaction before the account itself is anonymised (the groups
+# app ends memberships, for instance).
+DELETION_STEPS: dict[str, DeletionStep] = {}
+
+
+def deletion_step(name: str) -> Callable[[DeletionStep], DeletionStep]:
+    """Register (or replace) a step of every account deletion."""
+
+    def register(function: DeletionStep) -> DeletionStep:
+        DELETION_STEPS[name] = function
+        return function
+
+    return register
+
+
 def user_deletion_blockers(*, user: User) -> list[str]:
     return [reason for check in DELETION_CHECKS.values() for reason in check(user)]
 
@@ -153,6 +170,8 @@ def user_delete(*, user: User, request: HttpRequest | None = None) -> None:
     if request is not None and getattr(request, "user", None) == user:
         logout(request)
 
+    for step in DELETION_STEPS.values():
+        step(user)
     for session in UserSession.objects.filter(user=user):
         session.end()
     Authenticator.objects.filter(user=user).delete()

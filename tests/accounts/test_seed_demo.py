@@ -2,8 +2,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accounts.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
+from accounts.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEERS, DEMO_USERS
 from accounts.models import User
+from groups.models import Announcement, Membership, SupportGroup
 
 
 @pytest.mark.django_db
@@ -11,7 +12,14 @@ def test_seed_demo_is_idempotent_and_each_demo_role_can_sign_in(client):
     call_command("seed_demo", "--allow-production", verbosity=0)
     call_command("seed_demo", "--allow-production", verbosity=0)
 
-    assert User.objects.count() == len(DEMO_USERS)
+    assert User.objects.count() == len(DEMO_USERS) + len(DEMO_PEERS)
+    groups = SupportGroup.objects.all()
+    assert {g.format for g in groups} == set(SupportGroup.Format.values)
+    assert {g.join_policy for g in groups} == set(SupportGroup.JoinPolicy.values)
+    assert groups.filter(listed=False).exists()
+    assert Membership.objects.filter(state=Membership.State.PENDING).count() == 1
+    assert Announcement.objects.count() == 1
+    assert all(g.memberships.filter(role="facilitator", state="active").exists() for g in groups)
     member = User.objects.get(email="member@kinship.test")
     facilitator = User.objects.get(email="facilitator@kinship.test")
     admin = User.objects.get(email="admin@kinship.test")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services.users import user_upsert_verified
+from groups.demo import demo_groups_seed
 
 DEMO_PASSWORD = "kinship-demo-2026"  # noqa: S105 - documented in the README, demo only
 
@@ -20,6 +21,12 @@ DEMO_USERS = [
         "is_facilitator": True,
         "is_staff": True,
     },
+]
+
+# Fellow members, so groups have people in them (they can sign in too).
+DEMO_PEERS = [
+    {"email": f"peer{n}@kinship.test", "display_name": name}
+    for n, name in enumerate(["Jo", "Kit", "Lee", "Max"], start=1)
 ]
 
 
@@ -39,10 +46,18 @@ class Command(BaseCommand):
                 "DEBUG is off: refusing to create demo accounts with a public password. "
                 "Pass --allow-production on a staging copy if you really mean it."
             )
-        for spec in DEMO_USERS:
+        users = {}
+        for spec in DEMO_USERS + DEMO_PEERS:
             user, created = user_upsert_verified(
                 time_zone=settings.TIME_ZONE, password=DEMO_PASSWORD, **spec
             )
+            users[user.email] = user
             verb = "created" if created else "refreshed"
             self.stdout.write(f"{verb} demo account {user.email}")
+        groups = demo_groups_seed(
+            facilitator=users["facilitator@kinship.test"],
+            member=users["member@kinship.test"],
+            others=[users[spec["email"]] for spec in DEMO_PEERS],
+        )
+        self.stdout.write(f"{groups} demo groups with members, a request and an announcement")
         self.stdout.write(self.style.SUCCESS(f"Demo password for all accounts: {DEMO_PASSWORD}"))

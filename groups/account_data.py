@@ -1,0 +1,71 @@
+"""What the groups app holds about a person, for the account's export and deletion."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from accounts.services.exports import export_section, iso_utc
+from accounts.services.users import deletion_check, deletion_step
+from groups.models import Membership, SupportGroup
+
+
+@export_section("memberships")
+def memberships_for_export(user: User) -> list[dict]:
+    return [
+        {
+            "group": membership.group.name,
+            "role": membership.role,
+            "state": membership.state,
+            "requested_or_joined_at": iso_utc(membership.created_at),
+            "code_of_conduct_accepted_at": iso_utc(membership.conduct_accepted_at),
+            "message_to_facilitators": membership.request_message,
+            "decided_at": iso_utc(membership.decided_at),
+            "decision_message": membership.decision_message,
+        }
+        for membership in Membership.objects.filter(user=user).select_related("group")
+    ]
+
+
+@export_section("reports")
+def reports_for_export(user: User) -> list[dict]:
+    return [
+        {
+            "reason": report.reason,
+            "text": report.text,
+            "status": report.status,
+            "filed_at": iso_utc(report.created_at),
+        }
+        for report in user.reports.all()
+    ]
+
+
+@deletion_check("last-facilitator")
+def last_facilitator_blockers(user: User) -> list[str]:
+    """A group must not be left without a facilitator: hand over before leaving for good."""
+    led = SupportGroup.objects.filter(
+        state=SupportGroup.State.ACTIVE,
+        memberships__user=user,
+        memberships__state=Membership.State.ACTIVE,
+        memberships__role=Membership.Role.FACILITATOR,
+    )
+    blockers = []
+    for group in led:
+        others = group.memberships.filter(
+            state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR
+        ).exclude(user=user)
+        if not others.exists():
+            blockers.append(
+                f"You are the only facilitator of “{group.name}”. Make another member "
+                "co-facilitator in its member list first, so the group is not left alone."
+            )
+    return blockers
+
+
+@deletion_step("memberships")
+def end_memberships(user: User) -> None:
+    """The person leaves every group; the rows stay (as "Former member") for the groups'
+    history, without the messages they wrote."""
+    Membership.objects.filter(user=user).update(
+        state=Membership.State.LEFT,
+        role=Membership.Role.MEMBER,
+        request_message="",
+    )
