@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.emails import email_send_later
-from config.context_processors import crisis_lines
 from accounts.models import User
+from config.context_processors import crisis_lines
 from groups.models import Announcement, Membership
 
 DISCREET_SUBJECT = "An update from {site}"
