@@ -62,6 +62,7 @@ check-deploy: install
 
 bench: install
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/directory.py
 
 clean:
 	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache

@@ -21,8 +21,14 @@ SECOND_FACTOR_MESSAGE = (
 
 
 def user_must_have_second_factor(user: User) -> bool:
-    """Facilitators and admins can see who belongs to which group: their accounts need 2FA."""
-    return user.is_authenticated and (user.is_facilitator or user.is_staff or user.is_superuser)
+    """Facilitators and admins can see who belongs to which group: their accounts need 2FA.
+    That includes a member made co-facilitator of a group, who is not an approved facilitator
+    of the whole site."""
+    if not user.is_authenticated:
+        return False
+    if user.is_facilitator or user.is_staff or user.is_superuser:
+        return True
+    return user.memberships.filter(role="facilitator", state="active").exists()
 
 
 def user_lacks_required_second_factor(user: User) -> bool:

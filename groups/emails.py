@@ -12,13 +12,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.emails import email_send_later
 from accounts.models import User
 from config.context_processors import crisis_lines
-from groups.models import Announcement, Membership
+from groups.models import Announcement, Membership, SupportGroup
 
 DISCREET_SUBJECT = "An update from {site}"
 
@@ -84,13 +85,18 @@ def send_later(builder: Callable[[Membership], EmailMultiAlternatives], membersh
     transaction.on_commit(build_and_queue)
 
 
-def announcement_emails(announcement: Announcement) -> list[EmailMultiAlternatives]:
-    group = announcement.group
-    recipients = User.objects.filter(
+def announcement_recipients(*, group: SupportGroup, author_id: int | None) -> QuerySet[User]:
+    """Who an announcement is e-mailed to: the group's active members except its author."""
+    return User.objects.filter(
         memberships__group=group,
         memberships__state=Membership.State.ACTIVE,
         is_active=True,
-    ).exclude(pk=announcement.author_id)
+    ).exclude(pk=author_id)
+
+
+def announcement_emails(announcement: Announcement) -> list[EmailMultiAlternatives]:
+    group = announcement.group
+    recipients = announcement_recipients(group=group, author_id=announcement.author_id)
     group_url = settings.SITE_URL + reverse("groups:group-detail", args=[group.slug])
     return [
         member_email(

@@ -53,3 +53,55 @@ def activate_totp(user) -> str:
     TOTP.activate(user, secret)
     RecoveryCodes.activate(user)
     return secret
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "support_groups.Topic"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").capitalize())
+
+
+class SupportGroupFactory(factory.django.DjangoModelFactory):
+    """An active, listed, open online group. Pass `topics=[...]` to set its topics."""
+
+    class Meta:
+        model = "support_groups.SupportGroup"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Tuesday circle {n}")
+    slug = factory.Sequence(lambda n: f"tuesday-circle-{n}")
+    description = "A peer group. We listen and share."
+    audience = "recovery"
+    format = "online"
+    time_zone = "America/Chicago"
+    online_url = "https://meet.example.org/room"
+    join_policy = "open"
+    listed = True
+    state = "active"
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """An active member (pass role="facilitator" or state="pending" as needed)."""
+
+    class Meta:
+        model = "support_groups.Membership"
+
+    user = factory.SubFactory(UserFactory)
+    group = factory.SubFactory(SupportGroupFactory)
+    role = "member"
+    state = "active"
+    conduct_accepted_at = factory.LazyFunction(_now)

@@ -10,7 +10,16 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from groups.services.groups import announcement_post
+from groups.services.memberships import (
+    membership_approve,
+    membership_decline,
+    membership_join,
+    membership_promote,
+    membership_remove,
+)
 from tests.conftest import sign_in_recently
+from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
 
 # What must never show: our topics and audiences, and what a group is about.
 REVEALING = re.compile(
@@ -26,8 +35,16 @@ def assert_discreet(message) -> None:
         assert not REVEALING.search(shown), f"reveals too much: {shown!r}"
 
 
+GROUP_NAME = "Ketamine Recovery Circle"
+
+
 def every_message_for(client, user, django_capture_on_commit_callbacks) -> list:
     """Trigger each message the platform can send this member today."""
+    facilitator = UserFactory(is_facilitator=True)
+    group = SupportGroupFactory(name=GROUP_NAME, join_policy="approval")
+    MembershipFactory(user=facilitator, group=group, role="facilitator")
+    other = SupportGroupFactory(name=f"{GROUP_NAME}: family and friends", join_policy="approval")
+    MembershipFactory(user=facilitator, group=other, role="facilitator")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_reset_password"), {"email": user.email})
@@ -41,6 +58,26 @@ def every_message_for(client, user, django_capture_on_commit_callbacks) -> list:
                 "password2": "fresh-long-secret-81",
             },
         )
+
+    # Groups: a request and each decision on it, an announcement, a decline. One commit each,
+    # as on the site: the messages are built once their change has committed.
+    def committed(action, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(**kwargs)
+
+    membership = committed(membership_join, user=user, group=group, accept_conduct=True)
+    committed(membership_approve, membership=membership, by=facilitator, message="Welcome!")
+    committed(
+        announcement_post,
+        group=group,
+        author=facilitator,
+        title="Cravings after a relapse",
+        body="Talk.",
+    )
+    committed(membership_promote, membership=membership, by=facilitator)
+    committed(membership_remove, membership=membership, by=facilitator)
+    declined = committed(membership_join, user=user, group=other, accept_conduct=True)
+    committed(membership_decline, membership=declined, by=facilitator)
     return list(mail.outbox)
 
 
@@ -52,5 +89,8 @@ def test_with_discreet_mode_on_no_subject_or_sender_names_a_group_or_topic(
     messages = every_message_for(client, member, django_capture_on_commit_callbacks)
 
     assert len(messages) >= 3
+    # The group messages are among them: join requested, approved, announcement, promoted,
+    # removed, then a second request and its decline.
+    assert sum(GROUP_NAME in message.body for message in messages) == 7
     for message in messages:
         assert_discreet(message)

@@ -15,12 +15,16 @@ from groups import emails
 from groups.models import Announcement, Invitation, Membership, Report, SupportGroup, Topic
 from groups.permissions import user_can_create_groups
 
+# Fixed paths under /groups/ (groups/urls.py): a group with one of these slugs could not be
+# reached at /groups/<slug>/.
+RESERVED_SLUGS = frozenset({"new", "invite"})
+
 
 def group_unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:80] or "group"
     slug, n = base, 2
     taken = SupportGroup.objects.exclude(pk=exclude_pk)
-    while taken.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

@@ -70,8 +70,10 @@ def membership_join(
     if not group.is_active:
         raise MembershipError("This group has closed.", code="group_archived")
     existing = Membership.objects.filter(user=user, group=group).first()
-    if existing and existing.state in {State.ACTIVE, State.PENDING}:
+    if existing and existing.state == State.ACTIVE:
         return existing
+    if existing and existing.state == State.PENDING and invitation is None:
+        return existing  # asked already; an invitation, though, lets them in at once
     if existing and existing.state == State.REMOVED:
         raise MembershipError(
             "A facilitator removed you from this group, so you cannot rejoin it yourself. "
@@ -84,12 +86,16 @@ def membership_join(
         )
 
     policy = group.join_policy
-    if policy == SupportGroup.JoinPolicy.INVITATION:
-        if invitation is None or invitation.group_id != group.pk:
-            raise MembershipError(
-                "This group is by invitation only. Ask its facilitator for a link.",
-                code="invitation_required",
-            )
+    if policy == SupportGroup.JoinPolicy.INVITATION and (
+        invitation is None or invitation.group_id != group.pk
+    ):
+        raise MembershipError(
+            "This group is by invitation only. Ask its facilitator for a link.",
+            code="invitation_required",
+        )
+    if invitation is not None:
+        if invitation.group_id != group.pk:
+            raise MembershipError("This invitation is for another group.", code="other_group")
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_usable():
             raise MembershipError(

@@ -1,15 +1,237 @@
+"""What members and visitors see: the directory, a group's page, joining, leaving, invitations."""
+
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods
+
+from groups.forms import DirectoryFilterForm, JoinForm
+from groups.models import Invitation, Membership, SupportGroup
+from groups.permissions import GroupAccess, group_access, user_can_create_groups
+from groups.selectors import (
+    announcement_list_for_group,
+    group_get_for_page,
+    group_list_directory,
+    invitation_get_by_token,
+)
+from groups.services.memberships import MembershipError, membership_join, membership_leave
+
+GROUPS_PER_PAGE = 20
+Policy = SupportGroup.JoinPolicy
 
 
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
-    # The directory arrives with the groups issue; until then it shows its empty state.
-    return render(request, "groups/group_list.html")
+    form = DirectoryFilterForm(request.GET)
+    filters = form.filters()
+    page = Paginator(group_list_directory(**filters), GROUPS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "form": form,
+        "page_obj": page,
+        "is_filtered": any(filters.values()),
+        "can_create": user_can_create_groups(request.user),
+    }
+    # htmx asks for the results only; a history restore (back button, cache miss) needs
+    # the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "groups/fragments/_group_results.html" if partial else "groups/group_list.html"
+    response = render(request, template, {**context, "partial": bool(partial)})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _viewable_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, GroupAccess]:
+    """The group and the viewer's access to it; 404 when the viewer may not see it."""
+    group = group_get_for_page(slug=slug)
+    access = group_access(user=request.user, group=group)
+    if not access.can_view_group:
+        raise Http404("No such group.")
+    return group, access
+
+
+def _is_full(group: SupportGroup) -> bool:
+    return group.member_limit is not None and group.active_member_count >= group.member_limit
+
+
+def membership_status(access: GroupAccess, *, invited: bool = False) -> str:
+    """Which join/leave control the viewer sees: one word the templates switch on.
+
+    The service decides for real (and says why not); this only picks what to offer."""
+    group = access.group
+    if not group.is_active:
+        return "closed"
+    membership = access.membership
+    if access.is_facilitator:
+        return "facilitator"
+    if access.is_active_member:
+        return "member"
+    if access.is_pending:
+        return "pending"
+    if membership is not None and membership.state == Membership.State.REMOVED:
+        return "removed"
+    if group.join_policy == Policy.INVITATION and not invited:
+        return "invitation_only"
+    if not access.user.is_authenticated:
+        return "anonymous"
+    if _is_full(group) and (group.join_policy != Policy.APPROVAL or invited):
+        return "full"
+    if group.join_policy == Policy.APPROVAL and not invited:
+        return "can_request"
+    return "can_join"
+
+
+@require_GET
+def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    group, access = _viewable_group(request, slug)
+    announcements = (
+        announcement_list_for_group(group=group) if access.can_see_members_only_details else []
+    )
+    return render(
+        request,
+        "groups/group_detail.html",
+        {
+            "group": group,
+            "access": access,
+            "status": membership_status(access),
+            "announcements": announcements,
+        },
+    )
+
+
+def _join(
+    request: HttpRequest, *, group: SupportGroup, form: JoinForm, **extra
+) -> Membership | None:
+    """Bind the form and call the service; None (with the reason on the form) if refused."""
+    if not form.is_valid():
+        return None
+    try:
+        return membership_join(
+            user=request.user,
+            group=group,
+            accept_conduct=form.cleaned_data["accept_conduct"],
+            message=form.cleaned_data.get("message", ""),
+            request=request,
+            **extra,
+        )
+    except MembershipError as error:
+        form.add_error(None, error)
+        return None
+
+
+def _joined_message(request: HttpRequest, membership: Membership, before: str | None) -> None:
+    name = membership.group.name
+    if membership.state == before:  # joining twice changes nothing
+        if membership.is_active:
+            messages.info(request, f"You're already a member of {name}.")
+        else:
+            messages.info(request, f"Your request to join {name} is already waiting.")
+    elif membership.is_active:
+        messages.success(
+            request,
+            f"Welcome to {name}. You can now see where and when the group meets.",
+        )
+    else:
+        messages.success(
+            request,
+            f"Your request was sent to the facilitators of {name}. We'll e-mail you when "
+            "they have answered.",
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_join(request: HttpRequest, slug: str) -> HttpResponse:
+    group, access = _viewable_group(request, slug)
+    status = membership_status(access)
+    if request.method == "GET" and status not in {"can_join", "can_request"}:
+        return redirect("groups:group-detail", slug=group.slug)  # its page says why
+    before = access.membership.state if access.membership else None
+    data = request.POST if request.method == "POST" else None
+    form = JoinForm(data, asks_message=group.join_policy == Policy.APPROVAL)
+    if request.method == "POST":
+        membership = _join(request, group=group, form=form)
+        if membership is not None:
+            _joined_message(request, membership, before)
+            return redirect("groups:group-detail", slug=group.slug)
+    return render(
+        request,
+        "groups/join_confirm.html",
+        {"group": group, "form": form, "status": status},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    group, access = _viewable_group(request, slug)
+    if not access.can_leave:
+        messages.info(request, f"You're not a member of {group.name}.")
+        return redirect("groups:group-detail", slug=group.slug)
+    error = None
+    if request.method == "POST":
+        was_pending = access.is_pending
+        try:
+            membership_leave(membership=access.membership, request=request)
+        except MembershipError as refused:
+            error = refused.message
+        else:
+            if was_pending:
+                messages.success(request, f"Your request to join {group.name} is withdrawn.")
+            else:
+                messages.success(request, f"You left {group.name}. You're welcome back any time.")
+            if group.is_active:
+                return redirect("groups:group-detail", slug=group.slug)
+            return redirect("groups:group-list")
+    return render(
+        request,
+        "groups/leave_confirm.html",
+        {"group": group, "access": access, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_get_by_token(token=token)
+    group = group_get_for_page(slug=invitation.group.slug)
+    access = group_access(user=request.user, group=group)
+    if access.can_leave:  # already in (or asked): the invitation is not needed
+        return redirect("groups:group-detail", slug=group.slug)
+    if not (invitation.is_usable() and group.is_active):
+        # Not the group's name: whoever holds an old link learns nothing more from it.
+        lifetime_days = Invitation.DEFAULT_LIFETIME.days
+        return render(
+            request, "groups/invitation_gone.html", {"lifetime_days": lifetime_days}, status=410
+        )
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    before = access.membership.state if access.membership else None
+    form = JoinForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        membership = _join(request, group=group, form=form, invitation=invitation)
+        if membership is not None:
+            _joined_message(request, membership, before)
+            return redirect("groups:group-detail", slug=group.slug)
+    return render(
+        request,
+        "groups/invitation_accept.html",
+        {
+            "group": group,
+            "form": form,
+            "invitation": invitation,
+            "status": membership_status(access, invited=True),
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required

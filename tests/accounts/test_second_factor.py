@@ -86,3 +86,13 @@ def test_signing_in_with_totp_needs_the_code(client):
     right = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert right.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_a_member_made_co_facilitator_of_a_group_needs_a_second_factor_too(member):
+    from accounts.permissions import user_must_have_second_factor
+    from tests.factories import MembershipFactory
+
+    assert not user_must_have_second_factor(member)
+    MembershipFactory(user=member, role="facilitator", state="active")
+    assert user_must_have_second_factor(member)

@@ -1,0 +1,179 @@
+"""The admin for groups: curating topics, looking after groups, and the report queue.
+
+Memberships are read-only here: every change to one goes through the services (which audit
+it and tell the person), so it is made on the site's member list, not in the admin.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, Q
+from django.http import HttpRequest
+
+from groups.models import Announcement, Membership, Report, SupportGroup, Topic
+from groups.services.groups import group_archive, report_update
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ["user", "role", "state", "created_at", "decided_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    ordering = ["state", "role", "user__display_name"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(SupportGroup)
+class SupportGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "state", "format", "join_policy", "listed", "members", "created_at"]
+    list_filter = ["state", "format", "join_policy", "audience", "listed", "topics"]
+    search_fields = ["name", "slug", "city"]
+    date_hierarchy = "created_at"
+    filter_horizontal = ["topics"]
+    # Archiving has its own action (audited); the slug is the group's address and stays.
+    readonly_fields = ["slug", "state", "created_by", "created_at", "updated_at"]
+    inlines = [MembershipInline]
+    actions = ["archive_groups"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"  # Django 6's default; links are https anyway
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                active_members=Count(
+                    "memberships", filter=Q(memberships__state=Membership.State.ACTIVE)
+                )
+            )
+        )
+
+    @admin.display(description="Active members", ordering="active_members")
+    def members(self, group: SupportGroup) -> int:
+        return group.active_members
+
+    @admin.action(description="Archive the selected groups")
+    def archive_groups(self, request: HttpRequest, queryset) -> None:
+        archived = 0
+        for group in queryset.filter(state=SupportGroup.State.ACTIVE):
+            group_archive(group=group, by=request.user, request=request)
+            archived += 1
+        self.message_user(
+            request, f"{archived} group{'s' if archived != 1 else ''} archived.", messages.SUCCESS
+        )
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "group", "role", "state", "created_at", "decided_at"]
+    list_filter = ["state", "role"]
+    search_fields = ["user__display_name", "group__name"]
+    list_select_related = ["user", "group"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    """For handling reports about a message: admins can read it and, if need be, delete it."""
+
+    list_display = ["title", "group", "author", "created_at"]
+    search_fields = ["title", "group__name"]
+    list_select_related = ["group", "author"]
+    readonly_fields = ["group", "author", "title", "body", "created_at"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """The queue: open reports first. Admins set the status and a note; each save is audited."""
+
+    list_display = ["__str__", "status", "reason", "created_at", "subject"]
+    list_filter = ["status", "reason"]
+    list_select_related = ["group", "announcement", "person", "reporter"]
+    date_hierarchy = "created_at"
+    fields = [
+        "reporter",
+        "group",
+        "announcement",
+        "person",
+        "reason",
+        "text",
+        "created_at",
+        "status",
+        "admin_note",
+        "handled_by",
+        "updated_at",
+    ]
+    readonly_fields = [
+        "reporter",
+        "group",
+        "announcement",
+        "person",
+        "reason",
+        "text",
+        "created_at",
+        "handled_by",
+        "updated_at",
+    ]
+
+    @admin.display(description="About")
+    def subject(self, report: Report) -> str:
+        if report.announcement_id:
+            return f"Announcement: {report.announcement}"
+        if report.person_id:
+            return f"Person: {report.person}"
+        if report.group_id:
+            return f"Group: {report.group}"
+        return "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        report_update(
+            report=obj,
+            by=request.user,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["admin_note"],
+            request=request,
+        )

@@ -1,0 +1,375 @@
+"""The facilitator side: the dashboard, member lists and decisions, invitations, a group's
+settings, archiving, announcements.
+
+Every view about one group goes through `facilitated_group`: signed in, then the group must be
+visible to the person (404 otherwise, so its existence stays private), then they must be able
+to facilitate it (403), then they must have a second factor (sent to set one up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import AuditEvent
+from accounts.permissions import redirect_to_second_factor_setup
+from accounts.services.audit import audit_record
+from groups import emails, selectors
+from groups.forms import AnnouncementForm, GroupForm, MembershipDecisionForm
+from groups.models import Invitation, Membership, SupportGroup
+from groups.permissions import GroupAccess, group_access, user_can_create_groups
+from groups.services.groups import (
+    announcement_post,
+    group_archive,
+    group_create,
+    group_update,
+    invitation_create,
+    invitation_revoke,
+)
+from groups.services.memberships import (
+    MembershipError,
+    membership_approve,
+    membership_decline,
+    membership_promote,
+    membership_remove,
+)
+
+
+def _lacks_second_factor(request: HttpRequest) -> bool:
+    # The rule of accounts.permissions (facilitators and admins need a second factor), applied
+    # to whoever facilitates this group: a member promoted to co-facilitator does not carry
+    # the site-wide facilitator flag, yet sees the same member list.
+    return not is_mfa_enabled(request.user)
+
+
+def facilitated_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, GroupAccess]:
+    """The group `slug` if the signed-in person may facilitate it: 404 if they may not see it,
+    403 if they may see it but not facilitate it."""
+    group = get_object_or_404(SupportGroup, slug=slug)
+    access = group_access(user=request.user, group=group)
+    if not access.can_view_group:
+        raise Http404("No such group.")
+    if not access.can_facilitate:
+        raise PermissionDenied("Only this group's facilitators can do that.")
+    return group, access
+
+
+FacilitatorView = Callable[..., HttpResponse]
+
+
+def facilitator_view(view: FacilitatorView) -> Callable[..., HttpResponse]:
+    """Wraps `view(request, group, access, **kwargs)` in the checks of `facilitated_group`
+    and the second-factor rule, in that order."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, slug: str, **kwargs) -> HttpResponse:
+        group, access = facilitated_group(request, slug)
+        if _lacks_second_factor(request):
+            return redirect_to_second_factor_setup(request)
+        return view(request, group, access, **kwargs)
+
+    return wrapped
+
+
+def _posted(request: HttpRequest):
+    """The submitted data on a POST, None otherwise. `request.POST or None` would treat a
+    POST with no fields (a confirmation button alone) as if nothing had been sent."""
+    return request.POST if request.method == "POST" else None
+
+
+def _bad_request_status(form) -> int:
+    return 400 if form.is_bound else 200
+
+
+# --- dashboard --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    groups = list(selectors.group_list_facilitated(user=request.user))
+    user = request.user
+    if not groups and not (user.is_facilitator or user.is_staff):
+        raise PermissionDenied("The dashboard is for facilitators.")
+    if _lacks_second_factor(request):
+        return redirect_to_second_factor_setup(request)
+    return render(
+        request,
+        "groups/facilitator_dashboard.html",
+        {
+            "groups": groups,
+            "pending_total": sum(group.pending_count for group in groups),
+            "can_create_groups": user_can_create_groups(user),
+        },
+    )
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+@require_GET
+@facilitator_view
+def member_list(request: HttpRequest, group: SupportGroup, access: GroupAccess) -> HttpResponse:
+    memberships = list(selectors.membership_list_for_facilitators(group=group))
+    # Who belongs to a recovery group is health information: each look at the list is kept.
+    audit_record(
+        action=AuditEvent.Action.MEMBER_LIST_VIEWED,
+        subject=None,
+        actor=request.user,
+        request=request,
+        details={"group": group.pk},
+    )
+    pending = [m for m in memberships if m.state == Membership.State.PENDING]
+    return render(
+        request,
+        "groups/member_list.html",
+        {
+            "group": group,
+            "access": access,
+            "pending": pending,
+            "others": memberships[len(pending) :],
+            "message_max_length": MembershipDecisionForm.base_fields["message"].max_length,
+        },
+    )
+
+
+DECISIONS = {
+    "approve": (membership_approve, "{name} is now a member. We have e-mailed them."),
+    "decline": (membership_decline, "You declined {name}'s request. We have e-mailed them."),
+    "remove": (membership_remove, "{name} is no longer a member. We have e-mailed them."),
+    "promote": (membership_promote, "{name} is now a co-facilitator. We have e-mailed them."),
+}
+
+
+@require_http_methods(["GET", "POST"])
+@facilitator_view
+def membership_decide(
+    request: HttpRequest, group: SupportGroup, access: GroupAccess, membership_id: int, action: str
+) -> HttpResponse:
+    if action not in DECISIONS:
+        raise Http404("No such action.")
+    membership = selectors.membership_get_in_group(group=group, membership_id=membership_id)
+    decide, done = DECISIONS[action]
+    name = membership.user.display_name
+    member_list_url = reverse("groups:member-list", args=[group.slug])
+
+    if action == "remove":
+        # Removing someone is the one decision that cannot be taken back: it has its own page.
+        form = MembershipDecisionForm(_posted(request))
+        if request.method == "POST" and form.is_valid():
+            try:
+                decide(
+                    membership=membership,
+                    by=request.user,
+                    message=form.cleaned_data["message"],
+                    request=request,
+                )
+            except MembershipError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, done.format(name=name))
+                return redirect(member_list_url)
+        return render(
+            request,
+            "groups/membership_remove.html",
+            {"group": group, "access": access, "membership": membership, "form": form},
+            status=_bad_request_status(form),
+        )
+
+    if request.method != "POST":
+        return redirect(member_list_url)
+    kwargs = {}
+    if action in {"approve", "decline"}:
+        form = MembershipDecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form.errors["message"][0])
+            return redirect(member_list_url)
+        kwargs["message"] = form.cleaned_data["message"]
+    try:
+        decide(membership=membership, by=request.user, request=request, **kwargs)
+    except MembershipError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done.format(name=name))
+    return redirect(member_list_url)
+
+
+@login_required
+@require_GET
+def visible_members(request: HttpRequest, slug: str) -> HttpResponse:
+    """What a member sees of the others: the facilitators, and those who chose to be seen."""
+    group = get_object_or_404(SupportGroup, slug=slug)
+    access = group_access(user=request.user, group=group)
+    if not access.can_view_group:
+        raise Http404("No such group.")
+    if not access.can_see_visible_members:
+        raise PermissionDenied("Only the group's members see who else is in it.")
+    listed, unlisted_count = selectors.membership_list_visible_to_members(group=group)
+    return render(
+        request,
+        "groups/people_list.html",
+        {
+            "group": group,
+            "access": access,
+            "listed": listed,
+            "unlisted_count": unlisted_count,
+        },
+    )
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@facilitator_view
+def invitations(request: HttpRequest, group: SupportGroup, access: GroupAccess) -> HttpResponse:
+    if request.method == "POST":
+        invitation_create(group=group, by=request.user)
+        messages.success(
+            request, "A new invitation link is ready below. Copy it and send it to the person."
+        )
+        return redirect("groups:invitations", group.slug)
+    now = timezone.now()
+    rows = [
+        {
+            "invitation": invitation,
+            "url": settings.SITE_URL + reverse("groups:invitation-accept", args=[invitation.token]),
+            "usable": invitation.is_usable(now=now),
+        }
+        for invitation in group.invitations.order_by("-created_at", "-pk")
+    ]
+    return render(
+        request,
+        "groups/invitation_list.html",
+        {"group": group, "access": access, "rows": rows},
+    )
+
+
+@require_POST
+@facilitator_view
+def invitation_revoke_view(
+    request: HttpRequest, group: SupportGroup, access: GroupAccess, invitation_id: int
+) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, pk=invitation_id, group=group)
+    invitation_revoke(invitation=invitation)
+    messages.success(request, "The link is withdrawn: nobody can join with it any more.")
+    return redirect("groups:invitations", group.slug)
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_create_view(request: HttpRequest) -> HttpResponse:
+    if not user_can_create_groups(request.user):
+        raise PermissionDenied("Only people an admin has approved as facilitators start groups.")
+    if _lacks_second_factor(request):
+        return redirect_to_second_factor_setup(request)
+    form = GroupForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = group_create(
+                creator=request.user,
+                fields=form.group_fields(),
+                topics=list(form.cleaned_data["topics"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Your group is ready. You are its first facilitator.")
+            return redirect("groups:group-detail", group.slug)
+    return render(
+        request,
+        "groups/group_form.html",
+        {"form": form, "group": None, "layout": "base.html"},
+        status=_bad_request_status(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@facilitator_view
+def group_settings(request: HttpRequest, group: SupportGroup, access: GroupAccess) -> HttpResponse:
+    # Bind to a copy: a rejected form must not leave half-applied values on `group`.
+    form = GroupForm(_posted(request), instance=SupportGroup.objects.get(pk=group.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            group_update(
+                group=group, fields=form.group_fields(), topics=list(form.cleaned_data["topics"])
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "The group's settings are saved.")
+            return redirect("groups:group-settings", group.slug)
+    return render(
+        request,
+        "groups/group_form.html",
+        {
+            "form": form,
+            "group": group,
+            "access": access,
+            "layout": "groups/facilitate_base.html",
+        },
+        status=_bad_request_status(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@facilitator_view
+def group_archive_view(
+    request: HttpRequest, group: SupportGroup, access: GroupAccess
+) -> HttpResponse:
+    if not access.can_archive:
+        raise PermissionDenied("Only admins can archive a group.")
+    if request.method == "POST":
+        group_archive(group=group, by=request.user, request=request)
+        messages.success(
+            request, f"{group.name} is archived: it has left the directory and takes no members."
+        )
+        return redirect("groups:group-detail", group.slug)
+    return render(request, "groups/group_archive.html", {"group": group, "access": access})
+
+
+# --- announcements ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@facilitator_view
+def announcement_create(
+    request: HttpRequest, group: SupportGroup, access: GroupAccess
+) -> HttpResponse:
+    form = AnnouncementForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            announcement_post(
+                group=group,
+                author=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            count = emails.announcement_recipients(group=group, author_id=request.user.pk).count()
+            noun = "member" if count == 1 else "members"
+            messages.success(request, f"Posted and e-mailed to {count} {noun}.")
+            return redirect("groups:group-detail", group.slug)
+    return render(
+        request,
+        "groups/announcement_form.html",
+        {"form": form, "group": group, "access": access},
+        status=_bad_request_status(form),
+    )

@@ -1,0 +1,86 @@
+"""Reporting a concern about a group, an announcement or a person. Anyone signed in who can
+see the thing may report it; the admins work the reports in the admin."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from groups import selectors
+from groups.forms import ReportForm
+from groups.models import Announcement, SupportGroup
+from groups.permissions import GroupAccess, group_access
+from groups.services.groups import report_file
+
+
+def _visible_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, GroupAccess]:
+    group = get_object_or_404(SupportGroup, slug=slug)
+    access = group_access(user=request.user, group=group)
+    if not access.can_report:
+        raise Http404("No such group.")
+    return group, access
+
+
+def _report_page(
+    request: HttpRequest, *, about: str, back_url: str, target: dict[str, object]
+) -> HttpResponse:
+    """The form, or once it is sent, the acknowledgement (the reporter is e-mailed one too)."""
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        report = report_file(
+            reporter=request.user,
+            reason=form.cleaned_data["reason"],
+            text=form.cleaned_data["text"],
+            request=request,
+            **target,
+        )
+        return render(request, "groups/report_sent.html", {"report": report, "back_url": back_url})
+    return render(
+        request,
+        "groups/report_form.html",
+        {"form": form, "about": about, "back_url": back_url},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_group(request: HttpRequest, slug: str) -> HttpResponse:
+    group, _ = _visible_group(request, slug)
+    return _report_page(
+        request,
+        about=f"the group {group.name}",
+        back_url=reverse("groups:group-detail", args=[group.slug]),
+        target={"group": group},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_announcement(request: HttpRequest, slug: str, announcement_id: int) -> HttpResponse:
+    group, access = _visible_group(request, slug)
+    # Announcements are for members: to anyone else they do not exist.
+    if not access.can_see_members_only_details:
+        raise Http404("No such announcement.")
+    announcement = get_object_or_404(Announcement, pk=announcement_id, group=group)
+    return _report_page(
+        request,
+        about=f"the announcement “{announcement.title}” in {group.name}",
+        back_url=reverse("groups:group-detail", args=[group.slug]),
+        target={"group": group, "announcement": announcement},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_person(request: HttpRequest, user_id: int) -> HttpResponse:
+    person, name_visible = selectors.person_get_reportable(reporter=request.user, person_id=user_id)
+    return _report_page(
+        request,
+        about=person.display_name if name_visible else "a member of one of your groups",
+        back_url=reverse("home"),
+        target={"person": person},
+    )

@@ -1,0 +1,262 @@
+"""The directory: filters that narrow, pages that keep them, htmx updates, fixed query counts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from groups.models import Membership, SupportGroup, Topic
+from tests.factories import SupportGroupFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("groups:group-list")
+
+
+def listed_names(response) -> list[str]:
+    """The group names the results show, in order."""
+    html = response.content.decode()
+    results = html.split('id="group-results"', 1)[-1]
+    return re.findall(r'<a href="/groups/[\w-]+/">([^<]+)</a>', results)
+
+
+def topic(slug: str) -> Topic:
+    return Topic.objects.get(slug=slug)
+
+
+def test_the_directory_lists_active_listed_groups_by_name(client):
+    SupportGroupFactory(name="Tuesday evening circle")
+    SupportGroupFactory(name="Morning check-in")
+    assert listed_names(client.get(URL)) == ["Morning check-in", "Tuesday evening circle"]
+
+
+def test_unlisted_and_archived_groups_are_never_listed_whatever_the_filters(client):
+    SupportGroupFactory(name="Open circle")
+    SupportGroupFactory(name="Quiet circle", listed=False)
+    SupportGroupFactory(name="Closed circle", state=SupportGroup.State.ARCHIVED)
+    for query in ["", "?q=circle", "?format=online", "?audience=recovery&q=circle"]:
+        response = client.get(URL + query)
+        assert listed_names(response) == ["Open circle"], query
+        html = response.content.decode()
+        assert "Quiet circle" not in html
+        assert "Closed circle" not in html
+
+
+def test_format_filter_narrows_and_several_formats_match_any(client):
+    SupportGroupFactory(name="Online one", format="online")
+    SupportGroupFactory(name="Room one", format="in_person", city="Austin")
+    SupportGroupFactory(name="Hybrid one", format="hybrid", city="Austin")
+    assert listed_names(client.get(URL, {"format": "online"})) == ["Online one"]
+    assert listed_names(client.get(URL, {"format": ["in_person", "hybrid"]})) == [
+        "Hybrid one",
+        "Room one",
+    ]
+
+
+def test_topic_filter_narrows_by_slug_and_lists_a_group_with_two_matching_topics_once(client):
+    SupportGroupFactory(name="Ketamine group", topics=[topic("ketamine")])
+    SupportGroupFactory(name="Both topics", topics=[topic("ketamine"), topic("alcohol")])
+    SupportGroupFactory(name="Alcohol group", topics=[topic("alcohol")])
+    SupportGroupFactory(name="No topic")
+    assert listed_names(client.get(URL, {"topic": "ketamine"})) == [
+        "Both topics",
+        "Ketamine group",
+    ]
+    assert listed_names(client.get(URL, {"topic": ["ketamine", "alcohol"]})) == [
+        "Alcohol group",
+        "Both topics",
+        "Ketamine group",
+    ]
+
+
+def test_audience_filter_includes_groups_for_both_audiences(client):
+    SupportGroupFactory(name="Recovery group", audience="recovery")
+    SupportGroupFactory(name="Family group", audience="loved_ones")
+    SupportGroupFactory(name="Everyone group", audience="both")
+    assert listed_names(client.get(URL, {"audience": "recovery"})) == [
+        "Everyone group",
+        "Recovery group",
+    ]
+    assert listed_names(client.get(URL, {"audience": "loved_ones"})) == [
+        "Everyone group",
+        "Family group",
+    ]
+
+
+def test_word_search_needs_every_word_somewhere_in_name_description_or_city(client):
+    SupportGroupFactory(name="Evening circle", description="We talk about cravings.")
+    SupportGroupFactory(
+        name="Morning circle", description="Gentle start.", format="in_person", city="Portland"
+    )
+    SupportGroupFactory(name="Parents together", description="For PARENTS of young adults.")
+    assert listed_names(client.get(URL, {"q": "circle"})) == ["Evening circle", "Morning circle"]
+    assert listed_names(client.get(URL, {"q": "Circle CRAVINGS"})) == ["Evening circle"]
+    assert listed_names(client.get(URL, {"q": "portland circle"})) == ["Morning circle"]
+    assert listed_names(client.get(URL, {"q": "young"})) == ["Parents together"]
+    assert listed_names(client.get(URL, {"q": "circle young"})) == []
+
+
+def test_filters_combine_and_every_one_must_match(client):
+    ketamine = topic("ketamine")
+    SupportGroupFactory(name="Match", format="online", audience="both", topics=[ketamine])
+    SupportGroupFactory(name="Wrong format", format="in_person", topics=[ketamine])
+    SupportGroupFactory(name="Wrong topic", format="online", topics=[topic("alcohol")])
+    SupportGroupFactory(name="Wrong audience", audience="recovery", topics=[ketamine])
+    SupportGroupFactory(name="Wrong words", description="x", topics=[ketamine])
+    response = client.get(
+        URL,
+        {"format": "online", "topic": "ketamine", "audience": "loved_ones", "q": "match"},
+    )
+    assert listed_names(response) == ["Match"]
+
+
+def test_unknown_filter_values_are_ignored_not_an_error(client):
+    SupportGroupFactory(name="Online one", format="online")
+    SupportGroupFactory(name="Room one", format="in_person")
+    response = client.get(URL, {"format": ["online", "zoom"], "topic": "gone", "page": "x"})
+    assert response.status_code == 200
+    # "zoom" makes the format filter invalid as a whole, so it is dropped: both groups show.
+    assert listed_names(response) == ["Online one", "Room one"]
+
+
+def test_the_filters_show_as_ticked_after_a_search(client):
+    html = client.get(URL, {"format": "hybrid", "topic": "alcohol", "q": "night"}).content.decode()
+    assert re.search(r'<input type="checkbox" name="format" value="hybrid"[^>]*checked', html)
+    assert re.search(r'<input type="checkbox" name="topic" value="alcohol"[^>]*checked', html)
+    assert 'value="night"' in html
+
+
+def test_results_are_paginated_by_20_and_page_links_keep_the_filters(client):
+    SupportGroup.objects.bulk_create(
+        SupportGroup(name=f"Online {n:02}", slug=f"online-{n:02}", format="online")
+        for n in range(45)
+    )
+    SupportGroupFactory(name="Room only", format="in_person")
+    first = client.get(URL, {"format": "online", "q": "online"})
+    assert len(listed_names(first)) == 20
+    html = first.content.decode()
+    assert "45 groups" in html
+    assert 'href="?format=online&amp;q=online&amp;page=2"' in html
+    third = client.get(URL, {"format": "online", "q": "online", "page": 3})
+    assert listed_names(third) == [f"Online {n:02}" for n in range(40, 45)]
+    assert 'href="?format=online&amp;q=online&amp;page=2"' in third.content.decode()
+
+
+def test_each_result_shows_format_topics_audience_city_and_join_policy_not_member_count(client):
+    group = SupportGroupFactory(
+        name="Saturday room",
+        format="in_person",
+        city="Austin",
+        region="TX",
+        street="12 Hidden Lane",
+        audience="loved_ones",
+        join_policy="approval",
+        topics=[topic("family-and-friends"), topic("ketamine")],
+    )
+    Membership.objects.create(user=UserFactory(), group=group, state="active")
+    html = client.get(URL).content.decode()
+    results = html.split('id="group-results"', 1)[1]
+    assert "In person" in results
+    assert "Ketamine, Family and friends" in results
+    assert "Family and friends" in results
+    assert "Austin, TX" in results
+    assert "Approval: a facilitator accepts each request" in results
+    assert "12 Hidden Lane" not in html
+    assert "active member" not in html
+
+
+def test_the_city_is_not_shown_for_online_groups(client):
+    SupportGroupFactory(name="Online one", format="online", city="Springfield")
+    assert "Springfield" not in client.get(URL).content.decode()
+
+
+def test_an_htmx_request_gets_only_the_results_fragment(client):
+    SupportGroupFactory(name="Online one", format="online")
+    SupportGroupFactory(name="Room one", format="in_person")
+    response = client.get(URL, {"format": "online"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "<form" not in html
+    assert "Online one" in html
+    assert "Room one" not in html
+    assert 'data-hx-swap-oob="innerHTML"' in html  # the announced result count
+    assert "HX-Request" in response["Vary"]
+
+
+def test_an_htmx_history_restore_gets_the_whole_page(client):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    html = client.get(URL, headers=headers).content.decode()
+    assert "<html" in html
+
+
+def test_the_empty_result_offers_to_clear_the_filters(client):
+    SupportGroupFactory(name="Online one")
+    html = client.get(URL, {"q": "nothing-matches-this"}).content.decode()
+    assert "No groups match these filters" in html
+    assert f'href="{URL}"' in html and "Clear filters" in html
+
+
+def test_only_approved_facilitators_see_start_a_group(client, member, facilitator):
+    create = reverse("groups:group-create")
+    assert create not in client.get(URL).content.decode()
+    client.force_login(member)
+    assert create not in client.get(URL).content.decode()
+    client.force_login(facilitator)
+    assert f'href="{create}"' in client.get(URL).content.decode()
+
+
+def make_groups(count: int) -> None:
+    """`count` active, listed groups with two topics and a facilitator each, in a few queries."""
+    start = SupportGroup.objects.count()
+    groups = SupportGroup.objects.bulk_create(
+        SupportGroup(
+            name=f"Group {start + n:04}",
+            slug=f"group-{start + n:04}",
+            format=["online", "in_person", "hybrid"][n % 3],
+            city="Austin",
+        )
+        for n in range(count)
+    )
+    topics = list(Topic.objects.all())
+    through = SupportGroup.topics.through
+    through.objects.bulk_create(
+        through(supportgroup_id=group.pk, topic_id=topics[i % len(topics)].pk)
+        for n, group in enumerate(groups)
+        for i in (n, n + 1)
+    )
+    people = UserFactory._meta.model.objects.bulk_create(
+        UserFactory.build(email=f"bulk{start + n}@example.org") for n in range(count)
+    )
+    Membership.objects.bulk_create(
+        Membership(user=person, group=group, role="facilitator", state="active")
+        for person, group in zip(people, groups, strict=True)
+    )
+
+
+def count_queries(client, url: str, **kwargs) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, **kwargs).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+@pytest.mark.parametrize(
+    "query", ["", "?format=online&format=hybrid&topic=ketamine&audience=recovery&q=group"]
+)
+def test_directory_makes_as_many_queries_with_500_groups_as_with_5(client, signed_in, query):
+    if signed_in:
+        client.force_login(UserFactory())
+    make_groups(5)
+    count_queries(client, URL + query)  # warm up: sessions, content types
+    few = count_queries(client, URL + query)
+    make_groups(495)
+    many = count_queries(client, URL + query)
+    assert few == many
+    assert many <= 9
+    htmx = count_queries(client, URL + query, headers={"HX-Request": "true"})
+    assert htmx <= many

@@ -1,0 +1,251 @@
+"""Reporting a concern about a group, an announcement or a person, and the admins' queue."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from groups.models import Announcement, Report, SupportGroup
+from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory, activate_totp
+
+pytestmark = pytest.mark.django_db
+Action = AuditEvent.Action
+
+CONCERN = {"reason": "selling", "text": "Someone offered to sell me something after the meeting."}
+
+
+@pytest.fixture
+def group(facilitator):
+    group = SupportGroupFactory(name="Thursday Circle")
+    MembershipFactory(user=facilitator, group=group, role="facilitator")
+    return group
+
+
+@pytest.fixture
+def announcement(group, facilitator):
+    return Announcement.objects.create(group=group, author=facilitator, title="Hi", body="Hello")
+
+
+def test_reporting_a_group_records_it_acknowledges_it_and_emails_the_reporter(
+    client, member, group, django_capture_on_commit_callbacks
+):
+    client.force_login(member)
+    url = reverse("groups:report-group", args=[group.slug])
+    assert client.get(url).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, CONCERN)
+
+    assert response.status_code == 200
+    report = Report.objects.get()
+    assert (report.reporter, report.group, report.reason, report.status) == (
+        member,
+        group,
+        "selling",
+        Report.Status.OPEN,
+    )
+    assert report.text == CONCERN["text"]
+    html = response.content.decode()
+    assert f"We received your report (number {report.pk})" in html
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    assert f"number {report.pk}" in mail.outbox[0].body
+    assert AuditEvent.objects.filter(action=Action.REPORT_FILED, subject=member).exists()
+
+
+def test_a_report_needs_a_reason_and_a_text(client, member, group):
+    client.force_login(member)
+    response = client.post(reverse("groups:report-group", args=[group.slug]), {"text": ""})
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_reports_are_for_people_who_are_signed_in_and_can_see_the_group(client, member, group):
+    url = reverse("groups:report-group", args=[group.slug])
+    response = client.post(url, CONCERN)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+    archived = SupportGroupFactory(state=SupportGroup.State.ARCHIVED)
+    client.force_login(member)
+    assert client.get(reverse("groups:report-group", args=[archived.slug])).status_code == 404
+    assert not Report.objects.exists()
+
+
+def test_members_report_an_announcement_of_their_group(
+    client, member, group, announcement, django_capture_on_commit_callbacks
+):
+    MembershipFactory(user=member, group=group)
+    client.force_login(member)
+    url = reverse("groups:report-announcement", args=[group.slug, announcement.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, CONCERN)
+
+    assert response.status_code == 200
+    report = Report.objects.get()
+    assert (report.announcement, report.group) == (announcement, group)
+    assert len(mail.outbox) == 1
+
+
+def test_an_announcement_is_reported_only_by_members_and_only_under_its_group(
+    client, member, outsider, group, announcement
+):
+    client.force_login(outsider)
+    url = reverse("groups:report-announcement", args=[group.slug, announcement.pk])
+    assert client.get(url).status_code == 404
+
+    MembershipFactory(user=member, group=group)
+    other = SupportGroupFactory()
+    MembershipFactory(user=member, group=other)
+    client.force_login(member)
+    wrong = reverse("groups:report-announcement", args=[other.slug, announcement.pk])
+    assert client.post(wrong, CONCERN).status_code == 404
+    assert not Report.objects.exists()
+
+
+def test_a_person_is_reported_by_someone_sharing_an_active_group(
+    client, member, group, django_capture_on_commit_callbacks
+):
+    MembershipFactory(user=member, group=group)
+    person = UserFactory(display_name="Casey", name_visible_to_members=True)
+    MembershipFactory(user=person, group=group)
+    client.force_login(member)
+    url = reverse("groups:report-person", args=[person.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Casey" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "harassment", "text": "Messages after class."})
+
+    assert response.status_code == 200
+    report = Report.objects.get()
+    assert (report.person, report.reporter, report.reason) == (person, member, "harassment")
+    assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+def test_a_hidden_member_is_not_named_on_the_report_page(client, member, group):
+    MembershipFactory(user=member, group=group)
+    person = MembershipFactory(group=group, user=UserFactory(display_name="Secretive Sid")).user
+    client.force_login(member)
+    html = client.get(reverse("groups:report-person", args=[person.pk])).content.decode()
+    assert "Secretive Sid" not in html
+    assert "a member of one of your groups" in html
+
+
+def test_reporting_a_person_one_shares_no_active_group_with_is_not_found(
+    client, member, outsider, group
+):
+    MembershipFactory(user=member, group=group)
+    stranger = UserFactory()
+    pending = MembershipFactory(group=group, state="pending").user
+    former = MembershipFactory(group=group, state="left").user
+    archived = SupportGroupFactory(state=SupportGroup.State.ARCHIVED)
+    MembershipFactory(user=member, group=archived)
+    in_archived = MembershipFactory(group=archived).user
+    client.force_login(member)
+
+    for person in (stranger, pending, former, in_archived, member):
+        url = reverse("groups:report-person", args=[person.pk])
+        assert client.get(url).status_code == 404, person
+        assert client.post(url, CONCERN).status_code == 404, person
+    assert client.get(reverse("groups:report-person", args=[999999])).status_code == 404
+    assert not Report.objects.exists()
+
+
+# --- the admins' queue ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    activate_totp(admin_user)
+    client.force_login(admin_user)
+    return client
+
+
+def test_admins_see_the_queue_filtered_by_status(admin_client, member, group):
+    spam = Report.objects.create(reporter=member, group=group, reason="spam", text="Adverts")
+    Report.objects.create(
+        reporter=member, group=group, reason="safety", text="Worried", status="resolved"
+    )
+    url = reverse("admin:support_groups_report_changelist")
+    response = admin_client.get(url, {"status__exact": "open"})
+    assert list(response.context["cl"].result_list) == [spam]
+    assert "Group: Thursday Circle" in response.content.decode()
+
+
+def test_an_admin_changing_a_report_goes_through_the_service_and_is_audited(
+    admin_client, admin_user, member, group
+):
+    report = Report.objects.create(reporter=member, group=group, reason="spam", text="Adverts")
+    url = reverse("admin:support_groups_report_change", args=[report.pk])
+    assert admin_client.get(url).status_code == 200
+
+    response = admin_client.post(
+        url,
+        {
+            "status": "resolved",
+            "admin_note": "Talked to the facilitator.",
+            # Read-only fields are ignored even if someone sends them.
+            "text": "Changed",
+            "reason": "other",
+        },
+    )
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.admin_note, report.handled_by) == (
+        Report.Status.RESOLVED,
+        "Talked to the facilitator.",
+        admin_user,
+    )
+    assert (report.text, report.reason, report.reporter) == ("Adverts", "spam", member)
+    event = AuditEvent.objects.get(action=Action.REPORT_UPDATED)
+    assert (event.actor, event.details) == (admin_user, {"report": report.pk, "status": "resolved"})
+
+
+def test_a_report_whose_reporter_deleted_their_account_can_still_be_resolved(admin_client, group):
+    report = Report.objects.create(reporter=None, group=group, reason="spam", text="Adverts")
+    response = admin_client.post(
+        reverse("admin:support_groups_report_change", args=[report.pk]),
+        {"status": "resolved", "admin_note": ""},
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == Report.Status.RESOLVED
+
+
+def test_the_admin_archives_groups_with_an_audited_action(admin_client, admin_user, group):
+    response = admin_client.post(
+        reverse("admin:support_groups_supportgroup_changelist"),
+        {"action": "archive_groups", "_selected_action": [group.pk]},
+    )
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.state == SupportGroup.State.ARCHIVED
+    event = AuditEvent.objects.get(action=Action.GROUP_ARCHIVED)
+    assert (event.actor, event.details) == (admin_user, {"group": group.pk})
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:support_groups_supportgroup_changelist",
+        "admin:support_groups_membership_changelist",
+        "admin:support_groups_topic_changelist",
+        "admin:support_groups_announcement_changelist",
+    ],
+)
+def test_the_groups_admin_pages_open(admin_client, group, name):
+    MembershipFactory(group=group)
+    assert admin_client.get(reverse(name)).status_code == 200
+
+
+def test_a_group_opens_in_the_admin_with_its_members(admin_client, group):
+    MembershipFactory(group=group, user=UserFactory(display_name="Avery"))
+    url = reverse("admin:support_groups_supportgroup_change", args=[group.pk])
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert "Avery" in response.content.decode()
