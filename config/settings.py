@@ -249,6 +249,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
+# Accept the code of the 30-second step before and after too: phone clocks drift, and a code
+# typed as the step turns over should still work.
+MFA_TOTP_TOLERANCE = 1
 # WebAuthn needs a secure origin; the development server on http://127.0.0.1 is allowed.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 USERSESSIONS_TRACK_ACTIVITY = False
