@@ -53,15 +53,8 @@ class UserAdmin(DjangoUserAdmin):
         user_record_role_changes(user=obj, before=before, actor=request.user, request=request)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the trail is append-only, for admins as for everyone."""
-
-    list_display = ["created_at", "action", "subject", "actor", "ip_address"]
-    list_filter = ["action"]
-    search_fields = ["subject__display_name", "subject__email"]
-    list_select_related = ["subject", "actor"]
-    date_hierarchy = "created_at"
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Records admins look at but never write: nobody adds, edits or deletes them here."""
 
     def has_add_permission(self, request):
         return False
@@ -71,3 +64,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyModelAdmin):
+    """Read-only: the trail is append-only, for admins as for everyone."""
+
+    list_display = ["created_at", "action", "subject", "actor", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["subject__display_name", "subject__email"]
+    list_select_related = ["subject", "actor"]
+    date_hierarchy = "created_at"

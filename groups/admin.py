@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
+from accounts.admin import ReadOnlyModelAdmin
 from groups.models import Announcement, Membership, Report, SupportGroup, Topic
 from groups.services.groups import group_archive, report_update
 
@@ -86,21 +87,12 @@ class SupportGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyModelAdmin):
     list_display = ["user", "group", "role", "state", "created_at", "decided_at"]
     list_filter = ["state", "role"]
     search_fields = ["user__display_name", "group__name"]
     list_select_related = ["user", "group"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Announcement)
@@ -141,17 +133,8 @@ class ReportAdmin(admin.ModelAdmin):
         "handled_by",
         "updated_at",
     ]
-    readonly_fields = [
-        "reporter",
-        "group",
-        "announcement",
-        "person",
-        "reason",
-        "text",
-        "created_at",
-        "handled_by",
-        "updated_at",
-    ]
+    # Admins work a report by its status and note; what was reported stays as filed.
+    readonly_fields = [name for name in fields if name not in {"status", "admin_note"}]
 
     @admin.display(description="About")
     def subject(self, report: Report) -> str:
