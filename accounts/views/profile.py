@@ -11,6 +11,7 @@ from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.selectors import audit_events_for_member
 from accounts.services.users import user_update_profile
+from config.forms import form_page_status
 
 
 @login_required
@@ -28,7 +29,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/profile.html",
         {"form": form},
-        status=400 if form.is_bound else 200,
+        status=form_page_status(form),
     )
 
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import AuditEvent
 from accounts.permissions import redirect_to_second_factor_setup
 from accounts.services.audit import audit_record
+from config.forms import form_page_status
 from groups import emails, selectors
 from groups.forms import AnnouncementForm, GroupForm, MembershipDecisionForm
 from groups.models import Invitation, Membership, SupportGroup
@@ -87,10 +88,6 @@ def _posted(request: HttpRequest):
     """The submitted data on a POST, None otherwise. `request.POST or None` would treat a
     POST with no fields (a confirmation button alone) as if nothing had been sent."""
     return request.POST if request.method == "POST" else None
-
-
-def _bad_request_status(form) -> int:
-    return 400 if form.is_bound else 200
 
 
 # --- dashboard --------------------------------------------------------------------------------
@@ -185,7 +182,7 @@ def membership_decide(
             request,
             "groups/membership_remove.html",
             {"group": group, "access": access, "membership": membership, "form": form},
-            status=_bad_request_status(form),
+            status=form_page_status(form),
         )
 
     if request.method != "POST":
@@ -295,7 +292,7 @@ def group_create_view(request: HttpRequest) -> HttpResponse:
         request,
         "groups/group_form.html",
         {"form": form, "group": None, "layout": "base.html"},
-        status=_bad_request_status(form),
+        status=form_page_status(form),
     )
 
 
@@ -323,7 +320,7 @@ def group_settings(request: HttpRequest, group: SupportGroup, access: GroupAcces
             "access": access,
             "layout": "groups/facilitate_base.html",
         },
-        status=_bad_request_status(form),
+        status=form_page_status(form),
     )
 
 
@@ -371,5 +368,5 @@ def announcement_create(
         request,
         "groups/announcement_form.html",
         {"form": form, "group": group, "access": access},
-        status=_bad_request_status(form),
+        status=form_page_status(form),
     )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.forms import form_page_status
 from groups.forms import DirectoryFilterForm, JoinForm
 from groups.models import Invitation, Membership, SupportGroup
 from groups.permissions import GroupAccess, group_access, user_can_create_groups
@@ -165,7 +166,7 @@ def group_join(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "groups/join_confirm.html",
         {"group": group, "form": form, "status": status},
-        status=400 if form.is_bound else 200,
+        status=form_page_status(form),
     )
 
 
@@ -230,7 +231,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             "invitation": invitation,
             "status": membership_status(access, invited=True),
         },
-        status=400 if form.is_bound else 200,
+        status=form_page_status(form),
     )
 
 

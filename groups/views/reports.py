@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from config.forms import form_page_status
 from groups import selectors
 from groups.forms import ReportForm
 from groups.models import Announcement, SupportGroup
@@ -42,7 +43,7 @@ def _report_page(
         request,
         "groups/report_form.html",
         {"form": form, "about": about, "back_url": back_url},
-        status=400 if form.is_bound else 200,
+        status=form_page_status(form),
     )
 
 
