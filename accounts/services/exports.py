@@ -32,23 +32,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import AuditEvent, DataExport, User
+from accounts.registries import Registry
 from accounts.services.audit import audit_record
 
 EXPORT_FORMAT = "kinship-export/1"
 
 ExportSection = Callable[[User], object]
 # Section name -> function returning that section for one person, in the order of the file.
-EXPORT_SECTIONS: dict[str, ExportSection] = {}
-
-
-def export_section(name: str) -> Callable[[ExportSection], ExportSection]:
-    """Register (or replace) the section `name` of every member's export."""
-
-    def register(function: ExportSection) -> ExportSection:
-        EXPORT_SECTIONS[name] = function
-        return function
-
-    return register
+EXPORT_SECTIONS: Registry[ExportSection] = Registry()
+export_section = EXPORT_SECTIONS.register
 
 
 def iso_utc(value: datetime | None) -> str | None:

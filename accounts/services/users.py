@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from accounts.models import FORMER_MEMBER, AuditEvent, DataExport, User
+from accounts.registries import Registry
 from accounts.services.audit import audit_record
 
 PROFILE_FIELDS = (
@@ -111,34 +112,16 @@ DeletionCheck = Callable[[User], Iterable[str]]
 # Check name -> function returning the reasons (plain sentences addressed to the member) why
 # `user` cannot delete their account right now; none means they can. The groups issue adds
 # "last facilitator of an active group: hand over first" with @deletion_check("groups").
-DELETION_CHECKS: dict[str, DeletionCheck] = {}
-
-
-def deletion_check(name: str) -> Callable[[DeletionCheck], DeletionCheck]:
-    """Register (or replace) a check that can hold back an account's deletion."""
-
-    def register(function: DeletionCheck) -> DeletionCheck:
-        DELETION_CHECKS[name] = function
-        return function
-
-    return register
+DELETION_CHECKS: Registry[DeletionCheck] = Registry()
+deletion_check = DELETION_CHECKS.register
 
 
 DeletionStep = Callable[[User], None]
 # Step name -> function that removes or anonymises what another app holds about `user`,
 # run inside user_delete's transaction before the account itself is anonymised (the groups
 # app ends memberships, for instance).
-DELETION_STEPS: dict[str, DeletionStep] = {}
-
-
-def deletion_step(name: str) -> Callable[[DeletionStep], DeletionStep]:
-    """Register (or replace) a step of every account deletion."""
-
-    def register(function: DeletionStep) -> DeletionStep:
-        DELETION_STEPS[name] = function
-        return function
-
-    return register
+DELETION_STEPS: Registry[DeletionStep] = Registry()
+deletion_step = DELETION_STEPS.register
 
 
 def user_deletion_blockers(*, user: User) -> list[str]:
