@@ -110,8 +110,8 @@ def user_record_role_changes(
 
 DeletionCheck = Callable[[User], Iterable[str]]
 # Check name -> function returning the reasons (plain sentences addressed to the member) why
-# `user` cannot delete their account right now; none means they can. The groups issue adds
-# "last facilitator of an active group: hand over first" with @deletion_check("groups").
+# `user` cannot delete their account right now; none means they can. groups/account_data.py
+# registers "last facilitator of an active group: hand over first".
 DELETION_CHECKS: Registry[DeletionCheck] = Registry()
 deletion_check = DELETION_CHECKS.register
 
