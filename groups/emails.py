@@ -19,7 +19,9 @@ from django.urls import reverse
 from accounts.emails import email_send_later
 from accounts.models import User
 from config.context_processors import crisis_lines
-from groups.models import Announcement, Membership, SupportGroup
+from groups.models import Announcement, Meeting, Membership, Rsvp, SupportGroup
+from groups.places import meeting_place
+from groups.times import format_meeting_time
 
 DISCREET_SUBJECT = "An update from {site}"
 
@@ -107,3 +109,84 @@ def announcement_emails(announcement: Announcement) -> list[EmailMultiAlternativ
         )
         for user in recipients
     ]
+
+
+# --- meetings: changes and the waiting list ---------------------------------------------------
+
+MEETING_CHANGE_SUBJECTS = {
+    "cancelled": "{group}: a meeting is cancelled",
+    "moved": "{group}: a meeting has moved",
+    "removed": "{group}: the schedule has changed",
+}
+
+
+def _meeting_context(meeting: Meeting, user: User) -> dict[str, object]:
+    group = meeting.group
+    return {
+        "meeting": meeting,
+        "group": group,
+        "place": meeting_place(meeting),
+        "when": format_meeting_time(
+            meeting.starts_at, viewer_zone=user.time_zone, meeting_zone=meeting.series.time_zone
+        ),
+        "usual_when": format_meeting_time(
+            meeting.occurrence_start,
+            viewer_zone=user.time_zone,
+            meeting_zone=meeting.series.time_zone,
+        ),
+        "meeting_url": settings.SITE_URL
+        + reverse("groups:meeting-detail", args=[group.slug, meeting.pk]),
+        "group_url": settings.SITE_URL + reverse("groups:group-detail", args=[group.slug]),
+    }
+
+
+def meeting_change_emails(meeting: Meeting, *, change: str) -> list[EmailMultiAlternatives]:
+    """One message to each person who said they would come (or is waiting for a place)."""
+    recipients = User.objects.filter(
+        rsvps__meeting=meeting,
+        rsvps__answer__in=[Rsvp.Answer.GOING, Rsvp.Answer.WAITLISTED],
+        is_active=True,
+    )
+    subject = MEETING_CHANGE_SUBJECTS[change].format(group=meeting.group.name)
+    return [
+        member_email(
+            user=user,
+            template=f"meeting_{change}",
+            subject=subject,
+            context=_meeting_context(meeting, user),
+        )
+        for user in recipients
+    ]
+
+
+def meeting_change_later(meeting: Meeting, *, change: str) -> None:
+    """Tell everyone who RSVP'd about a cancellation, a move or a removal, once committed.
+
+    The messages are built now, while a removed meeting and its RSVPs still exist."""
+    messages = meeting_change_emails(meeting, change=change)
+
+    def queue() -> None:
+        for message in messages:
+            email_send_later(message)
+
+    transaction.on_commit(queue)
+
+
+def waitlist_promoted_later(rsvp: Rsvp) -> None:
+    rsvp_id = rsvp.pk
+
+    def build_and_queue() -> None:
+        rsvp = Rsvp.objects.select_related("user", "meeting__series__group", "meeting__group").get(
+            pk=rsvp_id
+        )
+        meeting = rsvp.meeting
+        email_send_later(
+            member_email(
+                user=rsvp.user,
+                template="waitlist_promoted",
+                subject=f"{meeting.group.name}: a place is yours",
+                context=_meeting_context(meeting, rsvp.user),
+            )
+        )
+
+    transaction.on_commit(build_and_queue)

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -81,6 +82,12 @@ class SupportGroup(models.Model):
     )
     online_url = models.URLField(
         "online meeting link", blank=True, help_text="Shown to active members only."
+    )
+    publish_online_link = models.BooleanField(
+        "publish the online link in the public meeting feed",
+        default=False,
+        help_text="Meeting finder apps then show the link to anyone. Off: they point people "
+        "to the group's page, where members see it.",
     )
     join_policy = models.CharField(
         max_length=12, choices=JoinPolicy.choices, default=JoinPolicy.APPROVAL
@@ -267,3 +274,290 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"Report {self.pk}: {self.get_reason_display()} ({self.get_status_display()})"
+
+
+class MeetingSeries(models.Model):
+    """A group's schedule: an RFC 5545 recurrence rule in the series' zone, and what every
+    meeting of it shares. The rule is built by the series form (groups.recurrence)."""
+
+    class Openness(models.TextChoices):
+        OPEN = "open", "Open: anyone affected may come"
+        CLOSED = "closed", "Closed: for the group's members"
+
+    class Gender(models.TextChoices):
+        ANY = "", "Everyone"
+        WOMEN = "women", "Women"
+        MEN = "men", "Men"
+
+    AttendanceOption = SupportGroup.Format
+
+    group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="series")
+    # Meeting finder apps keep favourites by this: it never changes once the series exists.
+    slug = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=80)
+    rrule = models.CharField(
+        "recurrence rule", max_length=200, blank=True, help_text="RFC 5545; empty for a one-off."
+    )
+    start_date = models.DateField(help_text="The first meeting's date, in the series' zone.")
+    start_time = models.TimeField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(12 * 60)]
+    )
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    attendance_option = models.CharField(
+        "attendance",
+        max_length=12,
+        choices=AttendanceOption.choices,
+        default=AttendanceOption.ONLINE,
+    )
+    # Where: the group's address unless `use_group_address` is off.
+    use_group_address = models.BooleanField(default=True)
+    location = models.CharField(
+        "building or landmark", max_length=120, blank=True, help_text="e.g. St Anne's Hall."
+    )
+    street = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    location_notes = models.CharField(
+        "how to find it", max_length=300, blank=True, help_text="e.g. Upstairs, room 4."
+    )
+    online_url = models.URLField(
+        "online meeting link", blank=True, help_text="Empty: the group's link."
+    )
+    online_notes = models.CharField(
+        "notes for the link", max_length=200, blank=True, help_text="e.g. the passcode."
+    )
+    dial_in = models.CharField(
+        "dial-in number",
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[0-9+,*# ]*$", "Only digits, spaces and + , * # are allowed.")
+        ],
+    )
+    dial_in_notes = models.CharField("dial-in notes", max_length=200, blank=True)
+    rsvp_limit = models.PositiveIntegerField(
+        "places",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Empty: no limit. When it is reached, people join a waiting list.",
+    )
+    notes = models.TextField(max_length=2000, blank=True)
+    # Attributes that meeting finder apps filter on (mapped to Meeting Guide type codes).
+    openness = models.CharField(max_length=8, choices=Openness.choices, default=Openness.CLOSED)
+    newcomer_friendly = models.BooleanField(default=True)
+    dual_diagnosis = models.BooleanField("dual diagnosis", default=False)
+    gender = models.CharField(
+        "for", max_length=8, choices=Gender.choices, blank=True, default=Gender.ANY
+    )
+    lgbtq = models.BooleanField("LGBTQ+", default=False)
+    wheelchair_access = models.BooleanField(default=False)
+    accessible_bathroom = models.BooleanField("wheelchair-accessible bathroom", default=False)
+    sign_language = models.BooleanField("sign language (ASL)", default=False)
+    fragrance_free = models.BooleanField(default=False)
+    proof_of_attendance = models.BooleanField("proof of attendance offered", default=False)
+    language = models.CharField(max_length=8, default="en")
+    # Raised on every change that calendars must pick up (RFC 5545 SEQUENCE).
+    sequence = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "meeting series"
+        ordering = ["start_time", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def is_weekly(self) -> bool:
+        return self.rrule.startswith("FREQ=WEEKLY")
+
+    @property
+    def meets_in_person(self) -> bool:
+        return self.attendance_option in {
+            self.AttendanceOption.IN_PERSON,
+            self.AttendanceOption.HYBRID,
+        }
+
+    @property
+    def meets_online(self) -> bool:
+        return self.attendance_option in {
+            self.AttendanceOption.ONLINE,
+            self.AttendanceOption.HYBRID,
+        }
+
+
+class Meeting(models.Model):
+    """One occurrence of a series, stored for a rolling horizon.
+
+    `occurrence_start` is where the rule puts it (its RECURRENCE-ID in calendars) and never
+    changes; `starts_at` and `ends_at` are where it really is, which differ once it is moved.
+    All three are UTC instants."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="meetings")
+    group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="meetings")
+    occurrence_start = models.DateTimeField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    # A move may change the place too; empty means the series' place.
+    place_override = models.CharField(
+        "new place", max_length=300, blank=True, help_text="Empty: the usual place."
+    )
+    online_url_override = models.URLField(
+        "new online link", blank=True, help_text="Empty: the usual link."
+    )
+    # Raised on every change to this one meeting (its override's SEQUENCE in calendars).
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            # Extending the horizon twice (two beat instances) cannot store a meeting twice.
+            models.UniqueConstraint(
+                fields=["series", "occurrence_start"], name="meeting_one_per_occurrence"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["group", "starts_at"]),
+            models.Index(fields=["starts_at", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_moved(self) -> bool:
+        return (
+            self.starts_at != self.occurrence_start
+            or bool(self.place_override)
+            or bool(self.online_url_override)
+        )
+
+    def has_started(self, *, now=None) -> bool:
+        return self.starts_at <= (now or timezone.now())
+
+
+class Rsvp(models.Model):
+    """A member's answer for one meeting. Waitlisted answers are served in the order they
+    came (`waitlisted_at`)."""
+
+    class Answer(models.TextChoices):
+        GOING = "going", "Going"
+        NOT_GOING = "not_going", "Not going"
+        WAITLISTED = "waitlisted", "On the waiting list"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps"
+    )
+    answer = models.CharField(max_length=12, choices=Answer.choices)
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="rsvp_one_per_meeting"),
+        ]
+        indexes = [models.Index(fields=["meeting", "answer", "waitlisted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.meeting}: {self.answer}"
+
+
+class Attendance(models.Model):
+    """Someone was at a meeting, as a facilitator recorded it. No row: not recorded there."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="attendance_one_per_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.meeting}"
+
+
+def calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A member's personal calendar address. The token is the only key: resetting it makes the
+    old address answer 404."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=calendar_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+
+def letter_code() -> str:
+    """20 characters from a 32-letter alphabet without look-alikes (100 bits), in groups of
+    five so it can be read out or typed from paper: unguessable, so codes cannot be walked."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(20))
+    return "-".join(raw[i : i + 5] for i in range(0, 20, 5))
+
+
+class AttendanceLetter(models.Model):
+    """A proof of attendance: what it states is fixed when it is issued (`entries`), so the
+    verification page always shows exactly what the paper says, until the member revokes it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendance_letters"
+    )
+    code = models.CharField(max_length=32, unique=True, default=letter_code)
+    display_name = models.CharField(max_length=80)
+    date_from = models.DateField()
+    date_to = models.DateField()
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    # [{"group": name, "date": "YYYY-MM-DD", "time": "HH:MM", "title": series title}, ...]
+    entries = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Attendance letter {self.pk}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -83,6 +83,16 @@ class GroupAccess:
         return self.group.is_active and (self.is_facilitator or self.is_admin)
 
     @property
+    def can_rsvp(self) -> bool:
+        """Answer for the group's meetings (the service also checks the meeting itself)."""
+        return self.group.is_active and self.is_active_member
+
+    @property
+    def can_manage_meetings(self) -> bool:
+        """Schedules, cancelling and moving meetings, taking attendance."""
+        return self.can_facilitate
+
+    @property
     def can_report(self) -> bool:
         return bool(self.user.is_authenticated) and self.can_view_group
 

@@ -1,12 +1,21 @@
 from django.urls import path
 
-from groups.views import facilitate, public, reports
+from groups.views import (
+    attendance,
+    calendars,
+    facilitate,
+    feeds,
+    meetings,
+    public,
+    reports,
+    schedule,
+)
 
 app_name = "groups"
 
 urlpatterns = [
     path("groups/", public.group_list, name="group-list"),
-    path("meetings/", public.my_meetings, name="my-meetings"),
+    path("meetings/", meetings.my_meetings, name="my-meetings"),
     # --- public side (directory, group page, join/leave, invitations): groups/views/public.py
     path("groups/invite/<str:token>/", public.invitation_accept, name="invitation-accept"),
     path("groups/<slug:slug>/join/", public.group_join, name="group-join"),
@@ -42,6 +51,64 @@ urlpatterns = [
         name="report-announcement",
     ),
     path("report/person/<int:user_id>/", reports.report_person, name="report-person"),
+    # --- meetings, RSVPs and "My meetings": groups/views/meetings.py
+    path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/",
+        meetings.meeting_detail,
+        name="meeting-detail",
+    ),
+    path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/rsvp/",
+        meetings.meeting_rsvp,
+        name="meeting-rsvp",
+    ),
+    # --- schedules, cancelling and moving (facilitators): groups/views/schedule.py
+    path("groups/<slug:slug>/schedule/", schedule.schedule, name="schedule"),
+    path("groups/<slug:slug>/schedule/new/", schedule.series_create_view, name="series-create"),
+    path(
+        "groups/<slug:slug>/schedule/<int:series_id>/",
+        schedule.series_edit,
+        name="series-edit",
+    ),
+    path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/cancel/",
+        schedule.meeting_cancel_view,
+        name="meeting-cancel",
+    ),
+    path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/move/",
+        schedule.meeting_move_view,
+        name="meeting-move",
+    ),
+    # --- calendars (.ics): groups/views/calendars.py
+    path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/meeting.ics",
+        calendars.meeting_ics,
+        name="meeting-ics",
+    ),
+    path("groups/<slug:slug>/calendar.ics", calendars.group_calendar, name="group-calendar"),
+    path("calendar/<str:token>.ics", calendars.personal_calendar, name="personal-calendar"),
+    path("calendar/reset/", calendars.personal_calendar_reset, name="personal-calendar-reset"),
+    # --- the Meeting Guide feed: groups/views/feeds.py
+    path("feeds/meetings.json", feeds.meeting_guide_feed, name="meeting-guide-feed"),
+    # --- attendance and proof of attendance: groups/views/attendance.py
+    path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/attendance/",
+        attendance.meeting_attendance,
+        name="meeting-attendance",
+    ),
+    path("groups/<slug:slug>/attendance/", attendance.group_attendance, name="group-attendance"),
+    path("meetings/attendance/", attendance.my_attendance, name="my-attendance"),
+    path("meetings/letters/", attendance.letter_list, name="letter-list"),
+    path("meetings/letters/<int:letter_id>/", attendance.letter_detail, name="letter-detail"),
+    path("meetings/letters/<int:letter_id>/letter.pdf", attendance.letter_pdf, name="letter-pdf"),
+    path(
+        "meetings/letters/<int:letter_id>/revoke/",
+        attendance.letter_revoke,
+        name="letter-revoke",
+    ),
+    path("verify/", attendance.letter_verify_form, name="letter-verify-form"),
+    path("verify/<str:code>", attendance.letter_verify, name="letter-verify"),
 ]
 
 # --- public side, last: the group page's `groups/<slug>/` would swallow every fixed

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from datetime import time, timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
+WEEK = timedelta(weeks=1)
+HOUR_AND_HALF = timedelta(minutes=90)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -105,3 +109,52 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = "member"
     state = "active"
     conduct_accepted_at = factory.LazyFunction(_now)
+
+
+class MeetingSeriesFactory(factory.django.DjangoModelFactory):
+    """A weekly online series on Tuesdays at 19:00 in the group's zone, starting next week.
+
+    Created through the model, so its meetings are not stored: call
+    `groups.services.meetings.meetings_extend(series=...)` (or use `series_create`)."""
+
+    class Meta:
+        model = "support_groups.MeetingSeries"
+
+    group = factory.SubFactory(SupportGroupFactory)
+    slug = factory.Sequence(lambda n: f"series-{n}")
+    title = "Tuesday evening meeting"
+    rrule = "FREQ=WEEKLY;BYDAY=TU"
+    start_date = factory.LazyFunction(lambda: _next_weekday(1))  # Tuesday
+    start_time = factory.LazyFunction(lambda: time(19, 0))
+    duration_minutes = 90
+    time_zone = factory.LazyAttribute(lambda o: o.group.time_zone)
+    attendance_option = "online"
+
+
+def _next_weekday(weekday: int):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """One stored meeting of a series, a week from now unless told."""
+
+    class Meta:
+        model = "support_groups.Meeting"
+
+    series = factory.SubFactory(MeetingSeriesFactory)
+    group = factory.LazyAttribute(lambda o: o.series.group)
+    occurrence_start = factory.LazyFunction(lambda: _now().replace(microsecond=0) + WEEK)
+    starts_at = factory.LazyAttribute(lambda o: o.occurrence_start)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + HOUR_AND_HALF)
+
+
+class RsvpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "support_groups.Rsvp"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    answer = "going"

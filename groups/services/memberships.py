@@ -12,6 +12,7 @@ from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_record
 from groups import emails
 from groups.models import Invitation, Membership, SupportGroup
+from groups.services.rsvps import rsvp_release_for_membership
 
 Action = AuditEvent.Action
 State = Membership.State
@@ -147,9 +148,12 @@ def membership_leave(*, membership: Membership, request: HttpRequest | None = No
     if membership.state not in {State.ACTIVE, State.PENDING}:
         return membership
     _ensure_not_last_facilitator(membership)
+    was_active = membership.state == State.ACTIVE
     membership.state = State.LEFT
     membership.role = Membership.Role.MEMBER
     membership.save(update_fields=["state", "role", "updated_at"])
+    if was_active:
+        rsvp_release_for_membership(membership=membership)
     _audit(Action.MEMBERSHIP_LEFT, membership, actor=membership.user, request=request)
     return membership
 
@@ -223,6 +227,7 @@ def membership_remove(
         raise MembershipError("Only active members can be removed.", code="not_active")
     _ensure_not_last_facilitator(membership)
     membership.role = Membership.Role.MEMBER
+    rsvp_release_for_membership(membership=membership)
     return _decide(
         membership,
         by=by,

@@ -233,9 +233,3 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=form_page_status(form),
     )
-
-
-@login_required
-@require_GET
-def my_meetings(request: HttpRequest) -> HttpResponse:
-    return render(request, "groups/my_meetings.html")

@@ -1,0 +1,74 @@
+"""Where a meeting is: the series' own place or the group's address, a move's new place, and
+the online link (the series' or the group's). Members see all of it; the public sees the city.
+Pages, e-mails and calendars all read a place from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from groups.models import Meeting, MeetingSeries
+
+
+@dataclass(frozen=True)
+class Place:
+    in_person: bool
+    online: bool
+    location: str = ""
+    street: str = ""
+    city: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+    location_notes: str = ""
+    online_url: str = ""
+    online_notes: str = ""
+    dial_in: str = ""
+    dial_in_notes: str = ""
+    moved_to: str = ""  # a one-time place for a moved meeting, as the facilitator wrote it
+
+    @property
+    def address(self) -> str:
+        """The full address on one line (members only)."""
+        if self.moved_to:
+            return self.moved_to
+        locality = " ".join(part for part in (self.postal_code, self.city) if part)
+        parts = (self.location, self.street, locality, self.region, self.country)
+        return ", ".join(part for part in parts if part)
+
+    @property
+    def area(self) -> str:
+        """What the public may know: the city and region, never the street."""
+        return ", ".join(part for part in (self.city, self.region) if part)
+
+
+def series_place(series: MeetingSeries) -> Place:
+    group = series.group
+    source = group if series.use_group_address else series
+    return Place(
+        in_person=series.meets_in_person,
+        online=series.meets_online,
+        location=series.location,
+        street=source.street if series.meets_in_person else "",
+        city=source.city,
+        region=source.region,
+        postal_code=source.postal_code if series.meets_in_person else "",
+        country=source.country,
+        location_notes=series.location_notes,
+        online_url=(series.online_url or group.online_url) if series.meets_online else "",
+        online_notes=series.online_notes if series.meets_online else "",
+        dial_in=series.dial_in if series.meets_online else "",
+        dial_in_notes=series.dial_in_notes if series.meets_online else "",
+    )
+
+
+def meeting_place(meeting: Meeting) -> Place:
+    """The series' place, with a move's new place or link where one was given."""
+    place = series_place(meeting.series)
+    changes: dict[str, str] = {}
+    if meeting.place_override:
+        changes["moved_to"] = meeting.place_override
+    if meeting.online_url_override:
+        changes["online_url"] = meeting.online_url_override
+    if not changes:
+        return place
+    return replace(place, **changes)
