@@ -1,9 +1,21 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 
 from accounts.forms import TimeZoneInput, time_zone_field
-from groups.models import Announcement, Membership, Report, SupportGroup, Topic
+from groups.models import (
+    Announcement,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    Report,
+    SupportGroup,
+    Topic,
+)
+from groups.recurrence import ORDINALS, WEEKDAY_CODES, WEEKDAY_NAMES, Frequency, Recurrence
+from groups.selectors import TIMES_OF_DAY
 
 # --- public side: the directory's filters and joining -----------------------------------------
 
@@ -46,6 +58,19 @@ class DirectoryFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    day = forms.MultipleChoiceField(
+        label="Day",
+        required=False,
+        choices=[(code, name) for code, name in zip(WEEKDAY_CODES, WEEKDAY_NAMES, strict=True)],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    time = forms.MultipleChoiceField(
+        label="Time of day",
+        required=False,
+        choices=[(key, label) for key, (label, _, _) in TIMES_OF_DAY.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     def filters(self) -> dict[str, object]:
         """The valid filters, as keyword arguments for `group_list_directory`."""
         self.is_valid()
@@ -56,6 +81,8 @@ class DirectoryFilterForm(forms.Form):
             "topics": list(data.get("topic") or []),
             "audiences": data.get("audience") or [],
             "words": words,
+            "days": data.get("day") or [],
+            "times": data.get("time") or [],
         }
 
 
@@ -124,7 +151,10 @@ class GroupForm(forms.ModelForm):
             "region",
             "postal_code",
             "country",
+            "latitude",
+            "longitude",
             "online_url",
+            "publish_online_link",
             "join_policy",
             "listed",
             "member_limit",
@@ -147,6 +177,8 @@ class GroupForm(forms.ModelForm):
                 "*italics*, lists and links."
             ),
             "street": "Only active members see the street; everyone sees the city.",
+            "latitude": "Optional, for maps in meeting finder apps (e.g. 41.87811).",
+            "longitude": "Optional (e.g. -87.62980).",
             "listed": "Unlisted groups are not in the directory; people reach them by link.",
         }
         widgets = {
@@ -197,4 +229,290 @@ class ReportForm(forms.Form):
             "is not told who reported them."
         ),
         widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+# --- meetings: schedules, one meeting's changes, RSVPs ------------------------------------------
+
+WEEKDAY_CHOICES = [(str(day), name) for day, name in enumerate(WEEKDAY_NAMES)]
+LANGUAGE_CHOICES = [
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("fr", "French"),
+    ("de", "German"),
+    ("it", "Italian"),
+    ("nl", "Dutch"),
+    ("pl", "Polish"),
+    ("pt", "Portuguese"),
+]
+
+
+class SeriesForm(forms.ModelForm):
+    """A group's schedule, built from plain choices: the form writes the RRULE, never the
+    facilitator."""
+
+    class Ends:
+        NEVER = "never"
+        ON_DATE = "on_date"
+        AFTER = "after"
+
+    frequency = forms.ChoiceField(
+        label="How often",
+        choices=[
+            (Frequency.WEEKLY, "Every week, or every few weeks"),
+            (Frequency.MONTHLY, "Once a month, on a chosen weekday"),
+            (Frequency.ONCE, "Once only (a one-off meeting)"),
+        ],
+        initial=Frequency.WEEKLY,
+        widget=forms.RadioSelect,
+    )
+    start = forms.DateField(
+        label="First meeting",
+        help_text="The date of the first meeting. Later meetings follow the schedule.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    interval = forms.IntegerField(
+        label="Every how many weeks",
+        min_value=1,
+        max_value=12,
+        initial=1,
+        help_text="1 for every week, 2 for every other week.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    weekdays = forms.MultipleChoiceField(
+        label="On",
+        required=False,
+        choices=WEEKDAY_CHOICES,
+        help_text="For weekly meetings: one or more days.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    month_week = forms.TypedChoiceField(
+        label="Which week of the month",
+        coerce=int,
+        choices=[(str(n), ORDINALS[n].capitalize()) for n in (1, 2, 3, 4, -1)],
+        initial="1",
+        help_text="For monthly meetings.",
+    )
+    month_weekday = forms.TypedChoiceField(
+        label="Which day",
+        coerce=int,
+        choices=WEEKDAY_CHOICES,
+        initial="0",
+        help_text="For monthly meetings: e.g. the first Monday.",
+    )
+    ends = forms.ChoiceField(
+        label="Ends",
+        choices=[
+            (Ends.NEVER, "No end date"),
+            (Ends.ON_DATE, "On a date"),
+            (Ends.AFTER, "After a number of meetings"),
+        ],
+        initial=Ends.NEVER,
+        widget=forms.RadioSelect,
+    )
+    until = forms.DateField(
+        label="Last date",
+        required=False,
+        help_text="If it ends on a date.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    count = forms.IntegerField(
+        label="Number of meetings",
+        required=False,
+        min_value=1,
+        max_value=500,
+        help_text="If it ends after a number of meetings.",
+    )
+    time_zone = time_zone_field(widget=TimeZoneInput())
+    duration_minutes = forms.IntegerField(
+        label="Length in minutes",
+        min_value=1,
+        max_value=12 * 60,
+        initial=90,
+        error_messages={
+            "min_value": "A meeting lasts at least a minute.",
+            "max_value": "A meeting can last at most 12 hours (720 minutes).",
+        },
+    )
+    online_url = forms.URLField(
+        label="Online meeting link",
+        required=False,
+        max_length=MeetingSeries._meta.get_field("online_url").max_length,
+        assume_scheme="https",
+        help_text="Empty: the group's link. Only members see it.",
+    )
+    language = forms.ChoiceField(label="Language", choices=LANGUAGE_CHOICES, initial="en")
+
+    class Meta:
+        model = MeetingSeries
+        fields = [
+            "title",
+            "start_time",
+            "duration_minutes",
+            "time_zone",
+            "attendance_option",
+            "use_group_address",
+            "location",
+            "street",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "location_notes",
+            "online_url",
+            "online_notes",
+            "dial_in",
+            "dial_in_notes",
+            "rsvp_limit",
+            "notes",
+            "openness",
+            "newcomer_friendly",
+            "dual_diagnosis",
+            "gender",
+            "lgbtq",
+            "wheelchair_access",
+            "accessible_bathroom",
+            "sign_language",
+            "fragrance_free",
+            "proof_of_attendance",
+            "language",
+        ]
+        labels = {
+            "title": "Name of the meeting",
+            "start_time": "Starts at",
+            "attendance_option": "Where people attend",
+            "use_group_address": "At the group's usual address",
+            "street": "Street",
+            "postal_code": "Postal code",
+            "rsvp_limit": "Places",
+            "openness": "Who may come",
+            "newcomer_friendly": "Newcomers welcome",
+        }
+        help_texts = {
+            "title": "e.g. Tuesday evening sharing. No one's name, please.",
+            "start_time": "Local time where the group meets, 24-hour clock (e.g. 19:00).",
+            "use_group_address": "Untick to give another address for this schedule.",
+            "notes": "Anything members should know: what to bring, the format.",
+        }
+        widgets = {
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "attendance_option": forms.RadioSelect,
+            "openness": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, group: SupportGroup, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.today = today
+        self.fields["start_time"].widget.attrs["step"] = 60
+        series = self.instance
+        if series.pk:
+            recurrence = Recurrence.from_rrule(series.rrule, time_zone=series.time_zone)
+            self.initial.update(_recurrence_initial(recurrence))
+            self.initial["start"] = series.start_date
+        else:
+            self.initial.setdefault("time_zone", group.time_zone)
+            self.initial.setdefault("attendance_option", group.format)
+
+    def clean_title(self) -> str:
+        return self.cleaned_data["title"].strip()
+
+    def clean_country(self) -> str:
+        return self.cleaned_data["country"].strip().upper()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        frequency = data.get("frequency")
+        start = data.get("start")
+        if start and not self.instance.pk and start < self.today:
+            self.add_error("start", "The first meeting cannot be in the past.")
+        if frequency == Frequency.WEEKLY and not data.get("weekdays"):
+            self.add_error("weekdays", "Choose at least one day of the week.")
+        ends = data.get("ends")
+        if frequency != Frequency.ONCE and ends == self.Ends.ON_DATE:
+            until = data.get("until")
+            if until is None:
+                self.add_error("until", "Give the date of the last meeting.")
+            elif start and until < start:
+                self.add_error("until", "The last date is before the first meeting.")
+        if frequency != Frequency.ONCE and ends == self.Ends.AFTER and not data.get("count"):
+            self.add_error("count", "Give the number of meetings.")
+        if data.get("attendance_option") != MeetingSeries.AttendanceOption.ONLINE and not (
+            data.get("use_group_address") or data.get("city")
+        ):
+            self.add_error("city", "Give at least the city of the meeting's address.")
+        return data
+
+    def recurrence(self) -> Recurrence:
+        data = self.cleaned_data
+        frequency = data["frequency"]
+        if frequency == Frequency.ONCE:
+            return Recurrence(frequency=Frequency.ONCE)
+        ends = data["ends"]
+        until = data["until"] if ends == self.Ends.ON_DATE else None
+        count = data["count"] if ends == self.Ends.AFTER else None
+        if frequency == Frequency.MONTHLY:
+            return Recurrence(
+                frequency=frequency,
+                weekdays=(data["month_weekday"],),
+                month_week=data["month_week"],
+                until=until,
+                count=count,
+            )
+        return Recurrence(
+            frequency=frequency,
+            interval=data["interval"],
+            weekdays=tuple(sorted(int(day) for day in data["weekdays"])),
+            until=until,
+            count=count,
+        )
+
+    def series_fields(self) -> dict[str, object]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def _recurrence_initial(recurrence: Recurrence) -> dict[str, object]:
+    initial: dict[str, object] = {"frequency": recurrence.frequency}
+    if recurrence.frequency == Frequency.MONTHLY:
+        initial["month_weekday"] = str(recurrence.weekdays[0])
+        initial["month_week"] = str(recurrence.month_week)
+    elif recurrence.frequency == Frequency.WEEKLY:
+        initial["weekdays"] = [str(day) for day in recurrence.weekdays]
+        initial["interval"] = recurrence.interval
+    if recurrence.until is not None:
+        initial.update(ends=SeriesForm.Ends.ON_DATE, until=recurrence.until)
+    elif recurrence.count is not None:
+        initial.update(ends=SeriesForm.Ends.AFTER, count=recurrence.count)
+    return initial
+
+
+class MeetingCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=Meeting._meta.get_field("cancel_reason").max_length,
+        help_text="Sent to everyone who said they would come, e.g. “The hall is closed for "
+        "the holiday.”",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MeetingMoveForm(forms.Form):
+    day = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
+    at = forms.TimeField(
+        label="New start time",
+        widget=forms.TimeInput(attrs={"type": "time", "step": 60}, format="%H:%M"),
+    )
+    place = forms.CharField(
+        label="New place",
+        required=False,
+        max_length=Meeting._meta.get_field("place_override").max_length,
+        help_text="Only if it moves elsewhere: the full address. Only members see it.",
+    )
+    online_url = forms.URLField(
+        label="New online link",
+        required=False,
+        assume_scheme="https",
+        max_length=Meeting._meta.get_field("online_url_override").max_length,
+        help_text="Only if the link changes for this meeting.",
     )

@@ -299,6 +299,8 @@ class MeetingSeries(models.Model):
         "recurrence rule", max_length=200, blank=True, help_text="RFC 5545; empty for a one-off."
     )
     start_date = models.DateField(help_text="The first meeting's date, in the series' zone.")
+    # The weekdays it meets on ("MO,TH"), from the rule: what the directory's day filter reads.
+    weekdays = models.CharField(max_length=20, blank=True, editable=False)
     start_time = models.TimeField()
     duration_minutes = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(12 * 60)]

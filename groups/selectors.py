@@ -4,15 +4,44 @@ stays the same however many groups, topics or members there are."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime, time, timedelta
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
-from groups.models import Announcement, Invitation, Membership, SupportGroup, Topic
+from groups.models import (
+    Announcement,
+    Invitation,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    Rsvp,
+    SupportGroup,
+    Topic,
+)
 
 ANNOUNCEMENTS_ON_GROUP_PAGE = 10
+
+# The directory's time-of-day filter, in the local time of each meeting series.
+TIMES_OF_DAY = {
+    "morning": ("Morning (before 12:00)", time(0), time(12)),
+    "afternoon": ("Afternoon (12:00 to 17:00)", time(12), time(17)),
+    "evening": ("Evening (from 17:00)", time(17), time.max),
+}
 
 
 def group_list_directory(
@@ -21,8 +50,17 @@ def group_list_directory(
     topics: Iterable[Topic] = (),
     audiences: Sequence[str] = (),
     words: Sequence[str] = (),
+    days: Sequence[str] = (),
+    times: Sequence[str] = (),
+    now: datetime | None = None,
 ) -> QuerySet[SupportGroup]:
-    """Active, listed groups matching every given filter, by name, with their topics.
+    """Active, listed groups matching every given filter, by name, with their topics and
+    their next meeting (`next_meeting_at`, `next_meeting_zone`; None without one).
+
+    Days and times of day are read in each series' own zone ("meets on Tuesday evenings"),
+    and one series must match both: a group with a Tuesday morning and a Friday evening
+    meeting is not a Tuesday-evening group. Series whose meetings have all passed do not
+    count.
 
     Within one filter any value matches (online or hybrid); between filters all must match.
     A group for both audiences matches either audience. Each word must appear (in any case) in
@@ -47,7 +85,38 @@ def group_list_directory(
         groups = groups.filter(
             Q(name__icontains=word) | Q(description__icontains=word) | Q(city__icontains=word)
         )
+    now = now or timezone.now()
+    if days or times:
+        series = MeetingSeries.objects.filter(
+            group_id=OuterRef("pk"),
+            meetings__starts_at__gt=now,
+            meetings__status=Meeting.Status.SCHEDULED,
+        )
+        if days:
+            series = series.filter(_any_of(Q(weekdays__contains=day) for day in days))
+        if times:
+            series = series.filter(
+                _any_of(
+                    Q(start_time__gte=TIMES_OF_DAY[key][1], start_time__lt=TIMES_OF_DAY[key][2])
+                    for key in times
+                )
+            )
+        groups = groups.filter(Exists(series))
+    upcoming = Meeting.objects.filter(
+        group_id=OuterRef("pk"), status=Meeting.Status.SCHEDULED, starts_at__gt=now
+    ).order_by("starts_at", "pk")
+    groups = groups.annotate(
+        next_meeting_at=Subquery(upcoming.values("starts_at")[:1]),
+        next_meeting_zone=Subquery(upcoming.values("series__time_zone")[:1]),
+    )
     return groups.order_by("name", "pk")
+
+
+def _any_of(conditions: Iterable[Q]) -> Q:
+    combined = Q()
+    for condition in conditions:
+        combined |= condition
+    return combined
 
 
 def group_get_for_page(*, slug: str) -> SupportGroup:
@@ -184,3 +253,109 @@ def person_get_reportable(*, reporter: User, person_id: int) -> tuple[User, bool
         or any(m.role == Membership.Role.FACILITATOR for m in memberships)
     )
     return person, name_visible
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+MEETINGS_ON_GROUP_PAGE = 6
+MY_MEETINGS_WINDOW = timedelta(weeks=8)
+MY_MEETINGS_LIMIT = 60
+
+
+def _going_count() -> Count:
+    return Count("rsvps", filter=Q(rsvps__answer=Rsvp.Answer.GOING))
+
+
+def _waitlist_count() -> Count:
+    return Count("rsvps", filter=Q(rsvps__answer=Rsvp.Answer.WAITLISTED))
+
+
+def series_list_for_group(*, group: SupportGroup) -> list[MeetingSeries]:
+    """The group's schedules, regular ones first."""
+    return list(
+        MeetingSeries.objects.filter(group=group).select_related("group").order_by("start_time")
+    )
+
+
+def meeting_list_upcoming_for_group(
+    *, group: SupportGroup, now: datetime, limit: int = MEETINGS_ON_GROUP_PAGE
+) -> list[Meeting]:
+    """The next meetings (cancelled ones too, marked as such), each with its series."""
+    return list(
+        Meeting.objects.filter(group=group, ends_at__gt=now)
+        .select_related("series", "series__group")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def meeting_list_for_schedule(*, group: SupportGroup, now: datetime) -> QuerySet[Meeting]:
+    """Upcoming meetings for the facilitators, with `going_count` and `waitlist_count`."""
+    return (
+        Meeting.objects.filter(group=group, ends_at__gt=now)
+        .select_related("series")
+        .annotate(going_count=_going_count(), waitlist_count=_waitlist_count())
+        .order_by("starts_at", "pk")
+    )
+
+
+def meeting_get_for_page(*, group: SupportGroup, meeting_id: int) -> Meeting:
+    """A meeting of this group with its series and `going_count`/`waitlist_count`; 404 for
+    a meeting of another group."""
+    meetings = (
+        Meeting.objects.filter(group=group)
+        .select_related("series", "series__group", "group")
+        .annotate(going_count=_going_count(), waitlist_count=_waitlist_count())
+    )
+    return get_object_or_404(meetings, pk=meeting_id)
+
+
+def rsvp_for(*, user: User, meeting: Meeting) -> tuple[Rsvp | None, int | None]:
+    """The person's RSVP to the meeting, and their place on the waiting list (1 is next)."""
+    if not user.is_authenticated:
+        return None, None
+    rsvp = Rsvp.objects.filter(user=user, meeting=meeting).first()
+    if rsvp is None or rsvp.answer != Rsvp.Answer.WAITLISTED:
+        return rsvp, None
+    ahead = Rsvp.objects.filter(
+        meeting=meeting, answer=Rsvp.Answer.WAITLISTED, waitlisted_at__lt=rsvp.waitlisted_at
+    ).count()
+    return rsvp, ahead + 1
+
+
+def meeting_list_upcoming_for_user(*, user: User, now: datetime) -> list[Meeting]:
+    """ "My meetings": the coming meetings of every active group I am an active member of,
+    the next eight weeks, each with `my_answer` (None if I have not answered)."""
+    mine = Membership.objects.filter(
+        user=user, state=Membership.State.ACTIVE, group__state=SupportGroup.State.ACTIVE
+    ).values("group_id")
+    my_answer = Rsvp.objects.filter(meeting=OuterRef("pk"), user=user).values("answer")[:1]
+    return list(
+        Meeting.objects.filter(
+            group_id__in=mine, ends_at__gt=now, starts_at__lt=now + MY_MEETINGS_WINDOW
+        )
+        .select_related("series", "series__group", "group")
+        .annotate(my_answer=Subquery(my_answer))
+        .order_by("starts_at", "pk")[:MY_MEETINGS_LIMIT]
+    )
+
+
+DASHBOARD_WINDOW = timedelta(weeks=2)
+DASHBOARD_MEETINGS = 20
+
+
+def meeting_list_upcoming_for_facilitator(*, user: User, now: datetime) -> list[Meeting]:
+    """The next two weeks of meetings of the active groups `user` facilitates, with counts."""
+    facilitated = Membership.objects.filter(
+        user=user,
+        state=Membership.State.ACTIVE,
+        role=Membership.Role.FACILITATOR,
+        group__state=SupportGroup.State.ACTIVE,
+    ).values("group_id")
+    return list(
+        Meeting.objects.filter(
+            group_id__in=facilitated, ends_at__gt=now, starts_at__lt=now + DASHBOARD_WINDOW
+        )
+        .select_related("series", "group")
+        .annotate(going_count=_going_count(), waitlist_count=_waitlist_count())
+        .order_by("starts_at", "pk")[:DASHBOARD_MEETINGS]
+    )

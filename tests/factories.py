@@ -124,6 +124,7 @@ class MeetingSeriesFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"series-{n}")
     title = "Tuesday evening meeting"
     rrule = "FREQ=WEEKLY;BYDAY=TU"
+    weekdays = "TU"
     start_date = factory.LazyFunction(lambda: _next_weekday(1))  # Tuesday
     start_time = factory.LazyFunction(lambda: time(19, 0))
     duration_minutes = 90

@@ -19,7 +19,13 @@ from django.utils.text import slugify
 from accounts.models import User
 from groups import emails
 from groups.models import Meeting, MeetingSeries, Rsvp, SupportGroup
-from groups.recurrence import Recurrence, first_date, local_instant, occurrences
+from groups.recurrence import (
+    WEEKDAY_CODES,
+    Recurrence,
+    first_date,
+    local_instant,
+    occurrences,
+)
 
 # Stored meetings reach this far ahead; the issue asks for at least twelve weeks.
 HORIZON = timedelta(weeks=13)
@@ -47,6 +53,8 @@ def series_unique_slug(*, group: SupportGroup, title: str) -> str:
 def _apply_recurrence(series: MeetingSeries, recurrence: Recurrence, start: date) -> None:
     series.rrule = recurrence.to_rrule(time_zone=series.time_zone, start_time=series.start_time)
     series.start_date = first_date(recurrence=recurrence, start=start)
+    days = recurrence.weekdays or (series.start_date.weekday(),)
+    series.weekdays = ",".join(WEEKDAY_CODES[day] for day in sorted(set(days)))
 
 
 @transaction.atomic

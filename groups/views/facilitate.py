@@ -108,6 +108,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "groups": groups,
             "pending_total": sum(group.pending_count for group in groups),
+            "upcoming": selectors.meeting_list_upcoming_for_facilitator(
+                user=user, now=timezone.now()
+            ),
             "can_create_groups": user_can_create_groups(user),
         },
     )

@@ -1,17 +1,100 @@
-"""Meetings: STUB, being built."""
+"""What members see of meetings: one meeting's page, answering for it, and "My meetings"."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from groups.models import Meeting, Rsvp, SupportGroup
+from groups.places import meeting_place
+from groups.selectors import meeting_get_for_page, meeting_list_upcoming_for_user, rsvp_for
+from groups.services.meetings import MeetingError
+from groups.services.rsvps import rsvp_answer
+from groups.views.public import _viewable_group
 
 
-def meeting_detail(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+def viewer_zone(request: HttpRequest, group: SupportGroup) -> str:
+    """Times are shown in the member's zone; visitors see the group's own."""
+    return request.user.time_zone if request.user.is_authenticated else group.time_zone
 
 
-def meeting_rsvp(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+def _places_left(meeting: Meeting) -> int | None:
+    limit = meeting.series.rsvp_limit
+    return None if limit is None else max(limit - meeting.going_count, 0)
 
 
-def my_meetings(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+def _render_meeting(request: HttpRequest, slug: str, meeting_id: int, *, error: str = ""):
+    group, access = _viewable_group(request, slug)
+    meeting = meeting_get_for_page(group=group, meeting_id=meeting_id)
+    rsvp, waitlist_position = rsvp_for(user=request.user, meeting=meeting)
+    now = timezone.now()
+    return render(
+        request,
+        "groups/meeting_detail.html",
+        {
+            "group": group,
+            "access": access,
+            "meeting": meeting,
+            "place": meeting_place(meeting),
+            "viewer_zone": viewer_zone(request, group),
+            "rsvp": rsvp,
+            "waitlist_position": waitlist_position,
+            "places_left": _places_left(meeting),
+            "is_open_for_answers": not meeting.is_cancelled and not meeting.has_started(now=now),
+            "has_started": meeting.has_started(now=now),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    return _render_meeting(request, slug, meeting_id)
+
+
+ANSWER_MESSAGES = {
+    Rsvp.Answer.GOING: "You're going. We'll see you there.",
+    Rsvp.Answer.WAITLISTED: (
+        "The meeting is full, so you're on the waiting list. If a place opens up, it's yours "
+        "in turn and we'll e-mail you."
+    ),
+    Rsvp.Answer.NOT_GOING: "Thanks for letting the group know you can't come.",
+}
+
+
+@login_required
+@require_POST
+def meeting_rsvp(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    group, access = _viewable_group(request, slug)
+    meeting = meeting_get_for_page(group=group, meeting_id=meeting_id)
+    if not access.can_rsvp:
+        raise PermissionDenied("Only the group's members can answer for its meetings.")
+    answer = request.POST.get("answer")
+    if answer not in {Rsvp.Answer.GOING, Rsvp.Answer.NOT_GOING}:
+        return _render_meeting(
+            request, slug, meeting_id, error="Choose whether you are going or not."
+        )
+    try:
+        rsvp = rsvp_answer(user=request.user, meeting=meeting, going=answer == Rsvp.Answer.GOING)
+    except MeetingError as refused:
+        return _render_meeting(request, slug, meeting_id, error=refused.message)
+    messages.success(request, ANSWER_MESSAGES[rsvp.answer])
+    return redirect("groups:meeting-detail", slug=group.slug, meeting_id=meeting.pk)
+
+
+@login_required
+@require_GET
+def my_meetings(request: HttpRequest) -> HttpResponse:
+    meetings = meeting_list_upcoming_for_user(user=request.user, now=timezone.now())
+    rows = [(meeting, meeting_place(meeting)) for meeting in meetings]
+    return render(
+        request,
+        "groups/my_meetings.html",
+        {"rows": rows, "viewer_zone": request.user.time_zone},
+    )

@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,11 +16,14 @@ from config.forms import form_page_status
 from groups.forms import DirectoryFilterForm, JoinForm
 from groups.models import Invitation, Membership, SupportGroup
 from groups.permissions import GroupAccess, group_access, user_can_create_groups
+from groups.recurrence import Recurrence
 from groups.selectors import (
     announcement_list_for_group,
     group_get_for_page,
     group_list_directory,
     invitation_get_by_token,
+    meeting_list_upcoming_for_group,
+    series_list_for_group,
 )
 from groups.services.memberships import MembershipError, membership_join, membership_leave
 
@@ -39,6 +43,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "is_filtered": any(filters.values()),
         "can_create": user_can_create_groups(request.user),
+        # Members read times in their zone; visitors in each group's own (see the template).
+        "viewer_zone": request.user.time_zone if request.user.is_authenticated else "",
     }
     # htmx asks for the results only; a history restore (back button, cache miss) needs
     # the whole page.
@@ -95,6 +101,10 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     announcements = (
         announcement_list_for_group(group=group) if access.can_see_members_only_details else []
     )
+    schedule = [
+        (series, Recurrence.from_rrule(series.rrule, time_zone=series.time_zone).describe())
+        for series in series_list_for_group(group=group)
+    ]
     return render(
         request,
         "groups/group_detail.html",
@@ -103,6 +113,11 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "access": access,
             "status": membership_status(access),
             "announcements": announcements,
+            "schedule": schedule,
+            "meetings": meeting_list_upcoming_for_group(group=group, now=timezone.now()),
+            "viewer_zone": (
+                request.user.time_zone if request.user.is_authenticated else group.time_zone
+            ),
         },
     )
 
