@@ -12,7 +12,15 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from accounts.admin import ReadOnlyModelAdmin
-from groups.models import Announcement, Membership, Report, SupportGroup, Topic
+from groups.models import (
+    Announcement,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    Report,
+    SupportGroup,
+    Topic,
+)
 from groups.services.groups import group_archive, report_update
 
 
@@ -93,6 +101,28 @@ class MembershipAdmin(ReadOnlyModelAdmin):
     search_fields = ["user__display_name", "group__name"]
     list_select_related = ["user", "group"]
     date_hierarchy = "created_at"
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(ReadOnlyModelAdmin):
+    """Read-only: schedules change on the group's schedule page, which re-plans the meetings
+    and tells the people who answered."""
+
+    list_display = ["title", "group", "rrule", "start_date", "start_time", "time_zone"]
+    list_filter = ["attendance_option", "openness"]
+    search_fields = ["title", "slug", "group__name"]
+    list_select_related = ["group"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyModelAdmin):
+    """Read-only, like series: cancelling and moving tell people, so they happen on the site."""
+
+    list_display = ["series", "group", "starts_at", "status"]
+    list_filter = ["status"]
+    search_fields = ["series__title", "group__name"]
+    list_select_related = ["series", "group"]
+    date_hierarchy = "starts_at"
 
 
 @admin.register(Announcement)

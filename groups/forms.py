@@ -155,6 +155,7 @@ class GroupForm(forms.ModelForm):
             "longitude",
             "online_url",
             "publish_online_link",
+            "publish_address",
             "join_policy",
             "listed",
             "member_limit",

@@ -89,6 +89,12 @@ class SupportGroup(models.Model):
         help_text="Meeting finder apps then show the link to anyone. Off: they point people "
         "to the group's page, where members see it.",
     )
+    publish_address = models.BooleanField(
+        "publish the street address in the public meeting feed",
+        default=False,
+        help_text="Meeting finder apps list in-person meetings best with the street. Off: "
+        "they show the city only, and members see the street here.",
+    )
     join_policy = models.CharField(
         max_length=12, choices=JoinPolicy.choices, default=JoinPolicy.APPROVAL
     )

@@ -1,9 +1,31 @@
-"""The Meeting Guide feed: STUB, being built."""
+"""The public Meeting Guide feed (`/feeds/meetings.json`): what to publish and how is decided
+in groups.meeting_guide; this only serves it."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from groups.meeting_guide import meeting_guide_meeting, meeting_guide_series
+
+# Finder apps poll the feed; five minutes of caching spares the database without letting a
+# cancelled or new series linger for long.
+FEED_MAX_AGE = 300
 
 
-def meeting_guide_feed(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+@require_safe
+def meeting_guide_feed(request: HttpRequest) -> HttpResponse:
+    """A plain JSON array, one object per published series. Public data, fetched by finder
+    apps from other origins (TSML UI runs in the browser on an area's own site), hence the
+    open CORS header and the shared cache."""
+    meetings = [meeting_guide_meeting(series) for series in meeting_guide_series()]
+    response = HttpResponse(
+        json.dumps(meetings, ensure_ascii=False, separators=(",", ":")),
+        content_type="application/json; charset=utf-8",
+    )
+    patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

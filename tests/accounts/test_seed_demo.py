@@ -1,10 +1,11 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEERS, DEMO_USERS
 from accounts.models import User
-from groups.models import Announcement, Membership, SupportGroup
+from groups.models import Announcement, Attendance, Meeting, MeetingSeries, Membership, SupportGroup
 
 
 @pytest.mark.django_db
@@ -20,6 +21,19 @@ def test_seed_demo_is_idempotent_and_each_demo_role_can_sign_in(client):
     assert Membership.objects.filter(state=Membership.State.PENDING).count() == 1
     assert Announcement.objects.count() == 1
     assert all(g.memberships.filter(role="facilitator", state="active").exists() for g in groups)
+    # A schedule for every group: weekly, fortnightly and monthly, online and in person.
+    series = MeetingSeries.objects.all()
+    assert {s.group_id for s in series} == {g.pk for g in groups}
+    rules = {s.rrule for s in series}
+    assert "FREQ=WEEKLY;BYDAY=TU" in rules
+    assert any("INTERVAL=2" in rule for rule in rules)
+    assert any(rule.startswith("FREQ=MONTHLY") for rule in rules)
+    assert {s.attendance_option for s in series} >= {"online", "in_person"}
+    assert Meeting.objects.filter(status="cancelled").count() == 1
+    moved = [m for m in Meeting.objects.filter(status="scheduled") if m.is_moved]
+    assert len(moved) == 1
+    assert Meeting.objects.filter(starts_at__gt=timezone.now()).count() > 50
+    assert Attendance.objects.exists()
     member = User.objects.get(email="member@kinship.test")
     facilitator = User.objects.get(email="facilitator@kinship.test")
     admin = User.objects.get(email="admin@kinship.test")

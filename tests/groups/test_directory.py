@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from groups.models import Membership, SupportGroup, Topic
-from tests.factories import SupportGroupFactory, UserFactory
+from groups.models import Meeting, MeetingSeries, Membership, SupportGroup, Topic
+from groups.services.meetings import meetings_extend
+from tests.factories import MeetingSeriesFactory, SupportGroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -236,6 +240,21 @@ def make_groups(count: int) -> None:
         Membership(user=person, group=group, role="facilitator", state="active")
         for person, group in zip(people, groups, strict=True)
     )
+    # Each group meets on Tuesday evenings, with its next meeting stored.
+    series = MeetingSeries.objects.bulk_create(
+        MeetingSeriesFactory.build(group=group, slug=f"series-of-{group.slug}") for group in groups
+    )
+    soon = timezone.now() + timedelta(days=3)
+    Meeting.objects.bulk_create(
+        Meeting(
+            series=one,
+            group_id=one.group_id,
+            occurrence_start=soon,
+            starts_at=soon,
+            ends_at=soon + timedelta(hours=1),
+        )
+        for one in series
+    )
 
 
 def count_queries(client, url: str, **kwargs) -> int:
@@ -246,7 +265,12 @@ def count_queries(client, url: str, **kwargs) -> int:
 
 @pytest.mark.parametrize("signed_in", [False, True])
 @pytest.mark.parametrize(
-    "query", ["", "?format=online&format=hybrid&topic=ketamine&audience=recovery&q=group"]
+    "query",
+    [
+        "",
+        "?format=online&format=hybrid&topic=ketamine&audience=recovery&q=group"
+        "&day=TU&day=WE&time=evening",
+    ],
 )
 def test_directory_makes_as_many_queries_with_500_groups_as_with_5(client, signed_in, query):
     if signed_in:
@@ -260,3 +284,42 @@ def test_directory_makes_as_many_queries_with_500_groups_as_with_5(client, signe
     assert many <= 9
     htmx = count_queries(client, URL + query, headers={"HX-Request": "true"})
     assert htmx <= many
+
+
+def _meets(group, rrule: str, weekdays: str, at: time) -> None:
+    series = MeetingSeriesFactory(group=group, rrule=rrule, weekdays=weekdays, start_time=at)
+    meetings_extend(series=series)
+
+
+def test_day_and_time_filters_need_one_series_to_match_both(client):
+    tuesday_evening = SupportGroupFactory(name="Tuesday evening")
+    _meets(tuesday_evening, "FREQ=WEEKLY;BYDAY=TU", "TU", time(19))
+    mixed = SupportGroupFactory(name="Tuesday morning, Friday evening")
+    _meets(mixed, "FREQ=WEEKLY;BYDAY=TU", "TU", time(8))
+    _meets(mixed, "FREQ=WEEKLY;BYDAY=FR", "FR", time(19))
+    SupportGroupFactory(name="No schedule yet")
+    assert listed_names(client.get(URL + "?day=TU&time=evening")) == ["Tuesday evening"]
+    assert listed_names(client.get(URL + "?day=TU")) == [
+        "Tuesday evening",
+        "Tuesday morning, Friday evening",
+    ]
+    assert listed_names(client.get(URL + "?time=morning")) == ["Tuesday morning, Friday evening"]
+    assert listed_names(client.get(URL + "?day=SU")) == []
+
+
+@time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False)
+def test_the_directory_shows_the_next_meeting_in_the_viewers_zone(client):
+    group = SupportGroupFactory(name="London circle", time_zone="Europe/London")
+    _meets(group, "FREQ=WEEKLY;BYDAY=TU", "TU", time(19))
+    visitor = client.get(URL).content.decode()
+    assert "Next meeting:" in visitor
+    assert "19:00 GMT" in visitor  # a visitor reads the group's own clock
+    client.force_login(UserFactory(time_zone="America/Chicago"))
+    member = client.get(URL).content.decode()
+    assert "13:00 CST (19:00 GMT where the group meets)" in member
+
+
+def test_a_group_whose_meetings_are_all_past_matches_no_day(client):
+    group = SupportGroupFactory(name="Finished")
+    MeetingSeriesFactory(group=group, rrule="FREQ=WEEKLY;BYDAY=TU", weekdays="TU")
+    assert listed_names(client.get(URL + "?day=TU")) == []

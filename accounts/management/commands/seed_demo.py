@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services.users import user_upsert_verified
-from groups.demo import demo_groups_seed
+from groups.demo import demo_groups_seed, demo_meetings_seed
 
 DEMO_PASSWORD = "kinship-demo-2026"  # noqa: S105 - documented in the README, demo only
 
@@ -54,10 +54,13 @@ class Command(BaseCommand):
             users[user.email] = user
             verb = "created" if created else "refreshed"
             self.stdout.write(f"{verb} demo account {user.email}")
-        groups = demo_groups_seed(
-            facilitator=users["facilitator@kinship.test"],
-            member=users["member@kinship.test"],
-            others=[users[spec["email"]] for spec in DEMO_PEERS],
-        )
+        people = {
+            "facilitator": users["facilitator@kinship.test"],
+            "member": users["member@kinship.test"],
+            "others": [users[spec["email"]] for spec in DEMO_PEERS],
+        }
+        groups = demo_groups_seed(**people)
         self.stdout.write(f"{groups} demo groups with members, a request and an announcement")
+        series = demo_meetings_seed(**people)
+        self.stdout.write(f"{series} new meeting series, with a cancelled and a moved meeting")
         self.stdout.write(self.style.SUCCESS(f"Demo password for all accounts: {DEMO_PASSWORD}"))

@@ -1,0 +1,380 @@
+"""The public meeting list in the Meeting Guide JSON format (code4recovery/spec), which meeting
+finder apps (the Meeting Guide app, TSML UI, the 12 Step Meeting List plugin) read from
+`/feeds/meetings.json`. The summary we follow is `shared/spec/meeting-guide.md`.
+
+What is published, and what is left out on purpose:
+
+- Only weekly series (`FREQ=WEEKLY` with no INTERVAL, i.e. every week) of active, listed
+  groups whose schedule has a meeting still to come. The spec knows weekly meetings only: a
+  fortnightly, monthly or one-off series written as "weekly on Tuesday" would send people to
+  an empty room, so those stay on the group's own page. A series whose UNTIL has passed or whose
+  COUNT is used up is over and left out too.
+- A series with no place at all (an online group that names no home city) is left out: the
+  Meeting Guide importer refuses a meeting without geographic information, and without a
+  published link finders could only show it as inactive.
+- Online links and dial-in numbers only where the group chose to publish them
+  (`SupportGroup.publish_online_link`, off by default); otherwise `url` leads to the group's
+  page, where members see the link.
+- Street addresses of in-person and hybrid series only where the group chose to publish them
+  (`SupportGroup.publish_address`, off by default: on the site only members see the street).
+  Otherwise finders get the city, marked approximate. `location_notes` ("upstairs, room 4")
+  is never published.
+- Never anything about people: no names, e-mail addresses, member counts or attendance.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from html.parser import HTMLParser
+
+import markdown as markdown_lib
+from dateutil.rrule import rrulestr
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from groups.models import MeetingSeries, SupportGroup, Topic
+from groups.places import series_place
+from groups.recurrence import WEEKDAY_CODES, local_instant
+
+# Series language (ISO 639-1, as stored in `MeetingSeries.language`) to the spec's reserved
+# language codes. The spec does not follow ISO everywhere (Spanish is `S`, Italian `ITA`,
+# Korean `KOR`, ...); a language without a reserved code gets no type rather than an invented
+# one, because a custom code is ignored by the importer and could collide later.
+LANGUAGE_TYPES = {
+    "af": "AF",
+    "am": "AM",
+    "ar": "AR",
+    "bg": "BG",
+    "da": "DA",
+    "de": "DE",
+    "el": "EL",
+    "en": "EN",
+    "es": "S",
+    "fa": "FA",
+    "fi": "FI",
+    "fil": "TL",
+    "fr": "FR",
+    "he": "HE",
+    "hi": "HI",
+    "hr": "HR",
+    "hu": "HU",
+    "is": "IS",
+    "it": "ITA",
+    "ja": "JA",
+    "ka": "KA",
+    "ko": "KOR",
+    "lt": "LT",
+    "ml": "ML",
+    "mt": "MT",
+    "nb": "NO",
+    "ne": "NE",
+    "nl": "NL",
+    "nn": "NO",
+    "no": "NO",
+    "pa": "PUN",
+    "pl": "POL",
+    "pt": "POR",
+    "ru": "RUS",
+    "sk": "SK",
+    "sl": "SL",
+    "sv": "SV",
+    "th": "TH",
+    "tl": "TL",
+    "tr": "TUR",
+    "uk": "UK",
+}
+
+# Our own codes, for what the spec has no code for: the substance a group is about. Custom
+# codes are allowed (the importer ignores them; TSML UI can be configured to show them), must
+# not reuse a reserved or proposed code, and should not look like an ISO 639 language code,
+# which is why they are longer than three letters ("KET" would be ISO 639-3 for Ket).
+CUSTOM_TYPES = {
+    "KETAMINE": "Ketamine",
+    "STIMULANTS": "Stimulants",
+    "ALCOHOL": "Alcohol",
+    "FAMILY": "Family and Friends",
+}
+TOPIC_TYPES = {
+    "ketamine": "KETAMINE",
+    "stimulants": "STIMULANTS",
+    "alcohol": "ALCOHOL",
+    "family-and-friends": "FAMILY",
+    # "general-recovery" says nothing a finder could filter on: no code.
+}
+
+ONLINE = "ONL"  # not in the spec's types.json, but what TSML and TSML UI use for "online"
+
+Format = SupportGroup.Format
+
+
+def meeting_guide_series(*, now: datetime | None = None) -> list[MeetingSeries]:
+    """The series the feed publishes, ordered by group name and then start time, with their
+    group and its topics: two queries, however many series there are.
+
+    Weekly is filtered in SQL; "every week" and "not over yet" are read from the rule here,
+    because only the rule knows (stored meetings reach a few weeks ahead, not to the end)."""
+    now = now or timezone.now()
+    series = (
+        MeetingSeries.objects.filter(
+            group__state=SupportGroup.State.ACTIVE,
+            group__listed=True,
+            rrule__startswith="FREQ=WEEKLY",
+        )
+        .select_related("group")
+        .prefetch_related(
+            Prefetch("group__topics", queryset=Topic.objects.order_by("position", "name"))
+        )
+        .order_by("group__name", "group_id", "start_time", "pk")
+    )
+    return [
+        one
+        for one in series
+        if _is_every_week(one.rrule) and _has_meeting_ahead(one, now=now) and _has_place(one)
+    ]
+
+
+def meeting_guide_meeting(series: MeetingSeries) -> dict[str, object]:
+    """One Meeting Guide meeting object for a weekly series (see the module docstring)."""
+    group = series.group
+    place = series_place(series)
+    publish_link = group.publish_online_link and series.meets_online
+    conference_url = place.online_url if publish_link else ""
+    conference_phone = _dialable(place.dial_in) if publish_link else ""
+
+    meeting: dict[str, object] = {
+        "name": plain_line(series.title),
+        "slug": series.slug,
+        "day": _days(series),
+        "time": f"{series.start_time:%H:%M}",
+        "end_time": _end_time(series),
+        "timezone": series.time_zone,
+        "types": _types(series, online=bool(conference_url or conference_phone)),
+        "group": plain_line(group.name),
+        "url": settings.SITE_URL + reverse("groups:group-detail", args=[group.slug]),
+        "updated": f"{max(series.updated_at, group.updated_at).astimezone(UTC):%Y-%m-%d %H:%M:%S}",
+    }
+    if notes := plain_text(series.notes):
+        meeting["notes"] = notes
+    if group_notes := plain_text(group.description):
+        meeting["group_notes"] = group_notes
+    if series.location and series.meets_in_person:
+        meeting["location"] = plain_line(series.location)
+
+    if series.meets_in_person:
+        street = place.street if group.publish_address else ""
+        meeting.update(
+            {
+                key: value
+                for key, value in (
+                    ("address", street),
+                    ("city", place.city),
+                    ("state", place.region),
+                    ("postal_code", place.postal_code if street else ""),
+                    ("country", place.country),
+                )
+                if value
+            }
+        )
+        # Without a street, the city is all finders get: say so rather than pin the town hall.
+        meeting["approximate"] = "no" if street else "yes"
+        if (
+            street
+            and series.use_group_address
+            and group.latitude is not None
+            and group.longitude is not None
+        ):
+            meeting["latitude"] = round(float(group.latitude), 5)
+            meeting["longitude"] = round(float(group.longitude), 5)
+    else:
+        # Online only: the group's home city, which gives finders a region and a time zone.
+        meeting.update(
+            {
+                key: value
+                for key, value in (
+                    ("city", group.city),
+                    ("state", group.region),
+                    ("country", group.country),
+                )
+                if value
+            }
+        )
+        meeting["approximate"] = "yes"
+
+    if conference_url:
+        meeting["conference_url"] = conference_url
+        if place.online_notes:
+            meeting["conference_url_notes"] = plain_line(place.online_notes)
+    if conference_phone:
+        meeting["conference_phone"] = conference_phone
+        if place.dial_in_notes:
+            meeting["conference_phone_notes"] = plain_line(place.dial_in_notes)
+    return meeting
+
+
+# --- the schedule ---------------------------------------------------------------------------
+
+
+def _rule_values(rule: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+
+
+def _is_every_week(rule: str) -> bool:
+    values = _rule_values(rule)
+    return values.get("FREQ") == "WEEKLY" and values.get("INTERVAL", "1") == "1"
+
+
+def _has_meeting_ahead(series: MeetingSeries, *, now: datetime) -> bool:
+    """A meeting that has not ended yet is still to come. A rule with neither UNTIL nor COUNT
+    never ends; otherwise dateutil says, walking at most to the rule's end."""
+    values = _rule_values(series.rrule)
+    if "UNTIL" not in values and "COUNT" not in values:
+        return True
+    first = local_instant(series.start_date, series.start_time, series.zone)
+    rule = rrulestr(series.rrule, dtstart=first)
+    since = now - timedelta(minutes=series.duration_minutes)
+    return rule.after(since, inc=True) is not None
+
+
+def _has_place(series: MeetingSeries) -> bool:
+    if series.meets_in_person:
+        place = series_place(series)
+        return bool(place.street or place.city)
+    return bool(series.group.city)
+
+
+def _days(series: MeetingSeries) -> int | list[int]:
+    """Meeting Guide counts from Sunday (0) to Saturday (6); Python from Monday (0)."""
+    byday = _rule_values(series.rrule).get("BYDAY", "")
+    weekdays = sorted({WEEKDAY_CODES.index(code[-2:]) for code in byday.split(",") if code})
+    if not weekdays:
+        weekdays = [series.start_date.weekday()]  # RFC 5545: BYDAY defaults to DTSTART's day
+    days = sorted((weekday + 1) % 7 for weekday in weekdays)
+    return days[0] if len(days) == 1 else days
+
+
+def _end_time(series: MeetingSeries) -> str:
+    """Wall-clock end: 23:30 for an hour ends at 00:30 (the next day, which the format
+    cannot say and finders understand)."""
+    start = datetime.combine(date(2000, 1, 3), series.start_time)  # any date: wall time only
+    return f"{start + timedelta(minutes=series.duration_minutes):%H:%M}"
+
+
+# --- types ----------------------------------------------------------------------------------
+
+
+def _types(series: MeetingSeries, *, online: bool) -> list[str]:
+    """The series' attributes as type codes (reserved ones, then our custom topic codes).
+
+    Room attributes (wheelchair access, bathroom, fragrance free) are only said of a series
+    that meets in a room. `ONL` only with a published link or phone, as TSML requires (it
+    drops `ONL` from an import that has neither)."""
+    types = ["O" if series.openness == MeetingSeries.Openness.OPEN else "C"]
+    flags = (
+        (series.newcomer_friendly, "BE"),
+        (series.dual_diagnosis, "DD"),
+        (series.gender == MeetingSeries.Gender.WOMEN, "W"),
+        (series.gender == MeetingSeries.Gender.MEN, "M"),
+        (series.lgbtq, "LGBTQ"),
+        (series.meets_in_person and series.wheelchair_access, "X"),
+        (series.meets_in_person and series.accessible_bathroom, "XB"),
+        (series.sign_language, "ASL"),
+        (series.meets_in_person and series.fragrance_free, "FF"),
+        (series.proof_of_attendance, "POA"),
+        (online, ONLINE),
+    )
+    types += [code for wanted, code in flags if wanted]
+    language = series.language.strip().lower().replace("_", "-")
+    code = LANGUAGE_TYPES.get(language) or LANGUAGE_TYPES.get(language.split("-")[0])
+    if code:
+        types.append(code)
+    for topic in series.group.topics.all():
+        if custom := TOPIC_TYPES.get(topic.slug):
+            types.append(custom)
+    return types
+
+
+def _dialable(number: str) -> str:
+    """The spec allows digits and + , * # for one-tap dialing; we allow spaces for reading."""
+    return "".join(char for char in number if char.isdigit() or char in "+,*#")
+
+
+# --- plain text -----------------------------------------------------------------------------
+
+_BLOCKS = {"p", "div", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
+_SKIPPED = {"script", "style", "template", "iframe", "object"}
+
+
+class _PlainText(HTMLParser):
+    """HTML to readable text: paragraphs on their own lines, list items as "- item", a link as
+    "text (address)" so the address is not lost, scripts and styles dropped entirely."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+        self.preformatted = 0
+        self.links: list[tuple[str, int]] = []  # (href, where its text starts in `parts`)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "pre":
+            self.preformatted += 1
+        if tag in _SKIPPED:
+            self.skipping += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "a":
+            self.links.append((dict(attrs).get("href") or "", len(self.parts)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self.preformatted = max(0, self.preformatted - 1)
+        if tag in _SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "a" and self.links:
+            href, start = self.links.pop()
+            text = "".join(self.parts[start:]).strip()
+            shown = {text, f"mailto:{text}", f"tel:{text}"}
+            if href.startswith(("http://", "https://", "mailto:", "tel:")) and href not in shown:
+                self.parts.append(f" ({href})" if text else href)
+
+    def handle_data(self, data: str) -> None:
+        # Line breaks in the HTML source are just spaces; only <br> and blocks break lines
+        # (and a <pre> keeps its own).
+        if not self.skipping:
+            self.parts.append(data if self.preformatted else data.replace("\n", " "))
+
+    def text(self) -> str:
+        lines = [" ".join(line.split()) for line in "".join(self.parts).split("\n")]
+        kept: list[str] = []  # at most one empty line between paragraphs
+        for line in lines:
+            if line or (kept and kept[-1]):
+                kept.append(line)
+        return "\n".join(kept).strip()
+
+
+def plain_text(text: str) -> str:
+    """Markdown (or HTML) written by a facilitator, as the plain text the spec asks for: the
+    markup is rendered first, so `**bold**` becomes "bold" rather than keeping its stars.
+    Single line breaks are kept (`nl2br`), as series notes are written as plain lines."""
+    if not text or not text.strip():
+        return ""
+    html = markdown_lib.markdown(text, extensions=["sane_lists", "nl2br"], output_format="html")
+    parser = _PlainText()
+    parser.feed(html)
+    parser.close()
+    return parser.text()
+
+
+def plain_line(text: str) -> str:
+    """A one-line field (a title, a name, a passcode note) without tags. No Markdown here:
+    "12*34*5" is a passcode, not emphasis."""
+    return " ".join(strip_tags(text or "").split())
