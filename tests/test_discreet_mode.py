@@ -4,13 +4,16 @@ title. Later issues add their messages (reminders, announcements, decisions, cal
 entries) to `every_message_for`, so this test grows with them."""
 
 import re
+from datetime import time, timedelta
 from email.utils import parseaddr
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
+from groups.recurrence import Recurrence
 from groups.services.groups import announcement_post
+from groups.services.meetings import meeting_cancel, meeting_move, meetings_extend, series_update
 from groups.services.memberships import (
     membership_approve,
     membership_decline,
@@ -18,8 +21,14 @@ from groups.services.memberships import (
     membership_promote,
     membership_remove,
 )
+from groups.services.rsvps import rsvp_answer
 from tests.conftest import sign_in_recently
-from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
+from tests.factories import (
+    MeetingSeriesFactory,
+    MembershipFactory,
+    SupportGroupFactory,
+    UserFactory,
+)
 
 # What must never show: our topics and audiences, and what a group is about.
 REVEALING = re.compile(
@@ -74,6 +83,25 @@ def every_message_for(client, user, django_capture_on_commit_callbacks) -> list:
         title="Cravings after a relapse",
         body="Talk.",
     )
+    # Meetings: a waiting-list place, a move, a cancellation, and meetings a new schedule drops.
+    series = MeetingSeriesFactory(group=group, rsvp_limit=1, title="Ketamine recovery evening")
+    meetings_extend(series=series)
+    first, second, third = series.meetings.order_by("starts_at")[:3]
+    committed(rsvp_answer, user=user, meeting=first, going=True)
+    committed(rsvp_answer, user=user, meeting=second, going=True)
+    committed(rsvp_answer, user=facilitator, meeting=third, going=True)
+    committed(rsvp_answer, user=user, meeting=third, going=True)
+    committed(rsvp_answer, user=facilitator, meeting=third, going=False)  # user promoted
+    day = first.starts_at.astimezone(series.zone).date() + timedelta(days=1)
+    committed(meeting_move, meeting=first, day=day, at=time(18))
+    committed(meeting_cancel, meeting=second, reason="The hall is closed.")
+    committed(
+        series_update,
+        series=series,
+        recurrence=Recurrence.from_rrule(series.rrule, time_zone=series.time_zone),
+        start=series.start_date,
+        fields={"start_time": time(20)},
+    )  # drops the first and third, which the user is going to
     committed(membership_promote, membership=membership, by=facilitator)
     committed(membership_remove, membership=membership, by=facilitator)
     declined = committed(membership_join, user=user, group=other, accept_conduct=True)
@@ -89,8 +117,9 @@ def test_with_discreet_mode_on_no_subject_or_sender_names_a_group_or_topic(
     messages = every_message_for(client, member, django_capture_on_commit_callbacks)
 
     assert len(messages) >= 3
-    # The group messages are among them: join requested, approved, announcement, promoted,
-    # removed, then a second request and its decline.
-    assert sum(GROUP_NAME in message.body for message in messages) == 7
+    # The group messages are among them: join requested, approved, announcement, a waiting
+    # list place, a moved, a cancelled and two dropped meetings, promoted, removed, then a
+    # second request and its decline.
+    assert sum(GROUP_NAME in message.body for message in messages) == 12
     for message in messages:
         assert_discreet(message)
