@@ -5,7 +5,15 @@ from __future__ import annotations
 from accounts.models import User
 from accounts.services.exports import export_section, iso_utc
 from accounts.services.users import deletion_check, deletion_step
-from groups.models import Membership, SupportGroup
+from groups.models import (
+    Attendance,
+    AttendanceLetter,
+    CalendarFeed,
+    Membership,
+    Rsvp,
+    SupportGroup,
+)
+from groups.services.rsvps import rsvp_release_for_membership
 
 
 @export_section("memberships")
@@ -69,3 +77,61 @@ def end_memberships(user: User) -> None:
         role=Membership.Role.MEMBER,
         request_message="",
     )
+
+
+@export_section("rsvps")
+def rsvps_for_export(user: User) -> list[dict]:
+    return [
+        {
+            "group": rsvp.meeting.group.name,
+            "meeting": rsvp.meeting.series.title,
+            "starts_at": iso_utc(rsvp.meeting.starts_at),
+            "answer": rsvp.answer,
+            "answered_at": iso_utc(rsvp.created_at),
+        }
+        for rsvp in Rsvp.objects.filter(user=user).select_related(
+            "meeting__group", "meeting__series"
+        )
+    ]
+
+
+@export_section("attendance")
+def attendance_for_export(user: User) -> list[dict]:
+    return [
+        {
+            "group": attendance.meeting.group.name,
+            "meeting": attendance.meeting.series.title,
+            "starts_at": iso_utc(attendance.meeting.starts_at),
+            "recorded_at": iso_utc(attendance.recorded_at),
+        }
+        for attendance in Attendance.objects.filter(user=user).select_related(
+            "meeting__group", "meeting__series"
+        )
+    ]
+
+
+@export_section("attendance_letters")
+def letters_for_export(user: User) -> list[dict]:
+    return [
+        {
+            "code": letter.code,
+            "from": letter.date_from.isoformat(),
+            "to": letter.date_to.isoformat(),
+            "issued_at": iso_utc(letter.created_at),
+            "revoked_at": iso_utc(letter.revoked_at),
+            "meetings": letter.entries,
+        }
+        for letter in AttendanceLetter.objects.filter(user=user)
+    ]
+
+
+@deletion_step("meetings")
+def end_meeting_answers(user: User) -> None:
+    """Places at coming meetings go to the people waiting; letters stop verifying; the
+    personal calendar address stops working. Past attendance stays, as "Former member", for
+    the groups' counts."""
+    for membership in Membership.objects.filter(user=user):
+        rsvp_release_for_membership(membership=membership)
+    Rsvp.objects.filter(user=user).delete()
+    AttendanceLetter.objects.filter(user=user).delete()
+    CalendarFeed.objects.filter(user=user).delete()

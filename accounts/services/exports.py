@@ -141,13 +141,14 @@ def _sessions(user: User) -> list[dict]:
 
 
 # Placeholders, in the place their data will take in the file. The groups issue replaces
-# "memberships", "rsvps" and "attendance", the resources issue "bookmarks", the reports issue
-# "reports", each by registering its own function under the same name with export_section.
+# "memberships", "rsvps", "attendance" and "attendance_letters", the resources issue
+# "bookmarks", the reports issue "reports", each by registering its own function under the
+# same name with export_section.
 def _nothing_stored_yet(user: User) -> list:
     return []
 
 
-for _name in ("memberships", "rsvps", "attendance", "bookmarks", "reports"):
+for _name in ("memberships", "rsvps", "attendance", "attendance_letters", "bookmarks", "reports"):
     export_section(_name)(_nothing_stored_yet)
 
 

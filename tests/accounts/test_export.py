@@ -177,7 +177,14 @@ def test_other_issues_add_their_section_by_registering_it(member, monkeypatch):
     data = json.loads(export.content)
     assert data["bookmarks"] == [{"title": "Cravings", "at": "2026-01-01T11:00:00+00:00"}]
     assert list(data)[:3] == ["format", "generated_at", "profile"]
-    assert list(data)[-5:] == ["memberships", "rsvps", "attendance", "bookmarks", "reports"]
+    assert list(data)[-6:] == [
+        "memberships",
+        "rsvps",
+        "attendance",
+        "attendance_letters",
+        "bookmarks",
+        "reports",
+    ]
 
 
 def test_the_owner_downloads_the_file_as_an_attachment(client, member):
