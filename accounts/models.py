@@ -161,6 +161,10 @@ class AuditEvent(models.Model):
         MEMBERSHIP_REMOVED = "membership_removed", "Removed from a group"
         MEMBERSHIP_PROMOTED = "membership_promoted", "Made co-facilitator"
         MEMBER_LIST_VIEWED = "member_list_viewed", "Viewed a group's member list"
+        # Attendance: details carry the group's and the meeting's ids.
+        ATTENDANCE_RECORDED = "attendance_recorded", "Attendance recorded"
+        LETTER_ISSUED = "letter_issued", "Proof of attendance issued"
+        LETTER_REVOKED = "letter_revoked", "Proof of attendance revoked"
         GROUP_ARCHIVED = "group_archived", "Group archived"
         REPORT_FILED = "report_filed", "Concern reported"
         REPORT_UPDATED = "report_updated", "Report worked on"

@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 
 from accounts.forms import TimeZoneInput, time_zone_field
+from groups.attendance_letters import letter_code_normalise
 from groups.models import (
     Announcement,
     Meeting,
@@ -517,3 +518,56 @@ class MeetingMoveForm(forms.Form):
         max_length=Meeting._meta.get_field("online_url_override").max_length,
         help_text="Only if the link changes for this meeting.",
     )
+
+
+# --- attendance letters -----------------------------------------------------------------------
+
+
+class LetterRequestForm(forms.Form):
+    """The dates a letter covers. The rules on the range (order, future, two years) are the
+    service's, which reports them against these fields."""
+
+    date_from = forms.DateField(
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Please enter the first day the letter should cover.",
+            "invalid": "Please enter a date, for example 2026-03-01.",
+        },
+    )
+    date_to = forms.DateField(
+        label="To",
+        help_text="Today or earlier. A letter covers at most two years.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Please enter the last day the letter should cover.",
+            "invalid": "Please enter a date, for example 2026-05-31.",
+        },
+    )
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A hint for date pickers only; the service decides.
+        for name in ("date_from", "date_to"):
+            self.fields[name].widget.attrs["max"] = today.isoformat()
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label="Verification code",
+        max_length=64,
+        help_text="20 letters and digits, as printed on the letter, e.g. ABCDE-FGHJK-LMNPQ-RSTUV.",
+        error_messages={"required": "Please type the code printed on the letter."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = letter_code_normalise(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(
+                "A code has 20 letters and digits (dashes and spaces don't matter). "
+                "Please check it against the letter."
+            )
+        return code

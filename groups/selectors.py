@@ -4,12 +4,15 @@ stays the same however many groups, topics or members there are."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -18,6 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -25,6 +29,7 @@ from django.utils import timezone
 from accounts.models import User
 from groups.models import (
     Announcement,
+    Attendance,
     Invitation,
     Meeting,
     MeetingSeries,
@@ -358,4 +363,132 @@ def meeting_list_upcoming_for_facilitator(*, user: User, now: datetime) -> list[
         .select_related("series", "group")
         .annotate(going_count=_going_count(), waitlist_count=_waitlist_count())
         .order_by("starts_at", "pk")[:DASHBOARD_MEETINGS]
+    )
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+# A facilitator may open the check-in list this long before the meeting starts (people arrive
+# early, and a facilitator may want the list ready on their phone).
+CHECK_IN_OPENS_BEFORE = timedelta(hours=1)
+_MemberState = Membership.State
+_Answer = Rsvp.Answer
+
+
+def membership_list_for_check_in(*, meeting: Meeting) -> QuerySet[Membership]:
+    """The people a facilitator may mark at `meeting`: the group's active members, anyone
+    already recorded there, and people who left or were removed after the meeting began (so
+    leaving right after a meeting does not cost someone their record of it).
+
+    Both the check-in list and `attendance_record` use this one queryset: a forged id, anyone
+    who never belonged to the group, is refused because it is not in it."""
+    attended = Attendance.objects.filter(meeting=meeting, user=OuterRef("user_id"))
+    return (
+        Membership.objects.filter(group_id=meeting.group_id)
+        .annotate(attended=Exists(attended))
+        .filter(
+            Q(state=_MemberState.ACTIVE)
+            | Q(attended=True)
+            | Q(
+                state__in=[_MemberState.LEFT, _MemberState.REMOVED],
+                updated_at__gte=meeting.starts_at,
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CheckInPerson:
+    user_id: int
+    display_name: str
+    rsvp: str  # Rsvp.Answer.GOING, WAITLISTED, or "" (no answer, or not going)
+    is_active_member: bool
+    attended: bool
+
+
+def attendance_check_in_list(*, meeting: Meeting) -> list[CheckInPerson]:
+    """Everyone who may be checked in at `meeting`, in the order a facilitator looks for them:
+    those who said they were coming, then the waiting list (in its order), then the other
+    members by name, then former members. One query, however many people."""
+    rsvp = Rsvp.objects.filter(meeting=meeting, user=OuterRef("user_id"))
+    rows = (
+        membership_list_for_check_in(meeting=meeting)
+        .annotate(
+            rsvp_answer=Subquery(rsvp.values("answer")[:1]),
+            rsvp_waitlisted_at=Subquery(rsvp.values("waitlisted_at")[:1]),
+        )
+        .annotate(
+            list_order=Case(
+                When(state=_MemberState.ACTIVE, rsvp_answer=_Answer.GOING, then=Value(0)),
+                When(state=_MemberState.ACTIVE, rsvp_answer=_Answer.WAITLISTED, then=Value(1)),
+                When(state=_MemberState.ACTIVE, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by(
+            "list_order",
+            F("rsvp_waitlisted_at").asc(nulls_last=True),
+            Lower("user__display_name"),
+            "pk",
+        )
+        .values_list("user_id", "user__display_name", "rsvp_answer", "state", "attended")
+    )
+    return [
+        CheckInPerson(
+            user_id=user_id,
+            display_name=name,
+            rsvp=answer if state == _MemberState.ACTIVE and answer != _Answer.NOT_GOING else "",
+            is_active_member=state == _MemberState.ACTIVE,
+            attended=attended,
+        )
+        for user_id, name, answer, state, attended in rows
+    ]
+
+
+def _count_of(queryset: QuerySet) -> Coalesce:
+    """A per-meeting count as a correlated subquery: two counts joined into one query would
+    multiply each other's rows."""
+    counted = (
+        queryset.filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def meeting_list_with_attendance(
+    *, group: SupportGroup, now: datetime | None = None
+) -> QuerySet[Meeting]:
+    """The group's meetings whose check-in has opened, newest first, each with
+    `attended_count` and `going_count` computed in the same query."""
+    now = now or timezone.now()
+    return (
+        Meeting.objects.filter(group=group, starts_at__lte=now + CHECK_IN_OPENS_BEFORE)
+        .select_related("series")
+        .annotate(
+            attended_count=_count_of(Attendance.objects.all()),
+            going_count=_count_of(Rsvp.objects.filter(answer=_Answer.GOING)),
+        )
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def attendance_list_for_user(*, user: User) -> QuerySet[Attendance]:
+    """The meetings `user` was recorded at, newest first, with what the page shows of each."""
+    return (
+        Attendance.objects.filter(user=user)
+        .select_related("meeting__series", "meeting__group")
+        .only(
+            "recorded_at",
+            "meeting__starts_at",
+            "meeting__status",
+            "meeting__series__title",
+            "meeting__series__time_zone",
+            "meeting__group__name",
+            "meeting__group__slug",
+        )
+        .order_by("-meeting__starts_at", "-pk")
     )

@@ -15,6 +15,7 @@ PUBLIC_PAGES = [
     "home",
     "crisis",
     "groups:group-list",
+    "groups:letter-verify-form",
     "resources:resource-list",
     "account_login",
     "account_signup",
@@ -23,6 +24,8 @@ PUBLIC_PAGES = [
 MEMBER_PAGES = [
     "home",
     "groups:my-meetings",
+    "groups:my-attendance",
+    "groups:letter-list",
     "accounts:profile",
     "accounts:security",
     "account_email",

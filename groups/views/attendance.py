@@ -1,41 +1,345 @@
-"""Attendance and proof of attendance: STUB, being built."""
+"""Attendance and proof of attendance: the check-in list and the overview (facilitators), a
+member's history and letters, and the public check of a letter's code.
+
+The check of a code is the one page here that anyone can open. It answers a malformed, an
+unknown and a revoked code with the same page, byte for byte, and is throttled per address,
+so codes can neither be walked nor told apart.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+import ipaddress
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import AuditEvent
+from accounts.services.audit import audit_record, client_ip
+from config.forms import form_page_status
+from groups import attendance_letters
+from groups.attendance_letters import (
+    letter_get_verifiable,
+    letter_issued_on,
+    letter_rows,
+    letter_verify_url,
+    local_today,
+    statement,
+)
+from groups.forms import LetterRequestForm, VerifyForm
+from groups.models import AttendanceLetter, Meeting, SupportGroup
+from groups.permissions import GroupAccess
+from groups.selectors import (
+    CheckInPerson,
+    attendance_check_in_list,
+    attendance_list_for_user,
+    meeting_list_with_attendance,
+)
+from groups.services import attendance as attendance_service
+from groups.services.attendance import (
+    AttendanceError,
+    attendance_check_in_problem,
+    attendance_record,
+    letter_issue,
+)
+from groups.views.facilitate import facilitator_view
+
+MEETINGS_PER_PAGE = 25
+HISTORY_PER_PAGE = 50
+
+# At most this many code checks per address in the window: enough for an employer checking a
+# handful of letters, far too few to walk a 100-bit code space.
+VERIFY_ATTEMPTS = 30
+VERIFY_WINDOW_SECONDS = 10 * 60
 
 
-def meeting_attendance(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
 
 
-def group_attendance(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+# --- check-in (facilitators) ------------------------------------------------------------------
 
 
-def my_attendance(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+def _check_in_sections(people: list[CheckInPerson]) -> list[dict]:
+    """The list split the way a facilitator scans it; empty sections are left out."""
+    sections = [
+        ("going", "Said they're coming", [p for p in people if p.rsvp == "going"]),
+        ("waitlisted", "On the waiting list", [p for p in people if p.rsvp == "waitlisted"]),
+        (
+            "others",
+            "Other members",
+            [p for p in people if p.is_active_member and not p.rsvp],
+        ),
+        ("former", "No longer in the group", [p for p in people if not p.is_active_member]),
+    ]
+    return [{"key": k, "title": t, "people": ps} for k, t, ps in sections if ps]
 
 
-def letter_list(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+def _posted_ids(request: HttpRequest) -> list[int] | None:
+    """The ticked people's ids, or None when one of them is not even a number."""
+    try:
+        return [int(value) for value in request.POST.getlist("present")]
+    except ValueError:
+        return None
 
 
-def letter_detail(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+@require_http_methods(["GET", "POST"])
+@facilitator_view
+def meeting_attendance(
+    request: HttpRequest, group: SupportGroup, access: GroupAccess, meeting_id: int
+) -> HttpResponse:
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("series"), pk=meeting_id, group=group
+    )
+    context = {"group": group, "access": access, "meeting": meeting}
+    problem = attendance_check_in_problem(meeting=meeting)
+    if problem:
+        return render(
+            request,
+            "groups/attendance_closed.html",
+            {**context, "problem": problem},
+            status=400 if request.method == "POST" else 200,
+        )
+
+    error = None
+    if request.method == "POST":
+        ids = _posted_ids(request)
+        try:
+            if ids is None:
+                raise AttendanceError(
+                    "The form came back damaged, so nothing was saved. Please reload the "
+                    "check-in list and try again.",
+                    code="malformed",
+                )
+            count = attendance_record(
+                meeting=meeting, present_user_ids=ids, by=request.user, request=request
+            )
+        except AttendanceError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, f"Attendance saved: {_people(count)}.")
+            return redirect("groups:meeting-attendance", group.slug, meeting.pk)
+
+    people = attendance_check_in_list(meeting=meeting)
+    if error is None:
+        checked = {person.user_id for person in people if person.attended}
+        # The list names the group's members, which is health information: each look at it is
+        # kept, as for the member list; saving is audited by the service.
+        audit_record(
+            action=AuditEvent.Action.MEMBER_LIST_VIEWED,
+            subject=None,
+            actor=request.user,
+            request=request,
+            details={"group": group.pk, "meeting": meeting.pk},
+        )
+    else:
+        checked = set(ids or [])
+    return render(
+        request,
+        "groups/attendance_check_in.html",
+        {
+            **context,
+            "sections": _check_in_sections(people),
+            "checked": checked,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
-def letter_pdf(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+@require_GET
+@facilitator_view
+def group_attendance(
+    request: HttpRequest, group: SupportGroup, access: GroupAccess
+) -> HttpResponse:
+    page = Paginator(meeting_list_with_attendance(group=group), MEETINGS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "groups/attendance_overview.html",
+        {"group": group, "access": access, "page_obj": page, "now": timezone.now()},
+    )
 
 
-def letter_revoke(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+# --- a member's history -----------------------------------------------------------------------
 
 
-def letter_verify_form(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+@login_required
+@require_GET
+def my_attendance(request: HttpRequest) -> HttpResponse:
+    page = Paginator(attendance_list_for_user(user=request.user), HISTORY_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "groups/attendance_history.html", {"page_obj": page})
 
 
-def letter_verify(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+# --- letters (the member's own) ---------------------------------------------------------------
+
+
+def _own_letter(request: HttpRequest, letter_id: int) -> AttendanceLetter:
+    """Someone else's letter is a 404, never a 403: ids must not reveal that a letter exists."""
+    return get_object_or_404(AttendanceLetter, pk=letter_id, user=request.user)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def letter_list(request: HttpRequest) -> HttpResponse:
+    form = LetterRequestForm(
+        request.POST if request.method == "POST" else None,
+        today=local_today(request.user.time_zone),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter = letter_issue(
+                user=request.user,
+                date_from=form.cleaned_data["date_from"],
+                date_to=form.cleaned_data["date_to"],
+                request=request,
+            )
+        except AttendanceError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                "Your letter is ready. Print it or download the PDF, and give its code to "
+                "whoever needs to check it.",
+            )
+            return redirect("groups:letter-detail", letter.pk)
+    return render(
+        request,
+        "groups/letter_list.html",
+        {
+            "form": form,
+            "letters": list(request.user.attendance_letters.order_by("-created_at", "-pk")),
+        },
+        status=form_page_status(form),
+    )
+
+
+def _letter_context(letter: AttendanceLetter) -> dict:
+    return {
+        "letter": letter,
+        "rows": letter_rows(letter),
+        "statement": statement(letter),
+        "issued_on": letter_issued_on(letter),
+        "verify_url": letter_verify_url(letter),
+    }
+
+
+@login_required
+@never_cache
+@require_GET
+def letter_detail(request: HttpRequest, letter_id: int) -> HttpResponse:
+    letter = _own_letter(request, letter_id)
+    return render(request, "groups/letter_detail.html", _letter_context(letter))
+
+
+@login_required
+@never_cache
+@require_GET
+def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
+    letter = _own_letter(request, letter_id)
+    response = HttpResponse(attendance_letters.letter_pdf(letter), content_type="application/pdf")
+    filename = f"proof-of-attendance-{letter_issued_on(letter).isoformat()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter_revoke(request: HttpRequest, letter_id: int) -> HttpResponse:
+    letter = _own_letter(request, letter_id)
+    if request.method == "POST":
+        if letter.is_revoked:
+            messages.info(request, "This letter was already revoked.")
+        else:
+            attendance_service.letter_revoke(letter=letter, request=request)
+            messages.success(
+                request, "The letter is revoked: its code no longer confirms anything."
+            )
+        return redirect("groups:letter-detail", letter.pk)
+    return render(request, "groups/letter_revoke.html", _letter_context(letter))
+
+
+# --- checking a code (anyone) -----------------------------------------------------------------
+
+
+def _private_response(response: HttpResponse) -> HttpResponse:
+    """Whoever checks a code should not leak it onwards (referrer), have it indexed, or leave
+    it in a shared cache."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _throttle_key(request: HttpRequest) -> str:
+    """Per address; IPv6 per /64, the block one subscriber usually gets."""
+    raw = client_ip(request)
+    if raw is None:
+        return "letter-verify:unknown"
+    address = ipaddress.ip_address(raw)
+    if address.version == 6:
+        return f"letter-verify:{ipaddress.ip_network(f'{address}/64', strict=False)}"
+    return f"letter-verify:{address}"
+
+
+def _verify_attempt_allowed(request: HttpRequest) -> bool:
+    """Count this attempt; False once the address made more than VERIFY_ATTEMPTS in the window
+    (a fixed window that starts with the first attempt)."""
+    key = _throttle_key(request)
+    cache.add(key, 0, timeout=VERIFY_WINDOW_SECONDS)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # the window ran out between add and incr
+        cache.set(key, 1, timeout=VERIFY_WINDOW_SECONDS)
+        attempts = 1
+    return attempts <= VERIFY_ATTEMPTS
+
+
+@require_GET
+def letter_verify_form(request: HttpRequest) -> HttpResponse:
+    form = VerifyForm(request.GET if "code" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        return _private_response(redirect("groups:letter-verify", form.cleaned_data["code"]))
+    return _private_response(
+        render(
+            request,
+            "groups/letter_verify_form.html",
+            {"form": form},
+            status=form_page_status(form),
+        )
+    )
+
+
+@require_GET
+def letter_verify(request: HttpRequest, code: str) -> HttpResponse:
+    if not _verify_attempt_allowed(request):
+        response = render(request, "groups/letter_verify_throttled.html", status=429)
+        response["Retry-After"] = str(VERIFY_WINDOW_SECONDS)
+        return _private_response(response)
+    letter = letter_get_verifiable(code=code)
+    if letter is None:
+        # The same page for a malformed, an unknown and a revoked code: nothing in it may
+        # depend on which (not even the code itself, which is why it is not repeated).
+        return _private_response(render(request, "groups/letter_verify_not_found.html", status=404))
+    return _private_response(
+        render(
+            request,
+            "groups/letter_verify.html",
+            {
+                "letter": letter,
+                "rows": letter_rows(letter),
+                "statement": statement(letter),
+                "issued_on": letter_issued_on(letter),
+            },
+        )
+    )
