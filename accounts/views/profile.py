@@ -12,6 +12,8 @@ from accounts.models import User
 from accounts.selectors import audit_events_for_member
 from accounts.services.users import user_update_profile
 from config.forms import form_page_status
+from groups.calendars import calendar_feed_links
+from groups.services.calendar_feeds import calendar_feed_get_or_create
 
 
 @login_required
@@ -25,10 +27,11 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         user_update_profile(user=request.user, changes=changes, request=request)
         messages.success(request, "Your profile and preferences are saved.")
         return redirect("accounts:profile")
+    feed = calendar_feed_get_or_create(user=request.user)
     return render(
         request,
         "accounts/profile.html",
-        {"form": form},
+        {"form": form, **calendar_feed_links(feed=feed)},
         status=form_page_status(form),
     )
 

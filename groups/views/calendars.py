@@ -1,21 +1,107 @@
-"""Calendars (RFC 5545): STUB, being built."""
+"""Calendars (RFC 5545): one meeting as a download, a listed group's public feed, a member's
+personal feed (its address is a secret token that the member can reset). The calendars
+themselves are built in groups.calendars."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from groups.calendars import (
+    calendar_feed_get_by_token,
+    calendar_group_get_public,
+    calendar_meeting_get,
+    group_calendar_build,
+    meeting_calendar_build,
+    personal_calendar_build,
+)
+from groups.models import SupportGroup
+from groups.permissions import group_access
+from groups.services.calendar_feeds import calendar_feed_reset
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+# Phones re-read subscriptions every few hours at most; a quarter of an hour spares us the
+# rest while a cancellation still reaches them the same day.
+PUBLIC_FEED_MAX_AGE = 15 * 60
 
 
-def meeting_ics(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+def _calendar_response(body: bytes, *, filename: str, attachment: bool = False) -> HttpResponse:
+    response = HttpResponse(body, content_type=CONTENT_TYPE)
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
 
 
-def group_calendar(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+def _private(response: HttpResponse) -> HttpResponse:
+    """Members' places and links: kept out of shared caches, search engines and referrers."""
+    patch_cache_control(response, private=True, no_store=True, max_age=0)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
-def personal_calendar(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+@require_GET
+def meeting_ics(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    """One meeting, with its place and link: for those who see members-only details."""
+    group = get_object_or_404(SupportGroup, slug=slug)
+    access = group_access(user=request.user, group=group)
+    if not access.can_view_group:
+        raise Http404("No such group.")
+    if not access.can_see_members_only_details:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied("Only the group's members can add its meetings to a calendar.")
+    meeting = calendar_meeting_get(group=group, meeting_id=meeting_id)
+    body = meeting_calendar_build(meeting=meeting, discreet=request.user.discreet_mode)
+    return _private(_calendar_response(body, filename="meeting.ics", attachment=True))
 
 
-def personal_calendar_reset(request: HttpRequest, **kwargs) -> HttpResponse:
-    raise Http404("Not built yet.")
+@require_GET
+def group_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    """A listed group's public feed: times and the city, never the street or the link."""
+    group = calendar_group_get_public(slug=slug)
+    response = _calendar_response(group_calendar_build(group=group), filename=f"{slug}.ics")
+    patch_cache_control(response, public=True, max_age=PUBLIC_FEED_MAX_AGE)
+    return response
+
+
+@never_cache
+@require_GET
+def personal_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """A member's feed, by the secret token alone (calendar apps send no cookies). An unknown
+    or reset token is a plain 404; the request log redacts the token (config.logs)."""
+    feed = calendar_feed_get_by_token(token=token)
+    body = personal_calendar_build(user=feed.user)
+    return _private(_calendar_response(body, filename="calendar.ics"))
+
+
+def _next_url(request: HttpRequest) -> str | None:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def personal_calendar_reset(request: HttpRequest) -> HttpResponse:
+    """GET asks to confirm (a page that works without JavaScript); POST makes a new address."""
+    if request.method == "POST":
+        calendar_feed_reset(user=request.user)
+        messages.success(
+            request,
+            "Your calendar address has changed. Calendars subscribed to the old address will "
+            "no longer update: subscribe again with the new one.",
+        )
+        return redirect(_next_url(request) or "groups:my-meetings")
+    return render(request, "groups/calendar_reset_confirm.html", {"next": _next_url(request)})

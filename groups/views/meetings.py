@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from groups.calendars import calendar_feed_links
 from groups.models import Meeting, Rsvp, SupportGroup
 from groups.places import meeting_place
 from groups.selectors import meeting_get_for_page, meeting_list_upcoming_for_user, rsvp_for
+from groups.services.calendar_feeds import calendar_feed_get_or_create
 from groups.services.meetings import MeetingError
 from groups.services.rsvps import rsvp_answer
 from groups.views.public import _viewable_group
@@ -93,8 +95,9 @@ def meeting_rsvp(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespon
 def my_meetings(request: HttpRequest) -> HttpResponse:
     meetings = meeting_list_upcoming_for_user(user=request.user, now=timezone.now())
     rows = [(meeting, meeting_place(meeting)) for meeting in meetings]
+    feed = calendar_feed_get_or_create(user=request.user)
     return render(
         request,
         "groups/my_meetings.html",
-        {"rows": rows, "viewer_zone": request.user.time_zone},
+        {"rows": rows, "viewer_zone": request.user.time_zone, **calendar_feed_links(feed=feed)},
     )
