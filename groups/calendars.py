@@ -237,6 +237,9 @@ def _describe(
         texts["url"] = page_url
         return texts
     if audience.discreet:
+        # The group's page address carries its slug, which may name the group: a discreet
+        # entry points at "My meetings" instead.
+        page_url = _absolute(reverse("groups:my-meetings"))
         texts["description"] = f"Details: {page_url}"
     else:
         lines = []

@@ -10,8 +10,10 @@ from email.utils import parseaddr
 import pytest
 from django.core import mail
 from django.urls import reverse
+from icalendar import Calendar
 
 from groups.recurrence import Recurrence
+from groups.services.calendar_feeds import calendar_feed_get_or_create
 from groups.services.groups import announcement_post
 from groups.services.meetings import meeting_cancel, meeting_move, meetings_extend, series_update
 from groups.services.memberships import (
@@ -123,3 +125,29 @@ def test_with_discreet_mode_on_no_subject_or_sender_names_a_group_or_topic(
     assert sum(GROUP_NAME in message.body for message in messages) == 12
     for message in messages:
         assert_discreet(message)
+
+
+@pytest.mark.django_db
+def test_with_discreet_mode_on_calendar_titles_name_no_group_or_topic(client, member):
+    group = SupportGroupFactory(name=GROUP_NAME, slug="ketamine-recovery-circle")
+    MembershipFactory(user=member, group=group)
+    series = MeetingSeriesFactory(group=group, title="Ketamine recovery evening")
+    meetings_extend(series=series)
+    meeting = series.meetings.first()
+    meeting_cancel(
+        meeting=series.meetings.last(), reason="The alcohol support group needs the hall."
+    )
+    client.force_login(member)
+    feed = calendar_feed_get_or_create(user=member)
+    bodies = [
+        client.get(reverse("groups:personal-calendar", args=[feed.token])).content,
+        client.get(reverse("groups:meeting-ics", args=[group.slug, meeting.pk])).content,
+    ]
+    for body in bodies:
+        calendar = Calendar.from_ical(body)
+        shown = [str(calendar.get("X-WR-CALNAME", ""))]
+        shown += [str(event.get("SUMMARY")) for event in calendar.walk("VEVENT")]
+        shown += [str(event.get("DESCRIPTION", "")) for event in calendar.walk("VEVENT")]
+        assert len(shown) > 2
+        for text in shown:
+            assert not REVEALING.search(text), f"reveals too much: {text!r}"
