@@ -313,6 +313,35 @@ def _needs_override(
     return _wall_clock_end(written_start, length) != meeting.ends_at
 
 
+def _meeting_event(
+    meeting: Meeting,
+    *,
+    series: MeetingSeries,
+    uid: str,
+    audience: Audience,
+    page_url: str,
+    now: datetime,
+) -> Event:
+    """One meeting where it really is: an override of its series (give it a RECURRENCE-ID)
+    or a calendar of its own."""
+    meeting.series = series  # the place reads it: no query
+    zone = series.zone
+    place = meeting_place(meeting) if audience.members else series_place(series)
+    event = _event(
+        uid=uid,
+        summary=_summary(series, audience, cancelled=meeting.is_cancelled),
+        texts=_describe(
+            series=series, place=place, audience=audience, page_url=page_url, meeting=meeting
+        ),
+        start=_zoned(meeting.starts_at, zone),
+        sequence=series.sequence + meeting.sequence,
+        now=now,
+    )
+    event.add("dtend", _zoned(meeting.ends_at, zone))
+    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
+    return event
+
+
 def _override(
     meeting: Meeting,
     *,
@@ -322,24 +351,17 @@ def _override(
     page_url: str,
     now: datetime,
 ) -> Event:
-    meeting.series = series  # the place reads it: no query
-    zone = series.zone
-    place = meeting_place(meeting) if audience.members else series_place(series)
     if audience.members:
         page_url = _meeting_url(meeting, series.group)
-    event = _event(
+    event = _meeting_event(
+        meeting,
+        series=series,
         uid=series_uid(series),
-        summary=_summary(series, audience, cancelled=meeting.is_cancelled),
-        texts=_describe(
-            series=series, place=place, audience=audience, page_url=page_url, meeting=meeting
-        ),
-        start=_zoned(meeting.starts_at, zone),
-        sequence=series.sequence + meeting.sequence,
+        audience=audience,
+        page_url=page_url,
         now=now,
     )
     event.add("recurrence-id", recurrence_id)
-    event.add("dtend", _zoned(meeting.ends_at, zone))
-    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     return event
 
 
@@ -547,25 +569,19 @@ def meeting_calendar_build(
     now = now or timezone.now()
     series = meeting.series
     audience = Audience(members=members, discreet=discreet)
-    zone = series.zone
-    place = meeting_place(meeting) if members else series_place(series)
-    page_url = _meeting_url(meeting, series.group)
     calendar = _new_calendar(
         name=DISCREET_SUMMARY if discreet else f"{series.title} · {series.group.name}"
     )
-    event = _event(
-        uid=meeting_uid(meeting),
-        summary=_summary(series, audience, cancelled=meeting.is_cancelled),
-        texts=_describe(
-            series=series, place=place, audience=audience, page_url=page_url, meeting=meeting
-        ),
-        start=_zoned(meeting.starts_at, zone),
-        sequence=series.sequence + meeting.sequence,
-        now=now,
+    calendar.add_component(
+        _meeting_event(
+            meeting,
+            series=series,
+            uid=meeting_uid(meeting),
+            audience=audience,
+            page_url=_meeting_url(meeting, series.group),
+            now=now,
+        )
     )
-    event.add("dtend", _zoned(meeting.ends_at, zone))
-    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
-    calendar.add_component(event)
     return _finish(calendar)
 
 
