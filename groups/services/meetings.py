@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -26,6 +25,8 @@ from groups.recurrence import (
     local_instant,
     occurrences,
 )
+from groups.services.errors import MeetingError
+from groups.services.rsvps import rsvp_fill_free_places
 
 # Stored meetings reach this far ahead; the issue asks for at least twelve weeks.
 HORIZON = timedelta(weeks=13)
@@ -35,10 +36,6 @@ SCHEDULE_FIELDS = ("rrule", "start_date", "start_time", "duration_minutes", "tim
 
 Status = Meeting.Status
 Answer = Rsvp.Answer
-
-
-class MeetingError(ValidationError):
-    """A change to a meeting that cannot happen, with a message for the person."""
 
 
 def series_unique_slug(*, group: SupportGroup, title: str) -> str:
@@ -94,6 +91,7 @@ def series_update(
     now = now or timezone.now()
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     before = {name: getattr(series, name) for name in SCHEDULE_FIELDS}
+    places_before = series.rsvp_limit
     for name, value in fields.items():
         setattr(series, name, value)
     _apply_recurrence(series, recurrence, start)
@@ -102,6 +100,8 @@ def series_update(
     series.save()
     if {name: getattr(series, name) for name in SCHEDULE_FIELDS} != before:
         _replan_future(series, now=now)
+    if series.rsvp_limit != places_before:
+        rsvp_fill_free_places(series=series, now=now)
     return series
 
 

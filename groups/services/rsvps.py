@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from groups import emails
-from groups.models import Meeting, Membership, Rsvp, SupportGroup
-from groups.services.meetings import MeetingError
+from groups.models import Meeting, MeetingSeries, Membership, Rsvp, SupportGroup
+from groups.services.errors import MeetingError
 
 Answer = Rsvp.Answer
 
@@ -113,3 +113,19 @@ def rsvp_release_for_membership(*, membership: Membership, now: datetime | None 
         rsvp.delete()
         if was_going:
             _promote_waiting(meeting)
+
+
+def rsvp_fill_free_places(*, series: MeetingSeries, now: datetime | None = None) -> None:
+    """After a series' places changed: every coming meeting that now has room takes people
+    from its waiting list, in order."""
+    now = now or timezone.now()
+    waiting = Rsvp.objects.filter(
+        meeting__series=series, meeting__starts_at__gt=now, answer=Answer.WAITLISTED
+    ).values_list("meeting_id", flat=True)
+    for meeting_id in sorted(set(waiting)):
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("series")
+            .get(pk=meeting_id)
+        )
+        _promote_waiting(meeting)

@@ -15,7 +15,7 @@ from groups.models import Meeting, Rsvp, SupportGroup
 from groups.places import meeting_place
 from groups.selectors import meeting_get_for_page, meeting_list_upcoming_for_user, rsvp_for
 from groups.services.calendar_feeds import calendar_feed_get_or_create
-from groups.services.meetings import MeetingError
+from groups.services.errors import MeetingError
 from groups.services.rsvps import rsvp_answer
 from groups.views.public import _viewable_group
 

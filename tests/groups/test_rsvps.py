@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Rsvp
-from groups.services.meetings import MeetingError, meeting_cancel
+from groups.recurrence import Recurrence
+from groups.services.errors import MeetingError
+from groups.services.meetings import meeting_cancel, series_update
 from groups.services.memberships import membership_leave, membership_remove
 from groups.services.rsvps import rsvp_answer
 from tests.factories import (
@@ -101,6 +103,24 @@ def test_a_removed_member_loses_their_places(meeting):
     rsvp_answer(user=a, meeting=meeting, going=True)
     membership_remove(membership=a.memberships.get(), by=facilitator)
     assert a.pk not in answers(meeting)
+
+
+def test_more_places_on_the_series_let_the_waiting_list_in(
+    meeting, django_capture_on_commit_callbacks
+):
+    a, b, c, d = members(meeting, 4)
+    for person in (a, b, c, d):
+        rsvp_answer(user=person, meeting=meeting, going=True)
+    series = meeting.series
+    with django_capture_on_commit_callbacks(execute=True):
+        series_update(
+            series=series,
+            recurrence=Recurrence.from_rrule(series.rrule, time_zone=series.time_zone),
+            start=series.start_date,
+            fields={"rsvp_limit": 3},
+        )
+    assert answers(meeting) == {a.pk: "going", b.pk: "going", c.pk: "going", d.pk: "waitlisted"}
+    assert [m.to for m in mail.outbox] == [[c.email]]
 
 
 def test_a_meeting_without_a_limit_has_no_waiting_list():
