@@ -63,6 +63,7 @@ check-deploy: install
 bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/directory.py
+	$(BIN)/python bench/meetings.py
 
 clean:
 	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache

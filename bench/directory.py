@@ -151,10 +151,21 @@ class Result:
         return statistics.quantiles(self.timings, n=20)[-1]
 
 
-def load(port: int, url: str, *, expect: int, requests: int, seconds: float, threads: int):
+def load(
+    port: int,
+    url: str,
+    *,
+    expect: int,
+    requests: int,
+    seconds: float,
+    threads: int,
+    headers: dict[str, str] | None = None,
+):
     """`requests` GETs of `url` (stopping early after `seconds`) from `threads` threads, each
-    on its own keep-alive connection (reopened when the server closes it)."""
+    on its own keep-alive connection (reopened when the server closes it), with `headers`
+    (a session cookie, say) on every request."""
     result = Result(url)
+    headers = {**(headers or {}), "Connection": "keep-alive"}
     lock = threading.Lock()
     remaining = [requests]
     deadline = time.monotonic() + seconds
@@ -169,7 +180,7 @@ def load(port: int, url: str, *, expect: int, requests: int, seconds: float, thr
                     remaining[0] -= 1
                 started = time.perf_counter()
                 try:
-                    conn.request("GET", url, headers={"Connection": "keep-alive"})
+                    conn.request("GET", url, headers=headers)
                     response = conn.getresponse()
                     response.read()
                 except (OSError, http.client.HTTPException) as exc:

@@ -25,12 +25,13 @@ What is published, and what is left out on purpose:
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown as markdown_lib
 from dateutil.rrule import rrulestr
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -134,6 +135,19 @@ def meeting_guide_series(*, now: datetime | None = None) -> list[MeetingSeries]:
         for one in series
         if _is_every_week(one.rrule) and _has_meeting_ahead(one, now=now) and _has_place(one)
     ]
+
+
+def meeting_guide_version() -> str:
+    """What the feed's content depends on, in one query: the published candidates' number
+    and latest change, and their groups' latest change (a new topic, a renamed group)."""
+    facts = MeetingSeries.objects.filter(
+        group__state=SupportGroup.State.ACTIVE, group__listed=True
+    ).aggregate(
+        count=Count("pk"), series_changed=Max("updated_at"), groups_changed=Max("group__updated_at")
+    )
+    changed = [facts["series_changed"], facts["groups_changed"]]
+    stamps = "-".join(f"{moment:%Y%m%d%H%M%S%f}" if moment else "0" for moment in changed)
+    return f"{facts['count']}-{stamps}"
 
 
 def meeting_guide_meeting(series: MeetingSeries) -> dict[str, object]:
@@ -361,10 +375,14 @@ class _PlainText(HTMLParser):
         return "\n".join(kept).strip()
 
 
+@lru_cache(maxsize=4096)
 def plain_text(text: str) -> str:
     """Markdown (or HTML) written by a facilitator, as the plain text the spec asks for: the
     markup is rendered first, so `**bold**` becomes "bold" rather than keeping its stars.
-    Single line breaks are kept (`nl2br`), as series notes are written as plain lines."""
+    Single line breaks are kept (`nl2br`), as series notes are written as plain lines.
+
+    Cached by text: a group's description is repeated for each of its series, and rendering
+    Markdown is most of the feed's cost (bench/meetings.py)."""
     if not text or not text.strip():
         return ""
     html = markdown_lib.markdown(text, extensions=["sane_lists", "nl2br"], output_format="html")

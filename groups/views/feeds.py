@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import json
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from groups.meeting_guide import meeting_guide_meeting, meeting_guide_series
+from groups.meeting_guide import (
+    meeting_guide_meeting,
+    meeting_guide_series,
+    meeting_guide_version,
+)
 
 # Finder apps poll the feed; five minutes of caching spares the database without letting a
 # cancelled or new series linger for long.
@@ -20,12 +25,18 @@ FEED_MAX_AGE = 300
 def meeting_guide_feed(request: HttpRequest) -> HttpResponse:
     """A plain JSON array, one object per published series. Public data, fetched by finder
     apps from other origins (TSML UI runs in the browser on an area's own site), hence the
-    open CORS header and the shared cache."""
-    meetings = [meeting_guide_meeting(series) for series in meeting_guide_series()]
-    response = HttpResponse(
-        json.dumps(meetings, ensure_ascii=False, separators=(",", ":")),
-        content_type="application/json; charset=utf-8",
-    )
+    open CORS header and the shared cache.
+
+    Building it for a thousand series takes a worker about half a second, so the body is kept
+    in the cache under the feed's version (one cheap query): any change to a published
+    series or its group makes a new version, and the time limit covers series that end."""
+    key = f"meeting-guide-feed:{meeting_guide_version()}"
+    body = cache.get(key)
+    if body is None:
+        meetings = [meeting_guide_meeting(series) for series in meeting_guide_series()]
+        body = json.dumps(meetings, ensure_ascii=False, separators=(",", ":"))
+        cache.set(key, body, FEED_MAX_AGE)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
     patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -403,11 +403,29 @@ def _add_groups(count: int, *, first: int) -> None:
 
 def test_query_count_does_not_grow_with_series_or_groups(client, django_assert_num_queries):
     _add_groups(1, first=0)
-    with django_assert_num_queries(2):  # the series with their groups, then the topics
+    # The version, then the series with their groups, then the topics.
+    with django_assert_num_queries(3):
         assert len(feed(client)) == 3
     _add_groups(12, first=1)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(feed(client)) == 39
+    with django_assert_num_queries(1):  # unchanged since: the cached body
+        assert len(feed(client)) == 39
+
+
+def test_a_change_to_a_series_or_its_group_shows_at_once_despite_the_cache(client, realistic):
+    assert by_slug(client)["anchor-thursday"]["name"] == "Thursday morning"
+    series = realistic["room"]
+    series.title = "Thursday sunrise"
+    series.save()
+    assert by_slug(client)["anchor-thursday"]["name"] == "Thursday sunrise"
+    group = series.group
+    group.name = "Anchor Hall"
+    group.save()
+    assert by_slug(client)["anchor-thursday"]["group"] == "Anchor Hall"
+    group.listed = False
+    group.save()
+    assert "anchor-thursday" not in by_slug(client)
 
 
 # --- the page head ----------------------------------------------------------------------------
