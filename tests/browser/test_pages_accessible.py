@@ -16,10 +16,13 @@ PUBLIC = [
     "account_login",
     "account_signup",
     "account_reset_password",
+    "groups:letter-verify-form",
 ]
 SIGNED_IN = [
     "home",
     "groups:my-meetings",
+    "groups:my-attendance",
+    "groups:letter-list",
     "accounts:profile",
     "accounts:security",
     "accounts:export",  # asks for the password again first: the re-authentication page
