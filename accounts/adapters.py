@@ -23,4 +23,8 @@ class AccountAdapter(DefaultAccountAdapter):
             "login_url": self.request.build_absolute_uri(reverse("account_login")),
         }
         ctx.update(context)
-        email_send_later(self.render_mail(template_prefix, email, ctx))
+        user = context.get("user")
+        email_send_later(
+            self.render_mail(template_prefix, email, ctx),
+            user=user if getattr(user, "pk", None) else None,
+        )

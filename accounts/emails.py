@@ -1,4 +1,5 @@
-"""Outgoing mail: messages are built in the web process and handed to a worker to deliver."""
+"""Outgoing mail: messages are built in the web process and recorded in the outbox, from
+which a worker sends them (accounts.services.outbox)."""
 
 from __future__ import annotations
 
@@ -34,8 +35,11 @@ def email_from_payload(payload: dict) -> EmailMultiAlternatives:
     return message
 
 
-def email_send_later(message: EmailMessage) -> None:
-    """Queue delivery once the current transaction commits (at once outside one)."""
-    from accounts.tasks import email_deliver
+def email_send_later(
+    message: EmailMessage, *, user=None, category: str = "account", expires_at=None
+) -> None:
+    """Record the message in the outbox; it goes out once the current transaction commits
+    (at once outside one). See accounts.services.outbox."""
+    from accounts.services.outbox import outbox_enqueue
 
-    email_deliver.delay_on_commit(email_to_payload(message))
+    outbox_enqueue(message, user=user, category=category, expires_at=expires_at)

@@ -84,6 +84,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     reminder_scope = models.CharField(
         max_length=8, choices=ReminderScope.choices, default=ReminderScope.GOING
     )
+    group_update_emails = models.BooleanField(
+        "e-mails with news from my groups",
+        default=True,
+        help_text="Announcements, changes to meetings, places that open up, answers to requests.",
+    )
     discreet_mode = models.BooleanField(
         default=True,
         help_text="Subjects, sender name and calendar titles name no group, topic or substance.",
@@ -232,3 +237,76 @@ class DataExport(models.Model):
 
     def is_expired(self, *, now=None) -> bool:
         return (now or timezone.now()) >= self.expires_at
+
+
+class OutboxMessage(models.Model):
+    """One e-mail to send: the ledger every message goes through (accounts.services.outbox).
+
+    A message is built either when it is queued (kind "email": the whole message is kept in
+    `payload`) or just before it is sent, from fresh data (kind "reminder": the meeting and
+    the lead time, so that a cancelled or moved meeting is seen). `state` moves forward:
+    scheduled (waiting for `due_at`) → queued (handed to the broker) → sending (claimed by a
+    worker) → sent; or → expired (past `expires_at`), cancelled (no longer wanted), failed
+    (the mail server kept refusing). A lost task or worker puts it back to scheduled."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        EXPIRED = "expired", "Expired"
+        CANCELLED = "cancelled", "No longer wanted"
+        FAILED = "failed", "Failed"
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Message"
+        REMINDER = "reminder", "Meeting reminder"
+
+    class Category(models.TextChoices):
+        """What a one-click unsubscribe turns off (accounts.services.unsubscribe)."""
+
+        REMINDERS = "reminders", "Meeting reminders"
+        UPDATES = "updates", "News from my groups"
+        ACCOUNT = "account", "About my account"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EMAIL)
+    category = models.CharField(max_length=16, choices=Category.choices, default=Category.ACCOUNT)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outbox_messages",
+    )
+    # A reminder's meeting (an id, not a key: the ledger outlives deleted meetings).
+    meeting_id = models.BigIntegerField(null=True, blank=True)
+    lead_minutes = models.PositiveIntegerField(null=True, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
+    due_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Why the last attempt failed, without addresses (an SMTP code and an exception name).
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "due_at"]),
+            models.Index(fields=["state", "queued_at"]),
+            models.Index(fields=["created_at"]),
+        ]
+        constraints = [
+            # Planning twice (two dispatchers at once, a rerun) cannot add a reminder twice.
+            models.UniqueConstraint(
+                fields=["user", "meeting_id", "lead_minutes"],
+                condition=models.Q(kind="reminder"),
+                name="outbox_one_reminder_per_lead_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk} ({self.get_state_display()})"

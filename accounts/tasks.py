@@ -1,41 +1,42 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 
 from celery import shared_task
 
-from accounts.emails import email_from_payload
-from accounts.services import audit, exports
+from accounts.services import audit, exports, outbox
 
 logger = logging.getLogger(__name__)
 
 
-class DeliveryDeferred(Exception):
-    """A failed delivery attempt, described without the addresses smtplib puts in its errors."""
+@shared_task(name="accounts.tasks.outbox_dispatch")
+def outbox_dispatch() -> int:
+    """Every minute (beat) and after each request that recorded mail: claim what is due and
+    queue it in batches. See accounts.services.outbox for the guarantees."""
+    report = outbox.outbox_dispatch()
+    for ids in outbox.batches(report.claimed):
+        outbox_send.delay(ids)
+    if report.planned or report.claimed or report.expired or report.recovered:
+        logger.info(
+            "outbox: %d planned, %d queued, %d expired, %d put back",
+            report.planned,
+            len(report.claimed),
+            report.expired,
+            report.recovered,
+        )
+    return len(report.claimed)
 
 
-# Delivery is at least once: the task is acknowledged only after the SMTP server accepted the
-# message (acks_late), and a refused or unreachable server is retried with growing pauses for
-# about two hours. A worker that dies between the SMTP "250 OK" and the acknowledgement sends
-# the message again; a duplicate is better than a lost sign-up code.
-@shared_task(
-    name="accounts.tasks.email_deliver",
-    autoretry_for=(DeliveryDeferred,),
-    retry_backoff=15,
-    retry_backoff_max=1800,
-    retry_jitter=True,
-    max_retries=10,
-)
-def email_deliver(payload: dict) -> None:
-    message = email_from_payload(payload)
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as exc:
-        # Celery logs the exception of each retry: keep addresses and subjects out of it.
-        code = getattr(exc, "smtp_code", None)
-        raise DeliveryDeferred(f"{type(exc).__name__}{f' {code}' if code else ''}") from None
-    logger.info("e-mail delivered to %d recipient(s)", len(message.to))
+@shared_task(name="accounts.tasks.outbox_send")
+def outbox_send(ids: list[int]) -> dict[str, int]:
+    counts = outbox.outbox_send(ids)
+    logger.info("outbox batch: %s", ", ".join(f"{n} {state}" for state, n in counts.items()))
+    return counts
+
+
+@shared_task(name="accounts.tasks.outbox_prune")
+def outbox_prune() -> int:
+    return outbox.outbox_prune()
 
 
 @shared_task(name="accounts.tasks.export_build")

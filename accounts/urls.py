@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import data, profile
+from accounts.views import data, profile, unsubscribe
 
 app_name = "accounts"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("export/", data.export_page, name="export"),
     path("export/<str:token>/", data.export_download, name="export-download"),
     path("delete/", data.account_delete, name="delete"),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
 ]

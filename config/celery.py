@@ -12,9 +12,13 @@ app = Celery("kinship")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["config", "accounts", "groups", "resources"])
 
-# Periodic work, run by `celery beat`. Later issues add the reminder dispatcher here.
+# Periodic work, run by `celery beat`. Only short, idempotent runs: nothing here waits in the
+# broker with a countdown (reminders wait as rows in the outbox, see accounts.services.outbox).
 # HEARTBEAT_SECONDS is read here rather than from settings: this module loads before them.
 app.conf.beat_schedule = {
+    # Plans due reminders, sends what is due, puts back what a lost task or worker left.
+    "outbox-dispatch": {"task": "accounts.tasks.outbox_dispatch", "schedule": 60.0},
+    "outbox-prune": {"task": "accounts.tasks.outbox_prune", "schedule": 24 * 3600.0},
     "heartbeat": {
         "task": "config.tasks.heartbeat",
         "schedule": float(os.environ.get("HEARTBEAT_SECONDS") or 60),

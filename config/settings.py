@@ -98,6 +98,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "accounts.middleware.OutboxScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -165,8 +166,11 @@ else:
     # If this fails, /healthz reports the broker as down and the log names the folder.
     with contextlib.suppress(OSError):
         (CELERY_FILESYSTEM_BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
+# Redis hands an unacknowledged task out again after this long: far above the longest task
+# (CELERY_TASK_TIME_LIMIT), so a slow task is never run twice because it was slow.
+CELERY_VISIBILITY_TIMEOUT = 3600
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+    {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT, "socket_connect_timeout": 2}
     if REDIS_URL
     else {
         "data_folder_in": str(CELERY_FILESYSTEM_BROKER_DIR),
@@ -181,6 +185,13 @@ CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+# No task may run longer: a batch of mail that hangs on a dead SMTP server is cut off, and its
+# rows are put back by the outbox's lease (accounts.services.outbox).
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
@@ -280,6 +291,11 @@ EMAIL_BACKEND = env(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# The outbox (accounts.services.outbox): how long a queued or claimed message may go without
+# finishing before the dispatcher puts it back (a lost task, a dead worker); how long sent
+# and finished rows are kept for the admin's view.
+OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 300)
+OUTBOX_RETENTION_DAYS = envint("OUTBOX_RETENTION_DAYS", 30)
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")

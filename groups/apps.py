@@ -8,3 +8,4 @@ class GroupsConfig(AppConfig):
 
     def ready(self) -> None:
         from groups import account_data  # noqa: F401 - registers export and deletion parts
+        from groups.services import reminders  # noqa: F401 - registers the reminder planner

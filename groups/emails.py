@@ -2,7 +2,9 @@
 
 With discreet mode on (the default), the subject says only that there is news about the
 member's account or groups; the group's name appears in the body, which is read once opened.
-Delivery goes through the one outgoing-mail task (accounts.tasks.email_deliver).
+Every message is recorded in the outbox (accounts.services.outbox) in the transaction of the
+change it reports, and sent once that has committed. News from a group (category "updates")
+is not sent to members who turned it off.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.emails import email_send_later
-from accounts.models import User
+from accounts.models import OutboxMessage, User
 from config.context_processors import crisis_lines
 from groups.models import Announcement, Meeting, Membership, Rsvp, SupportGroup
 from groups.places import meeting_place
@@ -77,14 +79,13 @@ member_removed = _membership_email("member_removed", "About your membership of {
 member_promoted = _membership_email("member_promoted", "You are now a co-facilitator of {group}")
 
 
+UPDATES = OutboxMessage.Category.UPDATES
+
+
 def send_later(builder: Callable[[Membership], EmailMultiAlternatives], membership_id: int) -> None:
-    """After the transaction commits, build the message and hand it to the mail task."""
-
-    def build_and_queue() -> None:
-        membership = Membership.objects.select_related("user", "group").get(pk=membership_id)
-        email_send_later(builder(membership))
-
-    transaction.on_commit(build_and_queue)
+    """Record the message about a membership decision in the outbox."""
+    membership = Membership.objects.select_related("user", "group").get(pk=membership_id)
+    email_send_later(builder(membership), user=membership.user, category=UPDATES)
 
 
 def announcement_recipients(*, group: SupportGroup, author_id: int | None) -> QuerySet[User]:
@@ -93,22 +94,22 @@ def announcement_recipients(*, group: SupportGroup, author_id: int | None) -> Qu
         memberships__group=group,
         memberships__state=Membership.State.ACTIVE,
         is_active=True,
+        group_update_emails=True,
     ).exclude(pk=author_id)
 
 
-def announcement_emails(announcement: Announcement) -> list[EmailMultiAlternatives]:
+def announcement_send_later(announcement: Announcement) -> None:
     group = announcement.group
     recipients = announcement_recipients(group=group, author_id=announcement.author_id)
     group_url = settings.SITE_URL + reverse("groups:group-detail", args=[group.slug])
-    return [
-        member_email(
+    for user in recipients:
+        message = member_email(
             user=user,
             template="announcement",
             subject=f"{group.name}: {announcement.title}",
             context={"announcement": announcement, "group": group, "group_url": group_url},
         )
-        for user in recipients
-    ]
+        email_send_later(message, user=user, category=UPDATES)
 
 
 # --- meetings: changes and the waiting list ---------------------------------------------------

@@ -26,11 +26,16 @@ from datetime import UTC, datetime
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.emails import email_send_later
 from accounts.models import AuditEvent, DataExport, User
 from accounts.registries import Registry
 from accounts.services.audit import audit_record
@@ -206,6 +211,28 @@ def export_request(*, user: User, request: HttpRequest | None = None) -> DataExp
     return export
 
 
+def _tell_export_ready(export: DataExport) -> None:
+    """The member asked and went away: say the file is there (not the file itself, and not
+    its link, which is only offered to the signed-in member)."""
+    user = export.user
+    body = render_to_string(
+        "accounts/emails/export_ready.txt",
+        {
+            "user": user,
+            "site_name": settings.SITE_NAME,
+            "download_page": settings.SITE_URL + reverse("accounts:export"),
+            "lifetime_hours": int(DataExport.LIFETIME.total_seconds() // 3600),
+        },
+    )
+    message = EmailMessage(
+        subject=f"{settings.SITE_NAME}: your data is ready to download",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )
+    email_send_later(message, user=user, expires_at=export.expires_at)
+
+
 def export_build(*, export_id: int, now: datetime | None = None) -> DataExport | None:
     """Write the file of export `export_id`. Safe to run again (a redelivered task): a ready,
     expired or deleted export is left alone. A failure marks the export failed, so the page
@@ -230,6 +257,7 @@ def export_build(*, export_id: int, now: datetime | None = None) -> DataExport |
             export.status = DataExport.Status.READY
             export.ready_at = now
             export.save(update_fields=["content", "status", "ready_at"])
+            _tell_export_ready(export)
             return export
     except Exception:
         DataExport.objects.filter(pk=export_id).exclude(status=DataExport.Status.READY).update(

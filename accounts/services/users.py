@@ -21,6 +21,7 @@ PROFILE_FIELDS = (
     "language",
     "reminder_lead_minutes",
     "reminder_scope",
+    "group_update_emails",
     "discreet_mode",
     "name_visible_to_members",
 )

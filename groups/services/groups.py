@@ -102,11 +102,7 @@ def announcement_post(*, group: SupportGroup, author: User, title: str, body: st
     announcement.full_clean()
     announcement.save()
 
-    def queue() -> None:
-        for message in emails.announcement_emails(announcement):
-            email_send_later(message)
-
-    transaction.on_commit(queue)
+    emails.announcement_send_later(announcement)
     return announcement
 
 
@@ -140,15 +136,14 @@ def report_file(
         request=request,
         details={"report": report.pk},
     )
-    transaction.on_commit(
-        lambda: email_send_later(
-            emails.member_email(
-                user=reporter,
-                template="report_received",
-                subject="We received your report",
-                context={"report": report},
-            )
-        )
+    email_send_later(
+        emails.member_email(
+            user=reporter,
+            template="report_received",
+            subject="We received your report",
+            context={"report": report},
+        ),
+        user=reporter,
     )
     return report
 

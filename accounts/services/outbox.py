@@ -1,0 +1,378 @@
+"""The one pipeline every e-mail goes through: a ledger row per message (OutboxMessage), a
+dispatcher that claims due rows and hands them to workers, and a sender that re-checks,
+sends and records.
+
+Delivery guarantee, and why it holds:
+
+- Nothing is lost. The ledger row is written in the same transaction as the change that
+  causes the message (or by the dispatcher, for reminders), in PostgreSQL, not in the broker.
+  The dispatcher runs every minute (Celery beat) and after every web request that queued
+  mail; each run puts back rows whose task went missing: queued longer than `LEASE` ago
+  (the broker lost it: Redis flushed or restarted) or claimed longer than `LEASE` ago (the
+  worker died). So a message is sent as long as it is still worth sending.
+- Sent once. A row is claimed by a conditional update (queued → sending) just before its
+  SMTP conversation, so two tasks holding the same row (a redelivered one, two dispatchers)
+  send it once: the second finds it claimed. It is marked sent as soon as the SMTP server
+  accepted it. The only duplicate possible is a message whose SMTP conversation had been
+  accepted by the server when its worker died, before the row was marked: the row's lease
+  runs out and it is sent again. A worker sends one message at a time, so that is at most one
+  message per killed sending slot. Every message carries a Message-ID derived from its row,
+  so such a duplicate is recognisable.
+- On time, or not at all. Due rows are claimed every minute, so a message goes out within a
+  minute or two of its due time. Reminders carry no long countdown in the broker (a Redis
+  broker redelivers long-ETA tasks after its visibility timeout and loses them on a restart);
+  they wait as rows. A row past its `expires_at` (a reminder for a meeting that has started)
+  is marked expired instead of sent, also after an outage: what is still useful goes late,
+  once; the rest never.
+- A refused or unreachable mail server: the row goes back to scheduled with a growing pause
+  (`retry_delay`), up to `MAX_ATTEMPTS`, then it is marked failed; an admin can retry it.
+  The SMTP connection, reused for a batch, is closed after any error so the next message
+  starts a clean conversation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import smtplib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import mail
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.emails import email_from_payload, email_to_payload
+from accounts.models import OutboxMessage, User
+from accounts.registries import Registry
+
+logger = logging.getLogger(__name__)
+
+State = OutboxMessage.State
+Kind = OutboxMessage.Kind
+
+# A queued or claimed row whose task has not finished after this long is put back: its task
+# was lost (broker flushed) or its worker died. Well above a batch's time (BATCH_SIZE
+# messages of a few hundred milliseconds each), well below a reminder's shortest lead time.
+LEASE = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+# How many rows one sending task takes (one SMTP connection for all of them).
+BATCH_SIZE = 50
+# How many rows one dispatcher run claims at most; the rest wait for the next run.
+CLAIM_LIMIT = 20_000
+MAX_ATTEMPTS = 8
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min … capped at an hour: a mail server that is down for a while
+    is tried again often at first, then calmly."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+class NotToBeSent(Exception):
+    """Raised by a builder: this message is no longer wanted (`state` says why)."""
+
+    def __init__(self, state: str, reason: str):
+        super().__init__(reason)
+        self.state = state
+
+
+class NotYet(Exception):
+    """Raised by a builder: this message is due later now (a meeting was moved)."""
+
+    def __init__(self, due_at: datetime):
+        super().__init__(f"due at {due_at.isoformat()}")
+        self.due_at = due_at
+
+
+# Builders make the message of a row at send time, for kinds that are built from fresh data.
+Builder = Callable[[OutboxMessage, datetime], EmailMessage]
+OUTBOX_BUILDERS: Registry[Builder] = Registry()
+outbox_builder = OUTBOX_BUILDERS.register
+
+# Planners add the rows that have become due (groups.services.reminders adds reminders).
+Planner = Callable[..., int]
+OUTBOX_PLANNERS: Registry[Planner] = Registry()
+outbox_planner = OUTBOX_PLANNERS.register
+
+
+# --- queueing -------------------------------------------------------------------------------
+
+
+def outbox_enqueue(
+    message: EmailMessage,
+    *,
+    user: User | None = None,
+    category: str = OutboxMessage.Category.ACCOUNT,
+    expires_at: datetime | None = None,
+    now: datetime | None = None,
+) -> OutboxMessage | None:
+    """Record `message` for sending as soon as the current transaction commits (if it rolls
+    back, the message goes with it). One dispatch task is queued per transaction, however
+    many messages it records. News from groups is not recorded for a member who turned it
+    off (None then)."""
+    if (
+        category == OutboxMessage.Category.UPDATES
+        and user is not None
+        and not user.group_update_emails
+    ):
+        return None
+    row = OutboxMessage.objects.create(
+        kind=Kind.EMAIL,
+        category=category,
+        user=user,
+        payload=email_to_payload(message),
+        due_at=now or timezone.now(),
+        expires_at=expires_at,
+    )
+    dispatch_after_commit()
+    return row
+
+
+# One dispatch per web request: the request's scope remembers that one is on its way. Outside
+# a request (a task, a command) every commit that recorded mail queues one.
+_request_scope: ContextVar[dict[str, bool] | None] = ContextVar("outbox_scope", default=None)
+
+
+@contextmanager
+def one_dispatch_per_request() -> Iterator[None]:
+    """Wraps each request (accounts.middleware.OutboxScopeMiddleware)."""
+    token = _request_scope.set({"pending": False})
+    try:
+        yield
+    finally:
+        _request_scope.reset(token)
+
+
+def _dispatch_now(scope: dict[str, bool] | None) -> None:
+    from accounts.tasks import outbox_dispatch
+
+    if scope is not None:
+        scope["pending"] = False
+    outbox_dispatch.delay()
+
+
+def dispatch_after_commit() -> None:
+    """Queue one dispatcher run after the current transaction commits. If the broker cannot
+    take it, the beat's run a minute later does the same work."""
+    scope = _request_scope.get()
+    if scope is not None:
+        if scope["pending"]:
+            return
+        scope["pending"] = True
+    transaction.on_commit(partial(_dispatch_now, scope), robust=True)
+
+
+# --- the dispatcher -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DispatchReport:
+    planned: int
+    expired: int
+    recovered: int
+    claimed: list[int]
+
+
+def outbox_dispatch(*, now: datetime | None = None) -> DispatchReport:
+    """Plan what has become due, expire what is too late, put back what was lost, and claim
+    the due rows; returns the claimed ids (the caller queues their sending tasks).
+
+    Safe to run twice at once: planning inserts ignore rows that exist, and the claim skips
+    rows another run has locked (PostgreSQL's SKIP LOCKED; SQLite runs one writer at a time).
+    A fixed number of queries, however many rows are due."""
+    now = now or timezone.now()
+    planned = sum(planner(now=now) for planner in OUTBOX_PLANNERS.values())
+    waiting = [State.SCHEDULED, State.QUEUED]
+    expired = OutboxMessage.objects.filter(state__in=waiting, expires_at__lte=now).update(
+        state=State.EXPIRED, finished_at=now, last_error="too late to be useful"
+    )
+    recovered = OutboxMessage.objects.filter(
+        Q(state=State.QUEUED, queued_at__lt=now - LEASE)
+        | Q(state=State.SENDING, claimed_at__lt=now - LEASE)
+    ).update(state=State.SCHEDULED)
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(state=State.SCHEDULED, due_at__lte=now)
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[:CLAIM_LIMIT]
+        )
+        if ids:
+            OutboxMessage.objects.filter(pk__in=ids, state=State.SCHEDULED).update(
+                state=State.QUEUED, queued_at=now
+            )
+    return DispatchReport(planned=planned, expired=expired, recovered=recovered, claimed=ids)
+
+
+def batches(ids: list[int], size: int = BATCH_SIZE) -> list[list[int]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+# --- sending --------------------------------------------------------------------------------
+
+
+def _claim(row_id: int, now: datetime) -> bool:
+    """Queued → sending, counting the attempt; False if another task got there first."""
+    return bool(
+        OutboxMessage.objects.filter(pk=row_id, state=State.QUEUED).update(
+            state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def _finish(row: OutboxMessage, state: str, now: datetime, *, error: str = "") -> None:
+    OutboxMessage.objects.filter(pk=row.pk, state=State.SENDING).update(
+        state=state, finished_at=now, last_error=error[:200]
+    )
+
+
+def _put_back(row: OutboxMessage, due_at: datetime, *, error: str = "") -> None:
+    OutboxMessage.objects.filter(pk=row.pk, state=State.SENDING).update(
+        state=State.SCHEDULED, due_at=due_at, last_error=error[:200]
+    )
+
+
+def message_id(row: OutboxMessage) -> str:
+    """Stable per row: a duplicate (see the module's docstring) carries the same one."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<outbox-{row.pk}@{domain}>"
+
+
+def _build(row: OutboxMessage, now: datetime) -> EmailMessage:
+    if row.kind == Kind.EMAIL:
+        return email_from_payload(row.payload)
+    return OUTBOX_BUILDERS[row.kind](row, now)
+
+
+def finalise(message: EmailMessage, row: OutboxMessage) -> EmailMultiAlternatives:
+    """What every message gets: an HTML part (from the text where the message has none), its
+    Message-ID, and for a member a List-Unsubscribe link with one-click unsubscribe (RFC 8058)
+    that leads to their preferences. No tracking: no pixels, no rewritten links."""
+    from accounts.services.unsubscribe import unsubscribe_url
+
+    if not isinstance(message, EmailMultiAlternatives):
+        message = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.body,
+            from_email=message.from_email,
+            to=message.to,
+            reply_to=message.reply_to,
+            headers=message.extra_headers,
+            attachments=message.attachments,
+        )
+    if not any(mimetype == "text/html" for _, mimetype in message.alternatives):
+        html = render_to_string(
+            "emails/_message.html",
+            {"subject": message.subject, "body": message.body, "site_name": settings.SITE_NAME},
+        )
+        message.attach_alternative(html, "text/html")
+    message.extra_headers["Message-ID"] = message_id(row)
+    message.extra_headers["Auto-Submitted"] = "auto-generated"
+    if row.user_id is not None:
+        url = unsubscribe_url(user_id=row.user_id, category=row.category)
+        message.extra_headers["List-Unsubscribe"] = f"<{url}>"
+        message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return message
+
+
+def _describe_error(exc: BaseException) -> str:
+    # smtplib puts addresses into some errors: keep the code and the type only.
+    code = getattr(exc, "smtp_code", None)
+    return f"{type(exc).__name__}{f' {code}' if code else ''}"
+
+
+def outbox_send(ids: list[int], *, now: Callable[[], datetime] = timezone.now) -> dict[str, int]:
+    """Send the rows `ids` over one SMTP connection, one at a time (see the module's
+    docstring for why one at a time). Returns how many ended in each state."""
+    counts: dict[str, int] = {}
+    connection = mail.get_connection()
+    try:
+        for row_id in ids:
+            state = _send_one(row_id, connection, now())
+            counts[state] = counts.get(state, 0) + 1
+    finally:
+        _close(connection)
+    return counts
+
+
+def _close(connection) -> None:
+    """Close quietly: a server that is misbehaving may refuse even the QUIT."""
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        connection.close()
+
+
+def _send_one(row_id: int, connection, now: datetime) -> str:
+    if not _claim(row_id, now):
+        return "skipped"  # another task has it, or it is done
+    row = OutboxMessage.objects.get(pk=row_id)
+    if row.expires_at is not None and row.expires_at <= now:
+        _finish(row, State.EXPIRED, now, error="too late to be useful")
+        return State.EXPIRED
+    try:
+        message = finalise(_build(row, now), row)
+    except NotToBeSent as decision:
+        _finish(row, decision.state, now, error=str(decision))
+        return decision.state
+    except NotYet as later:
+        _put_back(row, later.due_at, error=str(later))
+        return State.SCHEDULED
+    message.connection = connection
+    try:
+        # Opened here, not by send(): a connection send() opens, it closes again at once,
+        # and the batch would not reuse it.
+        connection.open()
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:
+        # Start the next message on a fresh conversation: this one may be half-way through.
+        _close(connection)
+        error = _describe_error(exc)
+        if row.attempts >= MAX_ATTEMPTS:
+            _finish(row, State.FAILED, now, error=error)
+            logger.warning(
+                "outbox message %s failed after %d attempts: %s", row.pk, row.attempts, error
+            )
+            return State.FAILED
+        _put_back(row, now + retry_delay(row.attempts), error=error)
+        logger.info("outbox message %s deferred (attempt %d): %s", row.pk, row.attempts, error)
+        return "deferred"
+    _finish(row, State.SENT, now)
+    return State.SENT
+
+
+# --- the admin's view, and tidying up ---------------------------------------------------------
+
+
+def outbox_prune(*, now: datetime | None = None) -> int:
+    """Forget finished messages after OUTBOX_RETENTION_DAYS: their text is personal data."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    finished = [State.SENT, State.EXPIRED, State.CANCELLED, State.FAILED]
+    deleted, _ = OutboxMessage.objects.filter(state__in=finished, finished_at__lt=cutoff).delete()
+    return deleted
+
+
+@transaction.atomic
+def outbox_retry(*, ids: list[int], now: datetime | None = None) -> int:
+    """Put failed (or expired) messages back for sending now, with a fresh count of attempts
+    and no expiry: an admin decided they are still worth sending."""
+    count = OutboxMessage.objects.filter(
+        pk__in=ids, state__in=[State.FAILED, State.EXPIRED]
+    ).update(
+        state=State.SCHEDULED,
+        due_at=now or timezone.now(),
+        attempts=0,
+        expires_at=None,
+        last_error="",
+        finished_at=None,
+    )
+    if count:
+        dispatch_after_commit()
+    return count

@@ -1,0 +1,191 @@
+"""Meeting reminders: which are due (planned into the outbox by the dispatcher every minute)
+and what each says (built just before it is sent, from the meeting as it is then).
+
+A member gets one reminder per lead time they chose (accounts.User.reminder_lead_minutes),
+for the meetings they said they would go to, or for every meeting of their groups
+(`reminder_scope`), never for one they said they would miss, and only while their membership
+is active. Its due time is the meeting's start minus the lead time, both UTC instants, so
+daylight-saving changes in either person's zone do not move it.
+
+Planning is a fixed number of queries (one per lead time we offer, then one insert), however
+many reminders fall due. See accounts.services.outbox for the delivery guarantees.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+
+from accounts.models import OutboxMessage, User
+from accounts.services.outbox import NotToBeSent, NotYet, outbox_builder, outbox_planner
+from accounts.validators import REMINDER_LEAD_LABELS
+from groups.calendars import meeting_calendar_build
+from groups.emails import member_email
+from groups.models import Meeting, Membership, Rsvp, SupportGroup
+from groups.places import meeting_place
+from groups.times import format_meeting_time
+
+Kind = OutboxMessage.Kind
+State = OutboxMessage.State
+Answer = Rsvp.Answer
+Scope = User.ReminderScope
+
+# A reminder that is due within this much is sent now rather than put back (the dispatcher
+# runs every minute: waiting would make it later, not more punctual).
+EARLY_ENOUGH = timedelta(seconds=60)
+
+
+def _wants_reminder(*, user_id: OuterRef | int, meeting_id: OuterRef | int) -> Q:
+    """Going (scope "going"), or anything but "not going" (scope "all")."""
+    going = Rsvp.objects.filter(meeting_id=meeting_id, user_id=user_id, answer=Answer.GOING)
+    declined = Rsvp.objects.filter(meeting_id=meeting_id, user_id=user_id, answer=Answer.NOT_GOING)
+    return ~Exists(declined) & (Q(user__reminder_scope=Scope.ALL) | Exists(going))
+
+
+def _due_pairs(lead: int, now: datetime) -> list[tuple[int, int, datetime, list[int]]]:
+    """(member, meeting, start, their lead times) for which the `lead`-minute reminder is due
+    and not yet in the ledger: one query."""
+    pairs = (
+        Membership.objects.filter(
+            state=Membership.State.ACTIVE,
+            user__is_active=True,
+            group__state=SupportGroup.State.ACTIVE,
+            group__meetings__status=Meeting.Status.SCHEDULED,
+            group__meetings__starts_at__gt=now,
+            group__meetings__starts_at__lte=now + timedelta(minutes=lead),
+        )
+        .annotate(
+            meeting_id=F("group__meetings__id"), meeting_start=F("group__meetings__starts_at")
+        )
+        .filter(_wants_reminder(user_id=OuterRef("user_id"), meeting_id=OuterRef("meeting_id")))
+        .exclude(
+            Exists(
+                OutboxMessage.objects.filter(
+                    kind=Kind.REMINDER,
+                    user_id=OuterRef("user_id"),
+                    meeting_id=OuterRef("meeting_id"),
+                    lead_minutes=lead,
+                )
+            )
+        )
+    )
+    if connection.features.supports_json_field_contains:
+        pairs = pairs.filter(user__reminder_lead_minutes__contains=[lead])
+    return list(
+        pairs.values_list("user_id", "meeting_id", "meeting_start", "user__reminder_lead_minutes")
+    )
+
+
+@outbox_planner("reminders")
+def reminders_plan_due(*, now: datetime) -> int:
+    """Add to the ledger every reminder that has become due; returns how many.
+
+    After an outage several lead times of one meeting may be due at once (the 24-hour and the
+    1-hour reminder of a meeting that starts in 50 minutes): only the shortest is sent, the
+    others are recorded as no longer wanted, so nobody gets a burst of stale reminders."""
+    due: dict[tuple[int, int], list[tuple[int, datetime]]] = defaultdict(list)
+    for lead in REMINDER_LEAD_LABELS:
+        for user_id, meeting_id, starts_at, wanted in _due_pairs(lead, now):
+            if lead in (wanted or []):
+                due[(user_id, meeting_id)].append((lead, starts_at))
+    rows = []
+    for (user_id, meeting_id), leads in due.items():
+        leads.sort()
+        for index, (lead, starts_at) in enumerate(leads):
+            rows.append(
+                OutboxMessage(
+                    kind=Kind.REMINDER,
+                    category=OutboxMessage.Category.REMINDERS,
+                    user_id=user_id,
+                    meeting_id=meeting_id,
+                    lead_minutes=lead,
+                    due_at=starts_at - timedelta(minutes=lead),
+                    expires_at=starts_at,
+                    state=State.SCHEDULED if index == 0 else State.CANCELLED,
+                    finished_at=None if index == 0 else now,
+                    last_error="" if index == 0 else "a shorter reminder was due as well",
+                )
+            )
+    # Two dispatchers planning at once: the unique (member, meeting, lead time) drops doubles.
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return sum(1 for row in rows if row.state == State.SCHEDULED)
+
+
+@outbox_builder(Kind.REMINDER)
+def reminder_build(row: OutboxMessage, now: datetime) -> EmailMultiAlternatives:
+    """The reminder as it should read now, after checking again that it is still wanted:
+    the meeting still takes place (and has not started), at the time the reminder was for,
+    and the member still belongs to the group and still wants this reminder."""
+    meeting = (
+        Meeting.objects.select_related("series", "series__group", "group")
+        .filter(pk=row.meeting_id)
+        .first()
+    )
+    if meeting is None or meeting.is_cancelled:
+        raise NotToBeSent(State.CANCELLED, "the meeting no longer takes place")
+    if meeting.has_started(now=now):
+        raise NotToBeSent(State.EXPIRED, "the meeting has started")
+    due_at = meeting.starts_at - timedelta(minutes=row.lead_minutes)
+    if due_at > now + EARLY_ENOUGH:
+        raise NotYet(due_at)  # moved later: remind at the new time
+    user = row.user
+    still_member = Membership.objects.filter(
+        user=user, group_id=meeting.group_id, state=Membership.State.ACTIVE
+    ).exists()
+    wants = (
+        Membership.objects.filter(user=user, group_id=meeting.group_id)
+        .filter(_wants_reminder(user_id=user.pk, meeting_id=meeting.pk))
+        .exists()
+    )
+    if not (user.is_active and still_member and wants):
+        raise NotToBeSent(State.CANCELLED, "the member no longer wants it")
+    if row.lead_minutes not in (user.reminder_lead_minutes or []):
+        raise NotToBeSent(State.CANCELLED, "the member no longer wants this lead time")
+    return reminder_email(meeting=meeting, user=user, now=now)
+
+
+def reminder_email(*, meeting: Meeting, user: User, now: datetime) -> EmailMultiAlternatives:
+    """When (in the member's zone), where, how to change the answer, and the meeting's .ics.
+    With discreet mode the subject and the calendar title name nothing (member_email)."""
+    series = meeting.series
+    group = meeting.group
+    when = format_meeting_time(
+        meeting.starts_at, viewer_zone=user.time_zone, meeting_zone=series.time_zone
+    )
+    rsvp = Rsvp.objects.filter(meeting=meeting, user=user).values_list("answer", flat=True)
+    message = member_email(
+        user=user,
+        template="meeting_reminder",
+        subject=f"Reminder: {series.title}, {group.name}",
+        context={
+            "meeting": meeting,
+            "series": series,
+            "group": group,
+            "when": when,
+            "place": meeting_place(meeting),
+            "answer": rsvp.first(),
+            "meeting_url": settings.SITE_URL
+            + reverse("groups:meeting-detail", args=[group.slug, meeting.pk]),
+        },
+    )
+    if user.discreet_mode:
+        message.subject = f"{settings.SITE_NAME}: a reminder for {_short_when(meeting, user)}"
+    message.attach(
+        "meeting.ics",
+        meeting_calendar_build(meeting=meeting, discreet=user.discreet_mode, now=now),
+        "text/calendar; charset=utf-8; method=PUBLISH",
+    )
+    return message
+
+
+def _short_when(meeting: Meeting, user: User) -> str:
+    """ "Tue 1 Dec, 19:00 EST", in the member's zone: a time, nothing about what it is."""
+    local = meeting.starts_at.astimezone(ZoneInfo(user.time_zone))
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M %Z}"
