@@ -1,10 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, OutboxMessage, User
+from accounts.selectors import outbox_counts_per_hour
+from accounts.services.outbox import outbox_retry
 from accounts.services.users import ROLE_FIELDS, user_record_role_changes
 
 
@@ -75,3 +77,44 @@ class AuditEventAdmin(ReadOnlyModelAdmin):
     search_fields = ["subject__display_name", "subject__email"]
     list_select_related = ["subject", "actor"]
     date_hierarchy = "created_at"
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyModelAdmin):
+    """The mail pipeline for operators: what is waiting, what went out, what failed, per hour,
+    and a way to send a failed message again. The message text stays out of view."""
+
+    change_list_template = "admin/accounts/outboxmessage/change_list.html"
+    list_display = ["pk", "kind", "category", "state", "due_at", "attempts", "last_error"]
+    list_filter = ["state", "kind", "category"]
+    date_hierarchy = "due_at"
+    fields = [
+        "kind",
+        "category",
+        "user",
+        "meeting_id",
+        "lead_minutes",
+        "state",
+        "due_at",
+        "expires_at",
+        "attempts",
+        "last_error",
+        "created_at",
+        "queued_at",
+        "claimed_at",
+        "finished_at",
+    ]
+    actions = ["retry"]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "hours": outbox_counts_per_hour()}
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description="Send the selected failed or expired messages again")
+    def retry(self, request, queryset):
+        count = outbox_retry(ids=list(queryset.values_list("pk", flat=True)))
+        skipped = queryset.count() - count
+        text = f"{count} message{'s' if count != 1 else ''} will be sent again."
+        if skipped:
+            text += f" {skipped} skipped: only failed or expired messages can be retried."
+        self.message_user(request, text, messages.SUCCESS if count else messages.WARNING)

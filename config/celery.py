@@ -14,10 +14,15 @@ app.autodiscover_tasks(["config", "accounts", "groups", "resources"])
 
 # Periodic work, run by `celery beat`. Only short, idempotent runs: nothing here waits in the
 # broker with a countdown (reminders wait as rows in the outbox, see accounts.services.outbox).
-# HEARTBEAT_SECONDS is read here rather than from settings: this module loads before them.
+# HEARTBEAT_SECONDS and OUTBOX_DISPATCH_SECONDS (60 by default; the integration tests run
+# beat with 1 so that they need not wait a minute) are read here rather than from settings:
+# this module loads before them.
 app.conf.beat_schedule = {
     # Plans due reminders, sends what is due, puts back what a lost task or worker left.
-    "outbox-dispatch": {"task": "accounts.tasks.outbox_dispatch", "schedule": 60.0},
+    "outbox-dispatch": {
+        "task": "accounts.tasks.outbox_dispatch",
+        "schedule": float(os.environ.get("OUTBOX_DISPATCH_SECONDS") or 60),
+    },
     "outbox-prune": {"task": "accounts.tasks.outbox_prune", "schedule": 24 * 3600.0},
     "heartbeat": {
         "task": "config.tasks.heartbeat",

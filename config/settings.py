@@ -295,6 +295,8 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 # finishing before the dispatcher puts it back (a lost task, a dead worker); how long sent
 # and finished rows are kept for the admin's view.
 OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 300)
+# The first pause before a refused message is tried again (then doubled each time).
+OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 30)
 OUTBOX_RETENTION_DAYS = envint("OUTBOX_RETENTION_DAYS", 30)
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)

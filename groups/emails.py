@@ -13,7 +13,6 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -141,53 +140,36 @@ def _meeting_context(meeting: Meeting, user: User) -> dict[str, object]:
     }
 
 
-def meeting_change_emails(meeting: Meeting, *, change: str) -> list[EmailMultiAlternatives]:
-    """One message to each person who said they would come (or is waiting for a place)."""
+def meeting_change_later(meeting: Meeting, *, change: str) -> None:
+    """Tell everyone who RSVP'd (going, or waiting for a place) about a cancellation, a move
+    or a removal. Built now, while a removed meeting and its RSVPs still exist."""
     recipients = User.objects.filter(
         rsvps__meeting=meeting,
         rsvps__answer__in=[Rsvp.Answer.GOING, Rsvp.Answer.WAITLISTED],
         is_active=True,
     )
     subject = MEETING_CHANGE_SUBJECTS[change].format(group=meeting.group.name)
-    return [
-        member_email(
+    for user in recipients:
+        message = member_email(
             user=user,
             template=f"meeting_{change}",
             subject=subject,
             context=_meeting_context(meeting, user),
         )
-        for user in recipients
-    ]
-
-
-def meeting_change_later(meeting: Meeting, *, change: str) -> None:
-    """Tell everyone who RSVP'd about a cancellation, a move or a removal, once committed.
-
-    The messages are built now, while a removed meeting and its RSVPs still exist."""
-    messages = meeting_change_emails(meeting, change=change)
-
-    def queue() -> None:
-        for message in messages:
-            email_send_later(message)
-
-    transaction.on_commit(queue)
+        # News about a meeting that is over is no news.
+        email_send_later(message, user=user, category=UPDATES, expires_at=meeting.ends_at)
 
 
 def waitlist_promoted_later(rsvp: Rsvp) -> None:
-    rsvp_id = rsvp.pk
-
-    def build_and_queue() -> None:
-        rsvp = Rsvp.objects.select_related("user", "meeting__series__group", "meeting__group").get(
-            pk=rsvp_id
-        )
-        meeting = rsvp.meeting
-        email_send_later(
-            member_email(
-                user=rsvp.user,
-                template="waitlist_promoted",
-                subject=f"{meeting.group.name}: a place is yours",
-                context=_meeting_context(meeting, rsvp.user),
-            )
-        )
-
-    transaction.on_commit(build_and_queue)
+    rsvp = Rsvp.objects.select_related("user", "meeting__series__group", "meeting__group").get(
+        pk=rsvp.pk
+    )
+    meeting = rsvp.meeting
+    message = member_email(
+        user=rsvp.user,
+        template="waitlist_promoted",
+        subject=f"{meeting.group.name}: a place is yours",
+        context=_meeting_context(meeting, rsvp.user),
+    )
+    # A place at a meeting that has started is no news worth sending.
+    email_send_later(message, user=rsvp.user, category=UPDATES, expires_at=meeting.starts_at)

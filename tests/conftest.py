@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import os
 import socket
@@ -13,6 +14,7 @@ from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
+from celery.app.task import Task
 
 from config.celery import app as celery_app
 from tests.factories import UserFactory
@@ -45,6 +47,24 @@ def _test_settings(settings, tmp_path):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_long_countdowns():
+    """Whatever a test exercises, no task is queued to wait more than five minutes in the
+    broker (tests/test_celery_config.py scans the code for the same)."""
+    original = Task.apply_async
+
+    def guarded(self, args=None, kwargs=None, **options):
+        countdown = options.get("countdown") or 0
+        eta = options.get("eta")
+        assert eta is None, f"{self.name} queued with an eta"
+        assert countdown <= 300, f"{self.name} queued with a countdown of {countdown} s"
+        return original(self, args, kwargs, **options)
+
+    Task.apply_async = guarded
+    yield
+    Task.apply_async = original
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -103,12 +123,22 @@ class SmtpInbox:
     messages: list[Message] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     refuse: bool = False
+    # Refuse only messages to these addresses (a server that turns one message down).
+    refuse_recipients: set[str] = field(default_factory=set)
+    # Seconds the server takes over each message before it accepts it (a slow server).
+    delay: float = 0.0
 
     async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
+        if self.refuse or self.refuse_recipients.intersection(envelope.rcpt_tos):
             return "451 Try again later"
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        # When it arrived, and over which connection (the client's port): for tests of
+        # punctuality and of a connection opened afresh after an error.
+        message["X-Received-At"] = repr(time.time())
+        message["X-Peer"] = str(session.peer[1])
         with self._lock:
             self.messages.append(message)
         return "250 Message accepted for delivery"
@@ -157,6 +187,8 @@ def smtp_inbox(smtp_server, settings):
     """Route Django's mail through the real SMTP server for this test."""
     smtp_server.clear()
     smtp_server.refuse = False
+    smtp_server.refuse_recipients = set()
+    smtp_server.delay = 0.0
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = smtp_server.host
     settings.EMAIL_PORT = smtp_server.port

@@ -73,8 +73,10 @@ MAX_ATTEMPTS = 8
 
 def retry_delay(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, 4 min … capped at an hour: a mail server that is down for a while
-    is tried again often at first, then calmly."""
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+    is tried again often at first, then calmly. (The first pause is OUTBOX_RETRY_BASE_SECONDS,
+    30 by default; the integration tests shorten it.)"""
+    base = settings.OUTBOX_RETRY_BASE_SECONDS
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
 
 
 class NotToBeSent(Exception):
@@ -86,11 +88,13 @@ class NotToBeSent(Exception):
 
 
 class NotYet(Exception):
-    """Raised by a builder: this message is due later now (a meeting was moved)."""
+    """Raised by a builder: this message is due later now (a meeting was moved), and useful
+    until `expires_at`."""
 
-    def __init__(self, due_at: datetime):
+    def __init__(self, due_at: datetime, *, expires_at: datetime | None = None):
         super().__init__(f"due at {due_at.isoformat()}")
         self.due_at = due_at
+        self.expires_at = expires_at
 
 
 # Builders make the message of a row at send time, for kinds that are built from fresh data.
@@ -235,10 +239,13 @@ def _finish(row: OutboxMessage, state: str, now: datetime, *, error: str = "") -
     )
 
 
-def _put_back(row: OutboxMessage, due_at: datetime, *, error: str = "") -> None:
-    OutboxMessage.objects.filter(pk=row.pk, state=State.SENDING).update(
-        state=State.SCHEDULED, due_at=due_at, last_error=error[:200]
-    )
+def _put_back(
+    row: OutboxMessage, due_at: datetime, *, error: str = "", expires_at: datetime | None = None
+) -> None:
+    changes = {"state": State.SCHEDULED, "due_at": due_at, "last_error": error[:200]}
+    if expires_at is not None:
+        changes["expires_at"] = expires_at
+    OutboxMessage.objects.filter(pk=row.pk, state=State.SENDING).update(**changes)
 
 
 def message_id(row: OutboxMessage) -> str:
@@ -323,7 +330,7 @@ def _send_one(row_id: int, connection, now: datetime) -> str:
         _finish(row, decision.state, now, error=str(decision))
         return decision.state
     except NotYet as later:
-        _put_back(row, later.due_at, error=str(later))
+        _put_back(row, later.due_at, error=str(later), expires_at=later.expires_at)
         return State.SCHEDULED
     message.connection = connection
     try:

@@ -31,6 +31,14 @@ NOW = datetime(2026, 10, 1, 12, tzinfo=UTC)  # a Thursday; New York is on daylig
 TUESDAYS = Recurrence(frequency=Frequency.WEEKLY, weekdays=(1,))
 
 
+@pytest.fixture(autouse=True)
+def _clock():
+    """The services take NOW explicitly; the outbox that carries their messages reads the
+    clock, so it is set to NOW too (news of a meeting that is over would expire unsent)."""
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
 @pytest.fixture
 def group():
     group = SupportGroupFactory(time_zone="America/New_York", name="Tuesday Circle")

@@ -1,0 +1,194 @@
+"""Reminders: who gets one, for which lead time, when; what it says; and what happens when
+the meeting or the member's mind changes before it goes out. Each test drives the dispatcher
+and the sender with an explicit clock, as beat and the worker would."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from icalendar import Calendar
+
+from accounts.models import OutboxMessage
+from accounts.services.outbox import outbox_dispatch, outbox_send
+from groups.services.meetings import meeting_cancel, meeting_move
+from groups.services.reminders import reminders_plan_due
+from tests.factories import (
+    MeetingFactory,
+    MeetingSeriesFactory,
+    MembershipFactory,
+    RsvpFactory,
+    SupportGroupFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+State = OutboxMessage.State
+START = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)  # 19:00 in New York on Tuesday 1 December
+
+
+@pytest.fixture
+def meeting():
+    group = SupportGroupFactory(
+        name="Harbour Circle", time_zone="America/New_York", online_url="https://meet.example.org/h"
+    )
+    series = MeetingSeriesFactory(group=group, title="Evening sharing", dial_in="+1 555 0100")
+    return MeetingFactory(series=series, occurrence_start=START)
+
+
+def member(meeting, *, answer="going", **prefs):
+    user = UserFactory(time_zone="Europe/London", **prefs)
+    MembershipFactory(user=user, group=meeting.group)
+    if answer:
+        RsvpFactory(meeting=meeting, user=user, answer=answer)
+    return user
+
+
+def run(at: datetime) -> list[int]:
+    """One dispatcher run at `at`, and the worker sending what it queued."""
+    claimed = outbox_dispatch(now=at).claimed
+    outbox_send(claimed, now=lambda: at)
+    return claimed
+
+
+def sent_to() -> list[str]:
+    return [message.to[0] for message in mail.outbox]
+
+
+def test_a_member_going_gets_each_chosen_reminder_once_at_its_time(meeting):
+    sam = member(meeting, reminder_lead_minutes=[1440, 60])
+    run(START - timedelta(hours=25))
+    assert mail.outbox == []
+    run(START - timedelta(hours=24))
+    run(START - timedelta(hours=24) + timedelta(minutes=1))
+    assert sent_to() == [sam.email]
+    run(START - timedelta(minutes=61))
+    assert len(mail.outbox) == 1
+    run(START - timedelta(minutes=60))
+    run(START - timedelta(minutes=30))
+    assert sent_to() == [sam.email, sam.email]
+    leads = sorted(OutboxMessage.objects.values_list("lead_minutes", flat=True))
+    assert leads == [60, 1440]
+
+
+def test_who_gets_a_reminder_follows_answers_preferences_and_membership(meeting):
+    going = member(meeting, reminder_lead_minutes=[60])
+    all_meetings = member(meeting, answer=None, reminder_scope="all", reminder_lead_minutes=[60])
+    member(meeting, answer=None, reminder_lead_minutes=[60])  # scope "going", no answer
+    member(meeting, answer="not_going", reminder_scope="all", reminder_lead_minutes=[60])
+    member(meeting, reminder_lead_minutes=[])  # no reminders at all
+    member(meeting, reminder_lead_minutes=[15])  # a later one only
+    pending = UserFactory(reminder_scope="all", reminder_lead_minutes=[60])
+    MembershipFactory(user=pending, group=meeting.group, state="pending")
+    outsider = UserFactory(reminder_scope="all", reminder_lead_minutes=[60])
+    RsvpFactory(meeting=meeting, user=outsider, answer="going")  # not a member (any more)
+    run(START - timedelta(minutes=59))
+    assert sorted(sent_to()) == sorted([going.email, all_meetings.email])
+
+
+def test_the_dispatcher_makes_the_same_queries_for_few_or_many_reminders(meeting):
+    member(meeting, reminder_lead_minutes=[60])
+    with CaptureQueriesContext(connection) as few:
+        claimed = outbox_dispatch(now=START - timedelta(minutes=30)).claimed
+    assert len(claimed) == 1
+    outbox_send(claimed, now=lambda: START - timedelta(minutes=30))
+    # On PostgreSQL the count stays the same for any number (one INSERT … SELECT unnest);
+    # SQLite batches inserts by 66 rows, so the "many" here stays within one batch.
+    for _ in range(20):
+        member(meeting, reminder_lead_minutes=[60, 15])
+    other = MeetingFactory(series=meeting.series, occurrence_start=START + timedelta(minutes=5))
+    for _ in range(20):
+        member(other, reminder_lead_minutes=[60])
+    with CaptureQueriesContext(connection) as many:
+        # 20 × the 15-minute one (their 60-minute one is superseded) and 20 × 60 minutes.
+        assert len(outbox_dispatch(now=START - timedelta(minutes=10)).claimed) == 40
+    assert len(many) == len(few)
+
+
+def test_after_an_outage_only_the_shortest_due_reminder_goes_out_late_once(meeting):
+    sam = member(meeting, reminder_lead_minutes=[2880, 1440, 60])
+    # Nothing ran for two days; the meeting starts in 40 minutes.
+    run(START - timedelta(minutes=40))
+    run(START - timedelta(minutes=39))
+    assert sent_to() == [sam.email]
+    states = dict(OutboxMessage.objects.values_list("lead_minutes", "state"))
+    assert states == {60: State.SENT, 1440: State.CANCELLED, 2880: State.CANCELLED}
+
+
+def test_no_reminder_once_the_meeting_has_started(meeting):
+    member(meeting, reminder_lead_minutes=[60])
+    run(START + timedelta(minutes=1))
+    assert mail.outbox == []
+
+
+def test_a_reminder_queued_before_a_cancellation_is_not_sent(meeting):
+    member(meeting, reminder_lead_minutes=[60])
+    claimed = outbox_dispatch(now=START - timedelta(minutes=59)).claimed  # queued
+    meeting_cancel(meeting=meeting, reason="Snow", now=START - timedelta(minutes=58))
+    mail.outbox.clear()  # the cancellation notice itself
+    outbox_send(claimed, now=lambda: START - timedelta(minutes=58))
+    assert mail.outbox == []
+    assert OutboxMessage.objects.get(kind="reminder").state == State.CANCELLED
+
+
+def test_a_reminder_queued_before_a_move_waits_and_reminds_at_the_new_time(meeting):
+    sam = member(meeting, reminder_lead_minutes=[60])
+    claimed = outbox_dispatch(now=START - timedelta(minutes=59)).claimed
+    later = START + timedelta(hours=2)
+    local = later.astimezone(meeting.series.zone)
+    meeting_move(meeting=meeting, day=local.date(), at=local.time(), now=START - timedelta(hours=1))
+    mail.outbox.clear()
+    outbox_send(claimed, now=lambda: START - timedelta(minutes=58))
+    assert mail.outbox == []
+    row = OutboxMessage.objects.get(kind="reminder")
+    assert (row.state, row.due_at) == (State.SCHEDULED, later - timedelta(minutes=60))
+    run(later - timedelta(minutes=60))
+    [reminder] = [m for m in mail.outbox if m.body.count("A reminder:")]
+    assert reminder.to == [sam.email]
+    assert "21:00 EST" in reminder.body  # the new time, where the group meets
+
+
+def test_a_member_who_leaves_after_it_was_queued_gets_nothing(meeting):
+    sam = member(meeting, reminder_lead_minutes=[60])
+    claimed = outbox_dispatch(now=START - timedelta(minutes=59)).claimed
+    sam.memberships.update(state="left")
+    outbox_send(claimed, now=lambda: START - timedelta(minutes=58))
+    assert mail.outbox == []
+
+
+def test_planning_twice_at_once_adds_each_reminder_once(meeting):
+    member(meeting, reminder_lead_minutes=[60])
+    assert reminders_plan_due(now=START - timedelta(minutes=30)) == 1
+    assert reminders_plan_due(now=START - timedelta(minutes=30)) == 0
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_the_reminder_says_when_in_my_zone_where_how_to_answer_and_carries_the_ics(meeting):
+    sam = member(meeting, reminder_lead_minutes=[60], discreet_mode=False)
+    run(START - timedelta(minutes=60))
+    [message] = mail.outbox
+    assert message.subject == "Kinship: Reminder: Evening sharing, Harbour Circle"
+    body = message.body
+    assert "Wednesday 2 December 2026, 00:00 GMT (19:00 EST where the group meets)" in body
+    assert "https://meet.example.org/h" in body and "+1 555 0100" in body
+    assert f"/groups/{meeting.group.slug}/meetings/{meeting.pk}/" in body
+    assert "You said you're going." in body
+    [(name, content, mimetype)] = message.attachments
+    assert name == "meeting.ics" and mimetype.startswith("text/calendar")
+    [event] = Calendar.from_ical(content).walk("VEVENT")
+    assert event.decoded("DTSTART").astimezone(UTC) == START
+    assert "Harbour Circle" in str(event["SUMMARY"])
+    assert sam.email in message.to
+
+
+def test_in_discreet_mode_the_subject_and_calendar_title_name_nothing(meeting):
+    member(meeting, reminder_lead_minutes=[60])  # discreet mode is on by default
+    run(START - timedelta(minutes=60))
+    [message] = mail.outbox
+    assert message.subject == "Kinship: a reminder for Wed 2 Dec, 00:00 GMT"
+    [(_, content, _)] = message.attachments
+    [event] = Calendar.from_ical(content).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Appointment"
