@@ -64,6 +64,7 @@ bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/directory.py
 	$(BIN)/python bench/meetings.py
+	$(BIN)/python bench/reminders.py
 
 clean:
 	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache

@@ -237,5 +237,9 @@ def meeting_move(
     meeting.online_url_override = online_url
     meeting.sequence += 1
     meeting.save()
+    # Imported here: reminders reads calendars, which reads this module's HORIZON.
+    from groups.services.reminders import reminders_follow_move
+
+    reminders_follow_move(meeting=meeting)
     emails.meeting_change_later(meeting, change="moved")
     return meeting

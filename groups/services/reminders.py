@@ -113,8 +113,26 @@ def reminders_plan_due(*, now: datetime) -> int:
                     last_error="" if index == 0 else "a shorter reminder was due as well",
                 )
             )
+    # In key order, so that two dispatchers inserting the same rows at once take the unique
+    # index's locks in the same order and cannot deadlock.
+    rows.sort(key=lambda row: (row.user_id, row.meeting_id, row.lead_minutes))
     _insert(rows, now=now)
     return sum(1 for row in rows if row.state == State.SCHEDULED)
+
+
+def reminders_follow_move(*, meeting: Meeting) -> int:
+    """A moved meeting's reminders not yet sent are due relative to its new start (earlier
+    or later), and useful until then; returns how many were moved. A reminder already on
+    its way is checked again by its builder, which puts it back if it is now early."""
+    pending = OutboxMessage.objects.filter(
+        kind=Kind.REMINDER, meeting_id=meeting.pk, state=State.SCHEDULED
+    )
+    moved = 0
+    for lead in set(pending.values_list("lead_minutes", flat=True)):
+        moved += pending.filter(lead_minutes=lead).update(
+            due_at=meeting.starts_at - timedelta(minutes=lead), expires_at=meeting.starts_at
+        )
+    return moved
 
 
 _INSERT_MANY = """

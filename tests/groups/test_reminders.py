@@ -103,7 +103,7 @@ def test_the_dispatcher_makes_the_same_queries_for_few_or_many_reminders(meeting
     for _ in range(20):
         member(other, reminder_lead_minutes=[60])
     with CaptureQueriesContext(connection) as many:
-        # 20 × the 15-minute one (their 60-minute one is superseded) and 20 × 60 minutes.
+        # 20 get the 15-minute one (their 60-minute one is superseded), 20 the 60-minute one.
         assert len(outbox_dispatch(now=START - timedelta(minutes=10)).claimed) == 40
     assert len(many) == len(few)
 
@@ -192,3 +192,21 @@ def test_in_discreet_mode_the_subject_and_calendar_title_name_nothing(meeting):
     [(_, content, _)] = message.attachments
     [event] = Calendar.from_ical(content).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Appointment"
+
+
+def test_a_meeting_moved_later_then_earlier_reminds_at_its_final_time(meeting):
+    sam = member(meeting, reminder_lead_minutes=[60])
+    claimed = outbox_dispatch(now=START - timedelta(minutes=59)).claimed
+    zone = meeting.series.zone
+    later = (START + timedelta(hours=2)).astimezone(zone)
+    meeting_move(meeting=meeting, day=later.date(), at=later.time(), now=START - timedelta(hours=1))
+    outbox_send(claimed, now=lambda: START - timedelta(minutes=58))  # waits for the new time
+    back = (START + timedelta(minutes=30)).astimezone(zone)
+    meeting_move(
+        meeting=meeting, day=back.date(), at=back.time(), now=START - timedelta(minutes=50)
+    )
+    mail.outbox.clear()
+    run(START - timedelta(minutes=30))
+    [reminder] = [m for m in mail.outbox if m.body.count("A reminder:")]
+    assert reminder.to == [sam.email]
+    assert "19:30 EST" in reminder.body

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
+from typing import IO
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -40,13 +44,27 @@ def celery_queue(redis_url, monkeypatch) -> str:
 
 
 class CeleryProcesses:
+    """Worker and beat subprocesses. Each leads a process group of its own, so that `kill`
+    can take a prefork worker down with its children at once, as a crash would."""
+
     def __init__(self, tmp_path: Path, env: dict[str, str]):
         self.tmp_path = tmp_path
         self.env = env
         self.procs: list[tuple[str, subprocess.Popen]] = []
+        self._logs: dict[str, list[Path]] = {}
+        self._files: list[IO[str]] = []
 
-    def start(self, role: str, *args: str) -> None:
-        log = open(self.tmp_path / f"{role}.log", "w")  # noqa: SIM115 - closed in stop()
+    @property
+    def queue(self) -> str:
+        return self.env["CELERY_TASK_DEFAULT_QUEUE"]
+
+    def start(self, role: str, *args: str) -> subprocess.Popen:
+        """`role` is "worker" or "beat"; a second process of a role logs to `<role>-2.log`."""
+        logs = self._logs.setdefault(role, [])
+        path = self.tmp_path / (f"{role}.log" if not logs else f"{role}-{len(logs) + 1}.log")
+        logs.append(path)
+        log = path.open("w")
+        self._files.append(log)
         command = [sys.executable, "-m", "celery", "-A", "config", role, "--loglevel", "INFO"]
         proc = subprocess.Popen(
             [*command, *args],
@@ -54,25 +72,79 @@ class CeleryProcesses:
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.procs.append((role, proc))
+        return proc
+
+    def start_worker(self, *args: str) -> subprocess.Popen:
+        """A worker on this test's queue (solo pool unless `args` say otherwise), waited for
+        until it is ready. Without mingle and gossip it starts a second sooner."""
+        pool = () if "--pool" in args else ("--pool", "solo")
+        before = self.log("worker").count(" ready.")
+        proc = self.start(
+            "worker", "--queues", self.queue, "--without-mingle", "--without-gossip", *pool, *args
+        )
+        assert wait_until(lambda: self.log("worker").count(" ready.") > before, timeout=60), (
+            self.log("worker")
+        )
+        return proc
+
+    def start_beat(self) -> subprocess.Popen:
+        """A beat with a schedule file of its own (two beats may run at once)."""
+        schedule = self.tmp_path / f"beat-schedule-{len(self._logs.get('beat', [])) + 1}"
+        return self.start("beat", "--schedule", str(schedule))
 
     def log(self, role: str) -> str:
-        return (self.tmp_path / f"{role}.log").read_text()
+        return "".join(path.read_text() for path in self._logs.get(role, []))
+
+    def kill(self, role: str) -> None:
+        """SIGKILL every running `role` process with its children: no warm shutdown, no
+        acknowledgement, no goodbye to the broker or the mail server."""
+        for name, proc in self.procs:
+            if name == role and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=15)
 
     def stop(self) -> None:
         for _, proc in self.procs:
-            proc.terminate()
+            if proc.poll() is None:
+                proc.terminate()
         for _, proc in self.procs:
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+            # Whatever the group still holds (prefork children of a worker that went first).
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        for log in self._files:
+            log.close()
+
+
+def shared_database_url() -> str | None:
+    """The URL of pytest-django's test database, for worker processes to share it; None
+    where they cannot (SQLite's test database lives in the test process's memory)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    database = connection.settings_dict
+    credentials = quote(database["USER"] or "", safe="")
+    if database["PASSWORD"]:
+        credentials += ":" + quote(database["PASSWORD"], safe="")
+    host = database["HOST"] or "localhost"
+    port = f":{database['PORT']}" if database["PORT"] else ""
+    return f"postgres://{credentials}@{host}{port}/{quote(database['NAME'], safe='')}"
 
 
 @pytest.fixture
-def celery_processes(celery_queue, redis_url, smtp_inbox, tmp_path):
-    """Start worker/beat subprocesses with the same broker and our loopback SMTP server."""
+def celery_processes(request, django_db_setup, celery_queue, redis_url, smtp_inbox, tmp_path):
+    """Start worker/beat subprocesses with the same broker, the test's database and our
+    loopback SMTP server. The pipeline runs fast here: beat dispatches every second, a lost
+    message comes back after 5 s (OUTBOX_LEASE_SECONDS) and a refused one is tried again
+    after 1 s, 2 s, 4 s … (OUTBOX_RETRY_BASE_SECONDS). A test may change `env` before it
+    starts a process."""
     env = {
         **os.environ,
         "REDIS_URL": redis_url,
@@ -81,8 +153,17 @@ def celery_processes(celery_queue, redis_url, smtp_inbox, tmp_path):
         "EMAIL_HOST": smtp_inbox.host,
         "EMAIL_PORT": str(smtp_inbox.port),
         "HEARTBEAT_SECONDS": "1",
+        "OUTBOX_DISPATCH_SECONDS": "1",
+        "OUTBOX_LEASE_SECONDS": "5",
+        "OUTBOX_RETRY_BASE_SECONDS": "1",
         "VAR_DIR": str(tmp_path / "var"),
     }
+    database_url = shared_database_url()
+    if database_url:
+        # The rows a test writes (with transaction=True, so committed) are what they read.
+        env["DATABASE_URL"] = database_url
+    elif request.node.get_closest_marker("django_db"):
+        skip_or_fail("the real pipeline tests need PostgreSQL (DATABASE_URL=postgres://…)")
     processes = CeleryProcesses(tmp_path, env)
     yield processes
     processes.stop()

@@ -9,6 +9,8 @@ from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import OutboxMessage
+from accounts.services.outbox import message_id
 from config import health
 from tests.conftest import message_text
 from tests.integration.conftest import wait_until
@@ -26,9 +28,8 @@ SIGNUP = {
 
 @pytest.mark.django_db(transaction=True)
 def test_signup_code_is_delivered_by_a_real_worker_over_smtp(client, celery_processes, smtp_inbox):
-    celery_processes.start(
-        "worker", "--pool", "solo", "--queues", celery_processes.env["CELERY_TASK_DEFAULT_QUEUE"]
-    )
+    # No beat: the dispatcher task queued after the sign-up's commit is enough.
+    celery_processes.start_worker()
 
     response = client.post(reverse("account_signup"), SIGNUP)
     assert response.status_code == 302
@@ -45,18 +46,36 @@ def test_mail_waits_for_an_smtp_server_that_is_down_then_goes_out_once(
     client, celery_processes, smtp_inbox
 ):
     smtp_inbox.refuse = True
-    celery_processes.start(
-        "worker", "--pool", "solo", "--queues", celery_processes.env["CELERY_TASK_DEFAULT_QUEUE"]
-    )
+    # A refused message goes back to the ledger with a pause (1 s, 2 s, … here); beat's
+    # dispatcher (every second here) hands it out again when the pause is over.
+    celery_processes.start_worker()
+    celery_processes.start_beat()
     client.post(reverse("account_signup"), SIGNUP)
 
-    assert wait_until(lambda: "Retry in" in celery_processes.log("worker"), timeout=60)
+    deferred = re.compile(r"outbox message (\d+) deferred \(attempt (\d+)\)")
+    assert wait_until(
+        lambda: any(int(n) >= 2 for _, n in deferred.findall(celery_processes.log("worker"))),
+        timeout=60,
+    ), celery_processes.log("worker")
+    row = OutboxMessage.objects.get(pk=deferred.search(celery_processes.log("worker")).group(1))
     assert smtp_inbox.messages == []
+    assert row.state != OutboxMessage.State.SENT and row.attempts >= 2  # kept, not lost
     smtp_inbox.refuse = False
 
-    smtp_inbox.wait_for(lambda m: "harbor@example.org" in m["X-Envelope-To"], timeout=120)
-    assert wait_until(lambda: "succeeded" in celery_processes.log("worker"), timeout=10)
-    assert len(smtp_inbox.messages) == 1
+    message = smtp_inbox.wait_for(lambda m: "harbor@example.org" in m["X-Envelope-To"], 60)
+    assert message["Message-ID"] == message_id(row)
+    assert wait_until(lambda: _state(row) == OutboxMessage.State.SENT, timeout=10)
+    # Sent is final: no dispatcher run hands it out again.
+    beat_runs = celery_processes.log("beat").count("outbox-dispatch")
+    assert wait_until(
+        lambda: celery_processes.log("beat").count("outbox-dispatch") >= beat_runs + 2, 10
+    )
+    assert [m["Message-ID"] for m in smtp_inbox.messages] == [message_id(row)]
+
+
+def _state(row: OutboxMessage) -> str:
+    row.refresh_from_db(fields=["state"])
+    return row.state
 
 
 def test_beat_schedules_the_heartbeat_and_the_worker_runs_it(celery_processes, redis_url, settings):
@@ -70,10 +89,8 @@ def test_beat_schedules_the_heartbeat_and_the_worker_runs_it(celery_processes, r
     assert isinstance(caches["default"], RedisCache)
     caches["default"].delete(health.HEARTBEAT_CACHE_KEY)
     started = timezone.now() - timedelta(seconds=1)
-    queue = celery_processes.env["CELERY_TASK_DEFAULT_QUEUE"]
-    schedule = celery_processes.tmp_path / "beat-schedule"
-    celery_processes.start("worker", "--pool", "solo", "--queues", queue)
-    celery_processes.start("beat", "--schedule", str(schedule))
+    celery_processes.start_worker()
+    celery_processes.start_beat()
 
     def beat_seen() -> bool:
         state = health.scheduler_state()
