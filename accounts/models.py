@@ -291,6 +291,9 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     queued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The sending task that claimed it (a random token), so a task that outlived its lease
+    # cannot mark a row another task has taken since.
+    claimed_by = models.CharField(max_length=32, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -40,7 +41,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, Timezone, vRecur
 
 from accounts.models import User
 from groups.models import CalendarFeed, Meeting, MeetingSeries, Membership, SupportGroup
@@ -290,8 +291,17 @@ def _new_calendar(*, name: str, publish: bool = True) -> Calendar:
     return calendar
 
 
+@lru_cache(maxsize=128)
+def _vtimezone(tzid: str) -> Timezone:
+    """A zone's VTIMEZONE (1970 to 2038, icalendar's defaults), built once per process:
+    building it is most of the cost of a one-meeting calendar, such as a reminder's .ics."""
+    return Timezone.from_tzid(tzid)
+
+
 def _finish(calendar: Calendar) -> bytes:
-    calendar.add_missing_timezones()
+    """Add a VTIMEZONE for every zone the calendar uses (before the events), and write it."""
+    for position, tzid in enumerate(sorted(calendar.get_missing_tzids())):
+        calendar.subcomponents.insert(position, _vtimezone(tzid))
     return calendar.to_ical()
 
 

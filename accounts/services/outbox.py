@@ -10,14 +10,16 @@ Delivery guarantee, and why it holds:
   mail; each run puts back rows whose task went missing: queued longer than `LEASE` ago
   (the broker lost it: Redis flushed or restarted) or claimed longer than `LEASE` ago (the
   worker died). So a message is sent as long as it is still worth sending.
-- Sent once. A row is claimed by a conditional update (queued → sending) just before its
-  SMTP conversation, so two tasks holding the same row (a redelivered one, two dispatchers)
-  send it once: the second finds it claimed. It is marked sent as soon as the SMTP server
-  accepted it. The only duplicate possible is a message whose SMTP conversation had been
-  accepted by the server when its worker died, before the row was marked: the row's lease
-  runs out and it is sent again. A worker sends one message at a time, so that is at most one
-  message per killed sending slot. Every message carries a Message-ID derived from its row,
-  so such a duplicate is recognisable.
+- Sent once. A sending task claims its rows by one conditional update (queued → sending,
+  with a token of its own), so two tasks holding the same rows (a redelivered one, two
+  dispatchers) send each once: the second finds them claimed. It then sends them one at a
+  time, marking each sent as soon as the SMTP server accepted it. The only duplicate possible
+  is a message whose SMTP conversation had been accepted by the server when its worker died,
+  before the row was marked: the row's lease runs out and it is sent again. The batch's other
+  claimed rows were not sent, so they go out once after the lease. A sending slot has one
+  message in its SMTP conversation at a time, so that is at most one duplicate per killed
+  slot. Every message carries a Message-ID derived from its row, so such a duplicate is
+  recognisable.
 - On time, or not at all. Due rows are claimed every minute, so a message goes out within a
   minute or two of its due time. Reminders carry no long countdown in the broker (a Redis
   broker redelivers long-ETA tasks after its visibility timeout and loses them on a restart);
@@ -35,12 +37,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import smtplib
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -97,10 +101,14 @@ class NotYet(Exception):
         self.expires_at = expires_at
 
 
-# Builders make the message of a row at send time, for kinds that are built from fresh data.
-Builder = Callable[[OutboxMessage, datetime], EmailMessage]
+# Builders make the message of a row at send time, for kinds that are built from fresh data,
+# from what their preparer loaded for the whole batch (a few queries for fifty messages).
+Builder = Callable[[OutboxMessage, datetime, Any], EmailMessage]
 OUTBOX_BUILDERS: Registry[Builder] = Registry()
 outbox_builder = OUTBOX_BUILDERS.register
+Preparer = Callable[[list[OutboxMessage]], Any]
+OUTBOX_PREPARERS: Registry[Preparer] = Registry()
+outbox_preparer = OUTBOX_PREPARERS.register
 
 # Planners add the rows that have become due (groups.services.reminders adds reminders).
 Planner = Callable[..., int]
@@ -224,19 +232,27 @@ def batches(ids: list[int], size: int = BATCH_SIZE) -> list[list[int]]:
 # --- sending --------------------------------------------------------------------------------
 
 
-def _claim(row_id: int, now: datetime) -> bool:
-    """Queued → sending, counting the attempt; False if another task got there first."""
-    return bool(
-        OutboxMessage.objects.filter(pk=row_id, state=State.QUEUED).update(
-            state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
+def _claim(ids: list[int], now: datetime) -> list[OutboxMessage]:
+    """Queued → sending, counting the attempt, with a token of this task's: the rows this
+    task may send (those another task got first are not among them), with their members."""
+    token = uuid.uuid4().hex
+    OutboxMessage.objects.filter(pk__in=ids, state=State.QUEUED).update(
+        state=State.SENDING, claimed_at=now, claimed_by=token, attempts=F("attempts") + 1
     )
+    return list(
+        OutboxMessage.objects.filter(pk__in=ids, state=State.SENDING, claimed_by=token)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def _mine(row: OutboxMessage):
+    # Still claimed by this task: after a lease ran out, another task may have the row.
+    return OutboxMessage.objects.filter(pk=row.pk, state=State.SENDING, claimed_by=row.claimed_by)
 
 
 def _finish(row: OutboxMessage, state: str, now: datetime, *, error: str = "") -> None:
-    OutboxMessage.objects.filter(pk=row.pk, state=State.SENDING).update(
-        state=state, finished_at=now, last_error=error[:200]
-    )
+    _mine(row).update(state=state, finished_at=now, last_error=error[:200])
 
 
 def _put_back(
@@ -245,7 +261,7 @@ def _put_back(
     changes = {"state": State.SCHEDULED, "due_at": due_at, "last_error": error[:200]}
     if expires_at is not None:
         changes["expires_at"] = expires_at
-    OutboxMessage.objects.filter(pk=row.pk, state=State.SENDING).update(**changes)
+    _mine(row).update(**changes)
 
 
 def message_id(row: OutboxMessage) -> str:
@@ -254,10 +270,10 @@ def message_id(row: OutboxMessage) -> str:
     return f"<outbox-{row.pk}@{domain}>"
 
 
-def _build(row: OutboxMessage, now: datetime) -> EmailMessage:
+def _build(row: OutboxMessage, now: datetime, prepared: dict[str, Any]) -> EmailMessage:
     if row.kind == Kind.EMAIL:
         return email_from_payload(row.payload)
-    return OUTBOX_BUILDERS[row.kind](row, now)
+    return OUTBOX_BUILDERS[row.kind](row, now, prepared.get(row.kind))
 
 
 def finalise(message: EmailMessage, row: OutboxMessage) -> EmailMultiAlternatives:
@@ -300,11 +316,17 @@ def _describe_error(exc: BaseException) -> str:
 def outbox_send(ids: list[int], *, now: Callable[[], datetime] = timezone.now) -> dict[str, int]:
     """Send the rows `ids` over one SMTP connection, one at a time (see the module's
     docstring for why one at a time). Returns how many ended in each state."""
-    counts: dict[str, int] = {}
+    rows = _claim(ids, now())
+    counts: dict[str, int] = {"skipped": len(set(ids)) - len(rows)} if len(rows) < len(ids) else {}
+    prepared = {
+        kind: OUTBOX_PREPARERS[kind]([row for row in rows if row.kind == kind])
+        for kind in {row.kind for row in rows}
+        if kind in OUTBOX_PREPARERS
+    }
     connection = mail.get_connection()
     try:
-        for row_id in ids:
-            state = _send_one(row_id, connection, now())
+        for row in rows:
+            state = _send_one(row, connection, now(), prepared)
             counts[state] = counts.get(state, 0) + 1
     finally:
         _close(connection)
@@ -317,15 +339,12 @@ def _close(connection) -> None:
         connection.close()
 
 
-def _send_one(row_id: int, connection, now: datetime) -> str:
-    if not _claim(row_id, now):
-        return "skipped"  # another task has it, or it is done
-    row = OutboxMessage.objects.get(pk=row_id)
+def _send_one(row: OutboxMessage, connection, now: datetime, prepared: dict[str, Any]) -> str:
     if row.expires_at is not None and row.expires_at <= now:
         _finish(row, State.EXPIRED, now, error="too late to be useful")
         return State.EXPIRED
     try:
-        message = finalise(_build(row, now), row)
+        message = finalise(_build(row, now, prepared), row)
     except NotToBeSent as decision:
         _finish(row, decision.state, now, error=str(decision))
         return decision.state

@@ -14,6 +14,7 @@ many reminders fall due. See accounts.services.outbox for the delivery guarantee
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,13 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from accounts.models import OutboxMessage, User
-from accounts.services.outbox import NotToBeSent, NotYet, outbox_builder, outbox_planner
+from accounts.services.outbox import (
+    NotToBeSent,
+    NotYet,
+    outbox_builder,
+    outbox_planner,
+    outbox_preparer,
+)
 from accounts.validators import REMINDER_LEAD_LABELS
 from groups.calendars import meeting_calendar_build
 from groups.emails import member_email
@@ -137,8 +144,8 @@ def reminders_follow_move(*, meeting: Meeting) -> int:
 
 _INSERT_MANY = """
     INSERT INTO {table} (kind, category, user_id, meeting_id, lead_minutes, payload, state,
-        due_at, expires_at, attempts, last_error, created_at, finished_at)
-    SELECT %s, %s, u, m, l, '{{}}'::jsonb, s, d, e, 0, err, %s, f
+        due_at, expires_at, attempts, last_error, created_at, finished_at, claimed_by)
+    SELECT %s, %s, u, m, l, '{{}}'::jsonb, s, d, e, 0, err, %s, f, ''
     FROM unnest(%s::bigint[], %s::bigint[], %s::int[], %s::text[], %s::timestamptz[],
         %s::timestamptz[], %s::text[], %s::timestamptz[]) AS t(u, m, l, s, d, e, err, f)
     ON CONFLICT DO NOTHING
@@ -182,16 +189,45 @@ def _insert(rows: list[OutboxMessage], *, now: datetime) -> None:
         )
 
 
+@dataclass(frozen=True)
+class ReminderBatch:
+    """What the reminders of one sending batch need, loaded in three queries."""
+
+    meetings: dict[int, Meeting]
+    memberships: set[tuple[int, int]]  # (member, group) of active memberships
+    answers: dict[tuple[int, int], str]  # (meeting, member) -> RSVP answer
+
+
+@outbox_preparer(Kind.REMINDER)
+def reminders_prepare(rows: list[OutboxMessage]) -> ReminderBatch:
+    meeting_ids = {row.meeting_id for row in rows}
+    user_ids = {row.user_id for row in rows}
+    meetings = Meeting.objects.select_related("series", "series__group", "group").in_bulk(
+        meeting_ids
+    )
+    group_ids = {meeting.group_id for meeting in meetings.values()}
+    memberships = set(
+        Membership.objects.filter(
+            user_id__in=user_ids, group_id__in=group_ids, state=Membership.State.ACTIVE
+        ).values_list("user_id", "group_id")
+    )
+    answers = {
+        (meeting_id, user_id): answer
+        for meeting_id, user_id, answer in Rsvp.objects.filter(
+            meeting_id__in=meeting_ids, user_id__in=user_ids
+        ).values_list("meeting_id", "user_id", "answer")
+    }
+    return ReminderBatch(meetings=meetings, memberships=memberships, answers=answers)
+
+
 @outbox_builder(Kind.REMINDER)
-def reminder_build(row: OutboxMessage, now: datetime) -> EmailMultiAlternatives:
+def reminder_build(
+    row: OutboxMessage, now: datetime, batch: ReminderBatch
+) -> EmailMultiAlternatives:
     """The reminder as it should read now, after checking again that it is still wanted:
     the meeting still takes place (and has not started), at the time the reminder was for,
     and the member still belongs to the group and still wants this reminder."""
-    meeting = (
-        Meeting.objects.select_related("series", "series__group", "group")
-        .filter(pk=row.meeting_id)
-        .first()
-    )
+    meeting = batch.meetings.get(row.meeting_id)
     if meeting is None or meeting.is_cancelled:
         raise NotToBeSent(State.CANCELLED, "the meeting no longer takes place")
     if meeting.has_started(now=now):
@@ -200,22 +236,20 @@ def reminder_build(row: OutboxMessage, now: datetime) -> EmailMultiAlternatives:
     if due_at > now + EARLY_ENOUGH:
         raise NotYet(due_at, expires_at=meeting.starts_at)  # moved later: the new time
     user = row.user
-    still_member = Membership.objects.filter(
-        user=user, group_id=meeting.group_id, state=Membership.State.ACTIVE
-    ).exists()
-    wants = (
-        Membership.objects.filter(user=user, group_id=meeting.group_id)
-        .filter(_wants_reminder(user_id=user.pk, meeting_id=meeting.pk))
-        .exists()
+    answer = batch.answers.get((meeting.pk, user.pk))
+    wants = answer != Answer.NOT_GOING and (
+        user.reminder_scope == Scope.ALL or answer == Answer.GOING
     )
-    if not (user.is_active and still_member and wants):
+    if not (user.is_active and (user.pk, meeting.group_id) in batch.memberships and wants):
         raise NotToBeSent(State.CANCELLED, "the member no longer wants it")
     if row.lead_minutes not in (user.reminder_lead_minutes or []):
         raise NotToBeSent(State.CANCELLED, "the member no longer wants this lead time")
-    return reminder_email(meeting=meeting, user=user, now=now)
+    return reminder_email(meeting=meeting, user=user, answer=answer, now=now)
 
 
-def reminder_email(*, meeting: Meeting, user: User, now: datetime) -> EmailMultiAlternatives:
+def reminder_email(
+    *, meeting: Meeting, user: User, answer: str | None, now: datetime
+) -> EmailMultiAlternatives:
     """When (in the member's zone), where, how to change the answer, and the meeting's .ics.
     With discreet mode the subject and the calendar title name nothing (member_email)."""
     series = meeting.series
@@ -223,7 +257,6 @@ def reminder_email(*, meeting: Meeting, user: User, now: datetime) -> EmailMulti
     when = format_meeting_time(
         meeting.starts_at, viewer_zone=user.time_zone, meeting_zone=series.time_zone
     )
-    rsvp = Rsvp.objects.filter(meeting=meeting, user=user).values_list("answer", flat=True)
     message = member_email(
         user=user,
         template="meeting_reminder",
@@ -234,7 +267,7 @@ def reminder_email(*, meeting: Meeting, user: User, now: datetime) -> EmailMulti
             "group": group,
             "when": when,
             "place": meeting_place(meeting),
-            "answer": rsvp.first(),
+            "answer": answer,
             "meeting_url": settings.SITE_URL
             + reverse("groups:meeting-detail", args=[group.slug, meeting.pk]),
         },
