@@ -10,6 +10,7 @@ from groups.views import (
     reports,
     schedule,
 )
+from resources import views as library
 
 app_name = "groups"
 
@@ -107,6 +108,7 @@ urlpatterns = [
         attendance.letter_revoke,
         name="letter-revoke",
     ),
+    path("groups/<slug:slug>/resources/", library.group_resources, name="group-resources"),
     path("verify/", attendance.letter_verify_form, name="letter-verify-form"),
     path("verify/<str:code>", attendance.letter_verify, name="letter-verify"),
 ]

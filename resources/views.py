@@ -1,11 +1,140 @@
+"""The library: the front page, filters and search, a resource's page, saving resources, a
+member's saved list, facilitators' suggestions and a group's shared resources."""
+
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.forms import form_page_status
+from groups.models import SupportGroup
+from groups.permissions import GroupAccess
+from groups.views.facilitate import _posted, facilitator_view
+from resources.forms import AttachForm, LibraryFilterForm, SuggestForm
+from resources.selectors import (
+    bookmark_list_for_user,
+    category_list_with_counts,
+    resource_get_for_page,
+    resource_is_saved,
+    resource_links_for_group,
+    resource_list_featured,
+    resource_list_hotlines,
+    resource_list_library,
+    resource_list_related,
+)
+from resources.services.curation import resource_suggest
+from resources.services.members import (
+    bookmark_add,
+    bookmark_remove,
+    group_resource_attach,
+    group_resource_detach,
+)
+
+PER_PAGE = 20
 
 
 @require_GET
 def resource_list(request: HttpRequest) -> HttpResponse:
-    # The library arrives with the resources issue; until then it shows its empty state.
-    return render(request, "resources/resource_list.html")
+    form = LibraryFilterForm(request.GET)
+    filters = form.filters()
+    is_filtered = any(filters.values())
+    page = Paginator(resource_list_library(**filters), PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "is_filtered": is_filtered,
+        "words": filters["q"],
+        "hotlines": resource_list_hotlines(),
+        "categories": category_list_with_counts(),
+        "featured": [] if is_filtered else resource_list_featured(),
+    }
+    response = render(request, "resources/resource_list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    resource = resource_get_for_page(slug=slug, user=request.user)
+    return render(
+        request,
+        "resources/resource_detail.html",
+        {
+            "resource": resource,
+            "related": resource_list_related(resource=resource),
+            "is_saved": resource_is_saved(user=request.user, resource=resource),
+        },
+    )
+
+
+@login_required
+@require_POST
+def resource_save_toggle(request: HttpRequest, slug: str) -> HttpResponse:
+    resource = resource_get_for_page(slug=slug, user=request.user)
+    if request.POST.get("action") == "remove":
+        bookmark_remove(user=request.user, resource=resource)
+        messages.success(request, f"“{resource.title}” is no longer in your saved resources.")
+    else:
+        try:
+            bookmark_add(user=request.user, resource=resource)
+        except ValidationError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, f"Saved “{resource.title}”. Find it under Saved.")
+    return redirect("resources:resource-detail", slug=resource.slug)
+
+
+@login_required
+@require_GET
+def saved_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(bookmark_list_for_user(user=request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "resources/saved_list.html", {"page_obj": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_suggest_view(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_facilitator or request.user.is_staff):
+        raise PermissionDenied("Facilitators can suggest resources.")
+    form = SuggestForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        resource_suggest(facilitator=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            "Thank you. Your suggestion went to the admins as a draft; they review every "
+            "resource before it appears in the library.",
+        )
+        return redirect("resources:resource-list")
+    return render(
+        request, "resources/suggest_form.html", {"form": form}, status=form_page_status(form)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@facilitator_view
+def group_resources(request: HttpRequest, group: SupportGroup, access: GroupAccess):
+    form = AttachForm(_posted(request))
+    if request.method == "POST" and request.POST.get("remove"):
+        group_resource_detach(group=group, link_id=int(request.POST["remove"]))
+        messages.success(request, "The resource is no longer shared with the group.")
+        return redirect("groups:group-resources", slug=group.slug)
+    if request.method == "POST" and form.is_valid():
+        resource = form.cleaned_data["resource"]
+        group_resource_attach(group=group, resource=resource, by=request.user)
+        messages.success(request, f"“{resource.title}” is now on the group's page for members.")
+        return redirect("groups:group-resources", slug=group.slug)
+    links = resource_links_for_group(group=group)
+    return render(
+        request,
+        "resources/group_resources.html",
+        {"group": group, "access": access, "form": form, "links": links},
+        status=form_page_status(form) if request.method == "POST" else 200,
+    )

@@ -26,6 +26,7 @@ from groups.selectors import (
     series_list_for_group,
 )
 from groups.services.memberships import MembershipError, membership_join, membership_leave
+from resources.selectors import resource_links_for_group
 
 GROUPS_PER_PAGE = 20
 Policy = SupportGroup.JoinPolicy
@@ -101,6 +102,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     announcements = (
         announcement_list_for_group(group=group) if access.can_see_members_only_details else []
     )
+    shared = resource_links_for_group(group=group) if access.can_see_members_only_details else []
     schedule = [
         (series, Recurrence.from_rrule(series.rrule, time_zone=series.time_zone).describe())
         for series in series_list_for_group(group=group)
@@ -113,6 +115,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "access": access,
             "status": membership_status(access),
             "announcements": announcements,
+            "shared_resources": shared,
             "schedule": schedule,
             "meetings": meeting_list_upcoming_for_group(group=group, now=timezone.now()),
             "viewer_zone": (

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django import forms
+
+from resources.models import Category, Resource, Tag, http_url
+from resources.selectors import AUDIENCE_FIELDS, MAX_QUERY_LENGTH
+
+
+class LibraryFilterForm(forms.Form):
+    """The library's search and filters, read from the query string so a search can be
+    shared. Values that are not valid are dropped, not reported."""
+
+    q = forms.CharField(
+        label="Search the library",
+        required=False,
+        help_text="For example: cravings, CBT, bladder, help for my son.",
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
+    )
+    kind = forms.MultipleChoiceField(
+        label="Kind",
+        required=False,
+        choices=Resource.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    audience = forms.MultipleChoiceField(
+        label="For",
+        required=False,
+        choices=[
+            ("recovery", "People in recovery"),
+            ("loved_ones", "Family and friends"),
+            ("facilitators", "Facilitators"),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    category = forms.ModelMultipleChoiceField(
+        label="Topic",
+        required=False,
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tag = forms.ModelMultipleChoiceField(
+        label="Tag",
+        required=False,
+        queryset=Tag.objects.all(),
+        to_field_name="slug",
+        widget=forms.MultipleHiddenInput,
+    )
+
+    def filters(self) -> dict[str, object]:
+        """Valid filters as keyword arguments for resource_list_library. A query longer
+        than the limit is cut, not refused: a search box should never error."""
+        data = self.data.copy()
+        if len(data.get("q", "")) > MAX_QUERY_LENGTH:
+            data["q"] = data["q"][:MAX_QUERY_LENGTH]
+        self.data = data
+        self.is_valid()
+        cleaned = self.cleaned_data
+        return {
+            "q": cleaned.get("q") or "",
+            "kinds": cleaned.get("kind") or [],
+            "audiences": [a for a in cleaned.get("audience") or [] if a in AUDIENCE_FIELDS],
+            "categories": list(cleaned.get("category") or []),
+            "tags": list(cleaned.get("tag") or []),
+        }
+
+
+class SuggestForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=120)
+    summary = forms.CharField(
+        label="Why it helps",
+        max_length=300,
+        help_text="One or two sentences: who it is for and what they will find.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    external_url = forms.URLField(
+        label="Link",
+        required=False,
+        max_length=500,
+        validators=[http_url],
+        assume_scheme="https",
+        help_text="Where it can be read (http or https).",
+    )
+    body = forms.CharField(
+        label="Text",
+        required=False,
+        max_length=40000,
+        help_text="Or write it here (Markdown works).",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("external_url") and not (data.get("body") or "").strip():
+            raise forms.ValidationError("Give a link, or write the text.")
+        return data
+
+
+class AttachForm(forms.Form):
+    resource = forms.ModelChoiceField(
+        label="Resource",
+        queryset=Resource.objects.filter(state=Resource.State.PUBLISHED).order_by("title"),
+        to_field_name="slug",
+    )

@@ -1,0 +1,173 @@
+"""Reads of the library: the front page, filtered lists and search, one resource with its
+related ones, a member's saved resources. Only published resources, except for admins.
+
+Search is PostgreSQL full-text search (English stemming, so "cravings" finds "craving";
+title weighs more than summary, summary more than body; ranked; with highlighted snippets),
+on the vector resources.services.curation keeps. Elsewhere (SQLite, for trying the project
+out) every word must appear in the title, summary or body."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from resources.models import Bookmark, Category, GroupResource, Resource, Tag
+
+# Around the matched words of a snippet; private-use characters nobody types, so the template
+# escapes everything else and turns only these into <mark> (resources.templatetags.library).
+MARK_START, MARK_END = "\ue000", "\ue001"
+MAX_QUERY_WORDS = 12
+MAX_QUERY_LENGTH = 200
+FEATURED = 6
+RELATED = 4
+
+
+def _published() -> QuerySet[Resource]:
+    return Resource.objects.filter(state=Resource.State.PUBLISHED)
+
+
+def _with_labels(resources: QuerySet[Resource]) -> QuerySet[Resource]:
+    return resources.prefetch_related(
+        Prefetch("categories", queryset=Category.objects.order_by("position", "name")),
+        Prefetch("tags", queryset=Tag.objects.order_by("name")),
+    )
+
+
+def search_words(q: str) -> str:
+    """What of a query is searched: at most MAX_QUERY_WORDS words of at most
+    MAX_QUERY_LENGTH characters, without characters that mean something to a search syntax
+    or a pattern (they are spaces here, never operators)."""
+    cleaned = "".join(ch if ch.isalnum() or ch in " '-" else " " for ch in q[:MAX_QUERY_LENGTH])
+    return " ".join(cleaned.split()[:MAX_QUERY_WORDS])
+
+
+AUDIENCE_FIELDS = {
+    "recovery": "for_recovery",
+    "loved_ones": "for_loved_ones",
+    "facilitators": "for_facilitators",
+}
+
+
+def resource_list_library(
+    *,
+    q: str = "",
+    kinds: Sequence[str] = (),
+    audiences: Sequence[str] = (),
+    categories: Sequence[Category] = (),
+    tags: Sequence[Tag] = (),
+) -> QuerySet[Resource]:
+    """Published resources matching every filter; with words, ranked by relevance and with
+    a highlighted `snippet`; without, by title."""
+    resources = _with_labels(_published())
+    if kinds:
+        resources = resources.filter(kind__in=kinds)
+    if audiences:
+        audience = Q()
+        for name in audiences:
+            audience |= Q(**{AUDIENCE_FIELDS[name]: True})
+        resources = resources.filter(audience)
+    if categories:
+        resources = resources.filter(categories__in=categories).distinct()
+    if tags:
+        resources = resources.filter(tags__in=tags).distinct()
+    words = search_words(q)
+    if not words:
+        return resources.order_by("title", "pk")
+    if connection.vendor == "postgresql":
+        query = SearchQuery(words, search_type="websearch", config="english")
+        return (
+            resources.filter(search_vector=query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), query),
+                snippet=SearchHeadline(
+                    "body",
+                    query,
+                    config="english",
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    max_words=30,
+                    min_words=12,
+                    max_fragments=1,
+                ),
+            )
+            .order_by("-rank", "title", "pk")
+        )
+    for word in words.split():
+        resources = resources.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        )
+    return resources.order_by("title", "pk")
+
+
+def resource_list_featured() -> list[Resource]:
+    return list(
+        _with_labels(_published().filter(featured=True)).order_by("featured_position", "title")[
+            :FEATURED
+        ]
+    )
+
+
+def resource_list_hotlines() -> list[Resource]:
+    return list(_published().filter(kind=Resource.Kind.HOTLINE).order_by("title"))
+
+
+def category_list_with_counts() -> list[Category]:
+    return list(
+        Category.objects.annotate(
+            published_count=Count("resources", filter=Q(resources__state=Resource.State.PUBLISHED))
+        ).order_by("position", "name")
+    )
+
+
+def resource_get_for_page(*, slug: str, user: User) -> Resource:
+    """A published resource, or any resource for an admin; 404 otherwise (a draft's address
+    tells nobody that it exists)."""
+    resources = _with_labels(Resource.objects.all())
+    if not (user.is_authenticated and user.is_staff):
+        resources = resources.filter(state=Resource.State.PUBLISHED)
+    resource = resources.filter(slug=slug).first()
+    if resource is None:
+        raise Http404("No such resource.")
+    return resource
+
+
+def resource_list_related(*, resource: Resource, limit: int = RELATED) -> list[Resource]:
+    """Other published resources sharing a category or a tag, the most shared first."""
+    category_ids = [category.pk for category in resource.categories.all()]
+    tag_ids = [tag.pk for tag in resource.tags.all()]
+    return list(
+        _published()
+        .exclude(pk=resource.pk)
+        .filter(Q(categories__in=category_ids) | Q(tags__in=tag_ids))
+        .annotate(shared=Count("pk"))
+        .order_by("-shared", "title")[:limit]
+    )
+
+
+def bookmark_list_for_user(*, user: User) -> QuerySet[Bookmark]:
+    """The member's saved resources that are still published, newest first."""
+    return (
+        Bookmark.objects.filter(user=user, resource__state=Resource.State.PUBLISHED)
+        .select_related("resource")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def resource_is_saved(*, user: User, resource: Resource) -> bool:
+    return user.is_authenticated and Bookmark.objects.filter(user=user, resource=resource).exists()
+
+
+def resource_links_for_group(*, group) -> list[GroupResource]:
+    """What a group's facilitators shared with it, still published, newest first."""
+    return list(
+        GroupResource.objects.filter(
+            group=group, meeting=None, resource__state=Resource.State.PUBLISHED
+        )
+        .select_related("resource")
+        .order_by("-created_at", "-pk")
+    )
