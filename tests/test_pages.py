@@ -26,6 +26,7 @@ MEMBER_PAGES = [
     "groups:my-meetings",
     "groups:my-attendance",
     "groups:letter-list",
+    "resources:saved",
     "accounts:profile",
     "accounts:security",
     "account_email",

@@ -118,3 +118,17 @@ def test_the_export_lists_meeting_answers_attendance_and_letters(member, group, 
     assert payload["rsvps"][0]["group"] == "Tuesday Evening Circle"
     assert payload["attendance"][0]["group"] == "Tuesday Evening Circle"
     assert payload["attendance_letters"][0]["from"] == "2026-01-01"
+
+
+@pytest.mark.django_db
+def test_saved_resources_are_in_the_export_and_go_with_the_account(member):
+    from resources.models import Bookmark, Resource
+
+    resource = Resource.objects.create(
+        title="Cravings", slug="cravings", summary="When cravings come.", state="published"
+    )
+    Bookmark.objects.create(user=member, resource=resource)
+    payload = json.loads(json.dumps(export_payload(user=member), default=str))
+    assert [b["title"] for b in payload["bookmarks"]] == ["Cravings"]
+    user_delete(user=member)
+    assert not Bookmark.objects.exists()
