@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEERS, DEMO_USERS
 from accounts.models import User
 from groups.models import Announcement, Attendance, Meeting, MeetingSeries, Membership, SupportGroup
+from resources.models import Resource
 
 
 @pytest.mark.django_db
@@ -34,6 +35,10 @@ def test_seed_demo_is_idempotent_and_each_demo_role_can_sign_in(client):
     assert len(moved) == 1
     assert Meeting.objects.filter(starts_at__gt=timezone.now()).count() > 50
     assert Attendance.objects.exists()
+    # The starter library, published (by the demo admin, who did not write it).
+    published = Resource.objects.filter(state="published")
+    assert 15 <= published.count() <= 25
+    assert not published.filter(published_by=None).exists()
     member = User.objects.get(email="member@kinship.test")
     facilitator = User.objects.get(email="facilitator@kinship.test")
     admin = User.objects.get(email="admin@kinship.test")

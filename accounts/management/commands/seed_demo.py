@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services.users import user_upsert_verified
 from groups.demo import demo_groups_seed, demo_meetings_seed
+from resources.starter import starter_library_seed
 
 DEMO_PASSWORD = "kinship-demo-2026"  # noqa: S105 - documented in the README, demo only
 
@@ -63,4 +64,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{groups} demo groups with members, a request and an announcement")
         series = demo_meetings_seed(**people)
         self.stdout.write(f"{series} new meeting series, with a cancelled and a moved meeting")
+        # Written by the starter library's own hand, published by the demo admin: four eyes.
+        resources = starter_library_seed(admin_publisher=users["admin@kinship.test"])
+        self.stdout.write(f"{resources} starter resources added or refreshed in the library")
         self.stdout.write(self.style.SUCCESS(f"Demo password for all accounts: {DEMO_PASSWORD}"))
