@@ -65,6 +65,7 @@ bench: install
 	$(BIN)/python bench/directory.py
 	$(BIN)/python bench/meetings.py
 	$(BIN)/python bench/reminders.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache

@@ -41,9 +41,11 @@ def _with_labels(resources: QuerySet[Resource]) -> QuerySet[Resource]:
 def search_words(q: str) -> str:
     """What of a query is searched: at most MAX_QUERY_WORDS words of at most
     MAX_QUERY_LENGTH characters, without characters that mean something to a search syntax
-    or a pattern (they are spaces here, never operators)."""
+    or a pattern (they are spaces here, never operators). A "word" of apostrophes and hyphens
+    alone (the dash in "kidney - bladder") is no word: the fallback would require it."""
     cleaned = "".join(ch if ch.isalnum() or ch in " '-" else " " for ch in q[:MAX_QUERY_LENGTH])
-    return " ".join(cleaned.split()[:MAX_QUERY_WORDS])
+    words = [word for word in cleaned.split() if any(ch.isalnum() for ch in word)]
+    return " ".join(words[:MAX_QUERY_WORDS])
 
 
 AUDIENCE_FIELDS = {
