@@ -23,6 +23,7 @@ SIGNED_IN = [
     "groups:my-meetings",
     "groups:my-attendance",
     "groups:letter-list",
+    "resources:saved",
     "accounts:profile",
     "accounts:security",
     "accounts:export",  # asks for the password again first: the re-authentication page
