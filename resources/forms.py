@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
+from groups.models import Meeting, SupportGroup
+from groups.times import format_instant
 from resources.models import Category, Resource, Tag, http_url
 from resources.selectors import AUDIENCE_FIELDS, MAX_QUERY_LENGTH
 
@@ -102,3 +105,24 @@ class AttachForm(forms.Form):
         queryset=Resource.objects.filter(state=Resource.State.PUBLISHED).order_by("title"),
         to_field_name="slug",
     )
+    meeting = forms.ModelChoiceField(
+        label="For one meeting",
+        required=False,
+        queryset=Meeting.objects.none(),
+        empty_label="The whole group",
+        help_text="Shown on that meeting's page; otherwise on the group's page.",
+    )
+
+    def __init__(self, *args, group: SupportGroup, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(
+                group=group, status=Meeting.Status.SCHEDULED, ends_at__gt=timezone.now()
+            )
+            .select_related("series")
+            .order_by("starts_at")
+        )
+        zone = group.time_zone
+        self.fields["meeting"].label_from_instance = lambda meeting: (
+            f"{meeting.series.title}, {format_instant(meeting.starts_at, zone)}"
+        )

@@ -164,12 +164,22 @@ def resource_is_saved(*, user: User, resource: Resource) -> bool:
     return user.is_authenticated and Bookmark.objects.filter(user=user, resource=resource).exists()
 
 
-def resource_links_for_group(*, group) -> list[GroupResource]:
-    """What a group's facilitators shared with it, still published, newest first."""
+def resource_links_for_group(*, group, whole_group_only: bool = False) -> list[GroupResource]:
+    """What a group's facilitators shared with it (the whole group, or also single meetings),
+    still published, newest first."""
+    links = GroupResource.objects.filter(group=group, resource__state=Resource.State.PUBLISHED)
+    if whole_group_only:
+        links = links.filter(meeting=None)
     return list(
-        GroupResource.objects.filter(
-            group=group, meeting=None, resource__state=Resource.State.PUBLISHED
+        links.select_related("resource", "meeting", "meeting__series").order_by(
+            "-created_at", "-pk"
         )
+    )
+
+
+def resource_links_for_meeting(*, meeting) -> list[GroupResource]:
+    return list(
+        GroupResource.objects.filter(meeting=meeting, resource__state=Resource.State.PUBLISHED)
         .select_related("resource")
         .order_by("-created_at", "-pk")
     )

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -121,15 +121,20 @@ def resource_suggest_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @facilitator_view
 def group_resources(request: HttpRequest, group: SupportGroup, access: GroupAccess):
-    form = AttachForm(_posted(request))
-    if request.method == "POST" and request.POST.get("remove"):
-        group_resource_detach(group=group, link_id=int(request.POST["remove"]))
-        messages.success(request, "The resource is no longer shared with the group.")
+    form = AttachForm(_posted(request), group=group)
+    remove = request.POST.get("remove", "") if request.method == "POST" else ""
+    if remove:
+        if not remove.isdigit():
+            return HttpResponseBadRequest("That is not a shared resource of this group.")
+        group_resource_detach(group=group, link_id=int(remove))
+        messages.success(request, "The resource is no longer shared.")
         return redirect("groups:group-resources", slug=group.slug)
     if request.method == "POST" and form.is_valid():
         resource = form.cleaned_data["resource"]
-        group_resource_attach(group=group, resource=resource, by=request.user)
-        messages.success(request, f"“{resource.title}” is now on the group's page for members.")
+        meeting = form.cleaned_data["meeting"]
+        group_resource_attach(group=group, resource=resource, by=request.user, meeting=meeting)
+        where = "that meeting's page" if meeting else "the group's page"
+        messages.success(request, f"“{resource.title}” is now on {where} for members.")
         return redirect("groups:group-resources", slug=group.slug)
     links = resource_links_for_group(group=group)
     return render(

@@ -18,6 +18,7 @@ from groups.services.calendar_feeds import calendar_feed_get_or_create
 from groups.services.errors import MeetingError
 from groups.services.rsvps import rsvp_answer
 from groups.views.public import _viewable_group
+from resources.selectors import resource_links_for_meeting
 
 
 def viewer_zone(request: HttpRequest, group: SupportGroup) -> str:
@@ -50,6 +51,11 @@ def _render_meeting(request: HttpRequest, slug: str, meeting_id: int, *, error: 
             "is_open_for_answers": not meeting.is_cancelled and not meeting.has_started(now=now),
             "has_started": meeting.has_started(now=now),
             "error": error,
+            "meeting_resources": (
+                resource_links_for_meeting(meeting=meeting)
+                if access.can_see_members_only_details
+                else []
+            ),
         },
         status=400 if error else 200,
     )

@@ -102,7 +102,11 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     announcements = (
         announcement_list_for_group(group=group) if access.can_see_members_only_details else []
     )
-    shared = resource_links_for_group(group=group) if access.can_see_members_only_details else []
+    shared = (
+        resource_links_for_group(group=group, whole_group_only=True)
+        if access.can_see_members_only_details
+        else []
+    )
     schedule = [
         (series, Recurrence.from_rrule(series.rrule, time_zone=series.time_zone).describe())
         for series in series_list_for_group(group=group)

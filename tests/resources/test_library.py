@@ -28,7 +28,14 @@ from resources.services.curation import (
 )
 from resources.templatetags.library import highlighted
 from resources.validators import MAX_FILE_BYTES, validate_resource_file
-from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory, activate_totp
+from tests.factories import (
+    MeetingFactory,
+    MeetingSeriesFactory,
+    MembershipFactory,
+    SupportGroupFactory,
+    UserFactory,
+    activate_totp,
+)
 from tests.resources.conftest import (
     CategoryFactory,
     ResourceFactory,
@@ -779,3 +786,46 @@ def test_the_saved_page_makes_as_many_queries_with_many_bookmarks(member_client,
         Bookmark(user=member, resource=r) for r in Resource.objects.filter(bookmarks=None)
     )
     assert queries_of(member_client, SAVED) == small
+
+
+def test_a_resource_shared_for_one_meeting_shows_on_that_meetings_page_only(
+    client, fac_client, group, member
+):
+    MembershipFactory(user=member, group=group)
+    series = MeetingSeriesFactory(group=group)
+    meeting = MeetingFactory(series=series)
+    other = MeetingFactory(
+        series=series, occurrence_start=meeting.occurrence_start + timedelta(weeks=1)
+    )
+    resource = ResourceFactory(title="Before Tuesday: a cravings log")
+    response = fac_client.post(
+        shared_url(group), {"resource": resource.slug, "meeting": meeting.pk}, follow=True
+    )
+    assert "is now on that meeting&#x27;s page" in response.content.decode()
+    client.force_login(member)
+
+    def meeting_page(m):
+        url = reverse("groups:meeting-detail", args=[group.slug, m.pk])
+        return client.get(url).content.decode()
+
+    assert "Before Tuesday: a cravings log" in meeting_page(meeting)
+    assert "Before Tuesday: a cravings log" not in meeting_page(other)
+    assert shared_titles(client, group) == []  # not on the group page as a whole
+
+
+def test_a_meeting_of_another_group_cannot_be_chosen(fac_client, group):
+    resource = ResourceFactory(title="Coping with cravings")
+    elsewhere = MeetingFactory()
+    response = fac_client.post(
+        shared_url(group), {"resource": resource.slug, "meeting": elsewhere.pk}
+    )
+    assert response.status_code == 400
+    assert not GroupResource.objects.exists()
+
+
+def test_a_forged_stop_sharing_value_is_a_400_and_changes_nothing(fac_client, group):
+    resource = ResourceFactory(title="Coping with cravings")
+    fac_client.post(shared_url(group), {"resource": resource.slug})
+    response = fac_client.post(shared_url(group), {"remove": "1 OR 1=1"})
+    assert response.status_code == 400
+    assert GroupResource.objects.count() == 1
