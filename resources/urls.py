@@ -10,4 +10,5 @@ urlpatterns = [
     path("suggest/", views.resource_suggest_view, name="suggest"),
     path("<slug:slug>/", views.resource_detail, name="resource-detail"),
     path("<slug:slug>/save/", views.resource_save_toggle, name="resource-save"),
+    path("<slug:slug>/file/", views.resource_file, name="resource-file"),
 ]

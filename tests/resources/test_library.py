@@ -829,3 +829,45 @@ def test_a_forged_stop_sharing_value_is_a_400_and_changes_nothing(fac_client, gr
     response = fac_client.post(shared_url(group), {"remove": "1 OR 1=1"})
     assert response.status_code == 400
     assert GroupResource.objects.count() == 1
+
+
+# --- uploaded files ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pdf_resource(settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    resource = ResourceFactory(title="Cravings log (printable)")
+    resource.file.save("my-own-name.pdf", ContentFile(b"%PDF-1.7\n%test\n"), save=True)
+    return resource
+
+
+def file_url(resource) -> str:
+    return reverse("resources:resource-file", args=[resource.slug])
+
+
+def test_a_published_resources_file_is_served_as_what_it_contains(client, pdf_resource):
+    response = client.get(file_url(pdf_resource))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    detail = client.get(reverse("resources:resource-detail", args=[pdf_resource.slug]))
+    assert file_url(pdf_resource) in detail.content.decode()
+
+
+def test_a_drafts_file_is_as_private_as_its_page(client, member, admin_user, pdf_resource):
+    Resource.objects.filter(pk=pdf_resource.pk).update(state=State.DRAFT)
+    assert client.get(file_url(pdf_resource)).status_code == 404
+    client.force_login(member)
+    assert client.get(file_url(pdf_resource)).status_code == 404
+    client.force_login(admin_user)
+    assert client.get(file_url(pdf_resource)).status_code == 200
+
+
+def test_a_resource_without_a_file_has_no_file_address(client):
+    resource = ResourceFactory(title="Only words")
+    assert client.get(file_url(resource)).status_code == 404
