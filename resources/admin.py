@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from resources.models import Category, Resource, StateChange, Tag
-from resources.selectors import AUDIENCE_FIELDS
+from resources.selectors import AUDIENCE_CHOICES, AUDIENCE_FIELDS
 from resources.services.curation import (
     CurationError,
     resource_archive,
@@ -190,11 +190,7 @@ class AudienceFilter(admin.SimpleListFilter):
     parameter_name = "audience"
 
     def lookups(self, request, model_admin):
-        return [
-            ("recovery", "People in recovery"),
-            ("loved_ones", "Family and friends"),
-            ("facilitators", "Facilitators"),
-        ]
+        return AUDIENCE_CHOICES
 
     def queryset(self, request, queryset):
         field = AUDIENCE_FIELDS.get(self.value() or "")

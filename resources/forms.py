@@ -6,7 +6,7 @@ from django.utils import timezone
 from groups.models import Meeting, SupportGroup
 from groups.times import format_instant
 from resources.models import Category, Resource, Tag, http_url
-from resources.selectors import AUDIENCE_FIELDS, MAX_QUERY_LENGTH
+from resources.selectors import AUDIENCE_CHOICES, AUDIENCE_FIELDS, MAX_QUERY_LENGTH
 
 
 class LibraryFilterForm(forms.Form):
@@ -28,11 +28,7 @@ class LibraryFilterForm(forms.Form):
     audience = forms.MultipleChoiceField(
         label="For",
         required=False,
-        choices=[
-            ("recovery", "People in recovery"),
-            ("loved_ones", "Family and friends"),
-            ("facilitators", "Facilitators"),
-        ],
+        choices=AUDIENCE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
     category = forms.ModelMultipleChoiceField(

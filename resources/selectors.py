@@ -48,6 +48,11 @@ def search_words(q: str) -> str:
     return " ".join(words[:MAX_QUERY_WORDS])
 
 
+AUDIENCE_CHOICES = [
+    ("recovery", "People in recovery"),
+    ("loved_ones", "Family and friends"),
+    ("facilitators", "Facilitators"),
+]
 AUDIENCE_FIELDS = {
     "recovery": "for_recovery",
     "loved_ones": "for_loved_ones",

@@ -173,5 +173,5 @@ def group_resources(request: HttpRequest, group: SupportGroup, access: GroupAcce
         request,
         "resources/group_resources.html",
         {"group": group, "access": access, "form": form, "links": links},
-        status=form_page_status(form) if request.method == "POST" else 200,
+        status=form_page_status(form),
     )

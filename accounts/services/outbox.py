@@ -341,7 +341,8 @@ def outbox_send(ids: list[int], *, now: Callable[[], datetime] = timezone.now) -
     """Send the rows `ids` over one SMTP connection, one at a time (see the module's
     docstring for why one at a time). Returns how many ended in each state."""
     rows = _claim(ids, now())
-    counts: dict[str, int] = {"skipped": len(set(ids)) - len(rows)} if len(rows) < len(ids) else {}
+    skipped = len(set(ids)) - len(rows)  # another task had them, or they were done
+    counts: dict[str, int] = {"skipped": skipped} if skipped else {}
     prepared = {
         kind: OUTBOX_PREPARERS[kind]([row for row in rows if row.kind == kind])
         for kind in {row.kind for row in rows}

@@ -11,19 +11,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from groups.calendars import calendar_feed_links
-from groups.models import Meeting, Rsvp, SupportGroup
+from groups.models import Meeting, Rsvp
 from groups.places import meeting_place
 from groups.selectors import meeting_get_for_page, meeting_list_upcoming_for_user, rsvp_for
 from groups.services.calendar_feeds import calendar_feed_get_or_create
 from groups.services.errors import MeetingError
 from groups.services.rsvps import rsvp_answer
-from groups.views.public import _viewable_group
+from groups.views.public import _viewable_group, viewer_zone
 from resources.selectors import resource_links_for_meeting
-
-
-def viewer_zone(request: HttpRequest, group: SupportGroup) -> str:
-    """Times are shown in the member's zone; visitors see the group's own."""
-    return request.user.time_zone if request.user.is_authenticated else group.time_zone
 
 
 def _places_left(meeting: Meeting) -> int | None:

@@ -56,6 +56,11 @@ def group_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def viewer_zone(request: HttpRequest, group: SupportGroup) -> str:
+    """Times are shown in the member's zone; visitors see the group's own."""
+    return request.user.time_zone if request.user.is_authenticated else group.time_zone
+
+
 def _viewable_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, GroupAccess]:
     """The group and the viewer's access to it; 404 when the viewer may not see it."""
     group = group_get_for_page(slug=slug)
@@ -122,9 +127,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "shared_resources": shared,
             "schedule": schedule,
             "meetings": meeting_list_upcoming_for_group(group=group, now=timezone.now()),
-            "viewer_zone": (
-                request.user.time_zone if request.user.is_authenticated else group.time_zone
-            ),
+            "viewer_zone": viewer_zone(request, group),
         },
     )
 
