@@ -58,6 +58,7 @@ from django.utils import timezone
 from accounts.emails import email_from_payload, email_to_payload
 from accounts.models import OutboxMessage, User
 from accounts.registries import Registry
+from accounts.services.unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -304,8 +305,6 @@ def finalise(message: EmailMessage, row: OutboxMessage) -> EmailMultiAlternative
     """What every message gets: an HTML part (from the text where the message has none), its
     Message-ID, and for a member a List-Unsubscribe link with one-click unsubscribe (RFC 8058)
     that leads to their preferences. No tracking: no pixels, no rewritten links."""
-    from accounts.services.unsubscribe import unsubscribe_url
-
     if not isinstance(message, EmailMultiAlternatives):
         message = EmailMultiAlternatives(
             subject=message.subject,
