@@ -19,6 +19,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from accounts.models import User
+from accounts.services.unsubscribe import unsubscribe_token
 from groups.attendance_letters import long_date
 from groups.models import Attendance, AttendanceLetter, Meeting, MeetingSeries, Membership, Rsvp
 from groups.services.attendance import letter_issue
@@ -483,6 +484,14 @@ def test_meeting_pages_read_well_on_a_phone(
         reverse("groups:letter-revoke", args=[letter.pk]),
         reverse("groups:letter-verify", args=[letter.code]),
         reverse("groups:letter-verify", args=["ABCDE-FGHJK-LMNPQ-RSTUV"]),  # not found
+        # Sharing reading with the group, suggesting it, the calendar address and e-mail links.
+        reverse("groups:group-resources", args=[slug]),
+        reverse("resources:suggest"),
+        reverse("groups:personal-calendar-reset"),
+        reverse(
+            "accounts:unsubscribe",
+            args=[unsubscribe_token(user_id=facilitator.pk, category="reminders")],
+        ),
     ]
     for url in urls:
         response = page.goto(live_server.url + url)
