@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format migrate seed worker beat web vendor check-deploy bench clean
+.PHONY: run test install lint format migrate seed vendor check-deploy bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ install: $(STAMP)
 
 # Web server, Celery worker and Celery beat together; Ctrl-C stops all three.
 run: install
-	mkdir -p var/celery-broker/processed var/mail
+	mkdir -p var/celery-broker/processed var/celery-broker/control var/mail
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/honcho --procfile Procfile.dev start

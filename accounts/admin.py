@@ -1,13 +1,12 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from accounts.models import AuditEvent, OutboxMessage, User
-from accounts.selectors import outbox_counts_per_hour
-from accounts.services.outbox import outbox_retry
+from accounts.models import AuditEvent, User
 from accounts.services.users import ROLE_FIELDS, user_record_role_changes
+from lib.admin import ReadOnlyModelAdmin
 
 
 def admin_login_through_our_sign_in(request, extra_context=None):
@@ -55,19 +54,6 @@ class UserAdmin(DjangoUserAdmin):
         user_record_role_changes(user=obj, before=before, actor=request.user, request=request)
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):
-    """Records admins look at but never write: nobody adds, edits or deletes them here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyModelAdmin):
     """Read-only: the trail is append-only, for admins as for everyone."""
@@ -77,44 +63,3 @@ class AuditEventAdmin(ReadOnlyModelAdmin):
     search_fields = ["subject__display_name", "subject__email"]
     list_select_related = ["subject", "actor"]
     date_hierarchy = "created_at"
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyModelAdmin):
-    """The mail pipeline for operators: what is waiting, what went out, what failed, per hour,
-    and a way to send a failed message again. The message text stays out of view."""
-
-    change_list_template = "admin/accounts/outboxmessage/change_list.html"
-    list_display = ["pk", "kind", "category", "state", "due_at", "attempts", "last_error"]
-    list_filter = ["state", "kind", "category"]
-    date_hierarchy = "due_at"
-    fields = [
-        "kind",
-        "category",
-        "user",
-        "meeting_id",
-        "lead_minutes",
-        "state",
-        "due_at",
-        "expires_at",
-        "attempts",
-        "last_error",
-        "created_at",
-        "queued_at",
-        "claimed_at",
-        "finished_at",
-    ]
-    actions = ["retry"]
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "hours": outbox_counts_per_hour()}
-        return super().changelist_view(request, extra_context)
-
-    @admin.action(description="Send the selected failed or expired messages again")
-    def retry(self, request, queryset):
-        count = outbox_retry(ids=list(queryset.values_list("pk", flat=True)))
-        skipped = queryset.count() - count
-        text = f"{count} message{'s' if count != 1 else ''} will be sent again."
-        if skipped:
-            text += f" {skipped} skipped: only failed or expired messages can be retried."
-        self.message_user(request, text, messages.SUCCESS if count else messages.WARNING)

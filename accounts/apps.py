@@ -7,3 +7,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import receivers  # noqa: F401 - connects the audit receivers
+        from accounts.services import unsubscribe  # noqa: F401 - List-Unsubscribe on mail

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts.permissions import redirect_to_second_factor_setup, user_lacks_required_second_factor
-from accounts.services.outbox import one_dispatch_per_request
 
 SESSION_SIGNED_IN_AT = "kinship_signed_in_at"
 SESSION_LAST_SEEN = "kinship_last_seen"
@@ -85,14 +84,3 @@ class SecondFactorRequiredMiddleware:
         ):
             return redirect_to_second_factor_setup(request)
         return self.get_response(request)
-
-
-class OutboxScopeMiddleware:
-    """However many messages a request records, it queues one dispatch task (after commit)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        with one_dispatch_per_request():
-            return self.get_response(request)

@@ -5,8 +5,8 @@ names, whose bench rows it removes again afterwards) with bench/directory.py's 1
 listed groups (topics, facilitators, members), now in four time zones (New York, London,
 Chicago, Tokyo), each with one or two meeting series (mostly weekly, some every two weeks,
 some monthly on the Nth weekday; morning, afternoon and evening) and 50,000 stored meetings
-in all: each series' occurrences (groups.recurrence) from some months back to the horizon
-the site keeps ahead (groups.services.meetings.HORIZON), about 2% of them cancelled and 1%
+in all: each series' occurrences (groups.meetings.recurrence) from some months back to the horizon
+the site keeps ahead (groups.meetings.services.HORIZON), about 2% of them cancelled and 1%
 moved. Two members subscribe to their personal calendar feed: one in 20 groups (a realistic
 feed), one in 200 (a heavy one).
 
@@ -77,8 +77,14 @@ class Plan:
 
 def _series_plans(groups, *, now: datetime) -> list[Plan]:
     """One or two series per group, expanded from well over a year back to the horizon."""
-    from groups.recurrence import WEEKDAY_CODES, Frequency, Recurrence, first_date, occurrences
-    from groups.services.meetings import HORIZON
+    from groups.meetings.recurrence import (
+        WEEKDAY_CODES,
+        Frequency,
+        Recurrence,
+        first_date,
+        occurrences,
+    )
+    from groups.models import HORIZON
 
     plans = []
     number = 0
@@ -153,7 +159,7 @@ def fill_meetings(*, now: datetime) -> dict[str, object]:
     """Time zones for bench/directory.py's groups, their series and 50,000 meetings, in bulk;
     the two feed members. Returns what the measurements need."""
     from accounts.models import User
-    from groups.calendars import PAST_WINDOW
+    from groups.calendars.ics import PAST_WINDOW
     from groups.models import CalendarFeed, Meeting, MeetingSeries, Membership, SupportGroup
 
     Openness = MeetingSeries.Openness

@@ -15,12 +15,12 @@ series each, for --future-meetings (100,000) meetings over the next 13 weeks. In
 hour, which makes 100 x 100 = 10,000 reminders due at once. The ledger also holds
 --ledger-history (50,000) reminders sent over the past weeks.
 
-Measures, in this process: the dispatcher (accounts.services.outbox.outbox_dispatch: plan,
+Measures, in this process: the dispatcher (notifications.outbox.outbox_dispatch: plan,
 expire, recover, claim), milliseconds and SQL queries per run, when nothing is due and when
 1,000 and 10,000 reminders are due (in transactions rolled back afterwards), then the real run
 that claims the 10,000, and an idle run after it. End to end, for each --concurrency: starts
 `celery -A config worker --concurrency N` (prefork, production settings, DEBUG off), runs the
-dispatcher, queues the sending tasks in batches as accounts.tasks.outbox_dispatch does, and
+dispatcher, queues the sending tasks in batches as notifications.tasks.outbox_dispatch does, and
 waits until every reminder has reached an SMTP server on loopback in this process (aiosmtpd),
 which records when each arrived and its Message-ID (one per ledger row: a repeat is a
 duplicate). Prints reminders per second from the first task queued to the last arrival, the
@@ -199,10 +199,11 @@ class Filled:
 
 def _weekly(first: datetime, zone: str) -> tuple[str, object, object, list[datetime]]:
     """A weekly series whose first meeting is `first`: its rule, first date, start time and the
-    WEEKS meetings, each at the same wall-clock time in `zone` (as groups.recurrence does)."""
+    WEEKS meetings, each at the same wall-clock time in `zone` (as groups.meetings.recurrence
+    does)."""
     from zoneinfo import ZoneInfo
 
-    from groups.recurrence import Frequency, Recurrence, local_instant
+    from groups.meetings.recurrence import Frequency, Recurrence, local_instant
 
     local = first.astimezone(ZoneInfo(zone))
     day, at = local.date(), local.time().replace(tzinfo=None)
@@ -217,9 +218,10 @@ def _weekly(first: datetime, zone: str) -> tuple[str, object, object, list[datet
 
 
 def fill(*, reminders: int, future_meetings: int, history: int, now: datetime) -> Filled:
-    from accounts.models import OutboxMessage, User
+    from accounts.models import User
+    from groups.meetings.recurrence import WEEKDAY_CODES
     from groups.models import Meeting, MeetingSeries, Membership, SupportGroup
-    from groups.recurrence import WEEKDAY_CODES
+    from notifications.models import OutboxMessage
 
     per_group = reminders // DUE_MEETINGS
     group_count = max(DUE_MEETINGS, math.ceil(future_meetings / (SERIES_PER_GROUP * WEEKS)))
@@ -345,11 +347,11 @@ def fill(*, reminders: int, future_meetings: int, history: int, now: datetime) -
     group_of = {m.pk: m.group_id for m, lead in zip(meetings, leads, strict=True) if lead}
     sent = [
         OutboxMessage(
-            kind=OutboxMessage.Kind.REMINDER,
+            kind="reminder",
             category=OutboxMessage.Category.REMINDERS,
             user_id=user_id,
-            meeting_id=meeting_id,
-            lead_minutes=60,
+            target_id=meeting_id,
+            variant=60,
             state=OutboxMessage.State.SENT,
             due_at=now - timedelta(minutes=45),
             created_at=now - timedelta(minutes=45),
@@ -360,11 +362,11 @@ def fill(*, reminders: int, future_meetings: int, history: int, now: datetime) -
     ]
     sent += [
         OutboxMessage(
-            kind=OutboxMessage.Kind.REMINDER,
+            kind="reminder",
             category=OutboxMessage.Category.REMINDERS,
             user_id=members[n % MEMBERS].pk,
-            meeting_id=10**9 + n // MEMBERS,
-            lead_minutes=LEADS[(n // MEMBERS) % len(LEADS)],
+            target_id=10**9 + n // MEMBERS,
+            variant=LEADS[(n // MEMBERS) % len(LEADS)],
             state=OutboxMessage.State.SENT,
             due_at=now - timedelta(minutes=1 + n),
             created_at=now - timedelta(minutes=1 + n),
@@ -413,7 +415,7 @@ def timed_dispatch(label: str, now: datetime) -> tuple[DispatchRun, list[int]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.services.outbox import outbox_dispatch
+    from notifications.outbox import outbox_dispatch
 
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
@@ -492,10 +494,10 @@ def end_to_end(
 ) -> EndToEnd:
     from django.utils import timezone
 
-    from accounts.models import OutboxMessage
-    from accounts.services.outbox import batches
-    from accounts.tasks import outbox_send
     from config.celery import app
+    from notifications.models import OutboxMessage
+    from notifications.outbox import batches
+    from notifications.tasks import outbox_send
 
     expected = DUE_MEETINGS * filled.members_per_group
     worker = Worker(concurrency, environment, var_dir / f"worker-{concurrency}.log")
@@ -545,8 +547,8 @@ def sending_in_process(ids: list[int]) -> tuple[int, float, Counter]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.models import OutboxMessage
-    from accounts.services.outbox import outbox_send
+    from notifications.models import OutboxMessage
+    from notifications.outbox import outbox_send
 
     OutboxMessage.objects.filter(pk__in=ids).update(state=OutboxMessage.State.QUEUED)
     with CaptureQueriesContext(connection) as captured:
@@ -623,8 +625,8 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from accounts.models import OutboxMessage
-    from accounts.services.outbox import BATCH_SIZE
+    from notifications.models import OutboxMessage
+    from notifications.outbox import BATCH_SIZE
 
     try:
         with connection.cursor() as cursor:
@@ -702,7 +704,7 @@ def main() -> None:
         redis.Redis.from_url(redis_url).flushdb()
 
     print(
-        f"\ndispatcher (accounts.services.outbox.outbox_dispatch) in process, "
+        f"\ndispatcher (notifications.outbox.outbox_dispatch) in process, "
         f"{filled.meetings:,} future meetings\n"
     )
     header = f"{'run':<38}{'planned':>9}{'claimed':>9}{'ms':>8}{'SQL ms':>8}{'queries':>9}"

@@ -10,10 +10,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("kinship")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["config", "accounts", "groups", "resources"])
+app.autodiscover_tasks(["config", "notifications", "accounts", "groups", "resources"])
 
 # Periodic work, run by `celery beat`. Only short, idempotent runs: nothing here waits in the
-# broker with a countdown (reminders wait as rows in the outbox, see accounts.services.outbox).
+# broker with a countdown (reminders wait as rows in the outbox, see notifications.outbox).
 # HEARTBEAT_SECONDS and OUTBOX_DISPATCH_SECONDS (60 by default; the integration tests run
 # beat with 1 so that they need not wait a minute) are read here rather than from settings:
 # this module loads before them.

@@ -1,28 +1,9 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
-
 from django.conf import settings
 from django.http import HttpRequest
 
-
-@dataclass(frozen=True)
-class CrisisLine:
-    label: str
-    number: str
-    href: str
-
-
-@cache
-def crisis_lines() -> tuple[CrisisLine, ...]:
-    """Parse CRISIS_LINES ("label|number|href;…") once per process."""
-    lines = []
-    for entry in settings.CRISIS_LINES.split(";"):
-        parts = [part.strip() for part in entry.split("|")]
-        if len(parts) == 3 and all(parts):
-            lines.append(CrisisLine(*parts))
-    return tuple(lines)
+from lib.crisis import crisis_lines
 
 
 def site(request: HttpRequest) -> dict[str, object]:

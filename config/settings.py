@@ -90,15 +90,17 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "notifications",
     "accounts",
     "groups",
     "resources",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "accounts.middleware.OutboxScopeMiddleware",
+    "notifications.middleware.OutboxScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,7 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
             ],
-            "builtins": ["config.markdown"],
+            "builtins": ["lib.markdown"],
         },
     },
 ]
@@ -165,7 +167,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # If this fails, /healthz reports the broker as down and the log names the folder.
     with contextlib.suppress(OSError):
-        (CELERY_FILESYSTEM_BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
+        for folder in ("processed", "control"):
+            (CELERY_FILESYSTEM_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 # Redis hands an unacknowledged task out again after this long: far above the longest task
 # (CELERY_TASK_TIME_LIMIT), so a slow task is never run twice because it was slow.
 CELERY_VISIBILITY_TIMEOUT = 3600
@@ -176,6 +179,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(CELERY_FILESYSTEM_BROKER_DIR),
         "data_folder_out": str(CELERY_FILESYSTEM_BROKER_DIR),
         "processed_folder": str(CELERY_FILESYSTEM_BROKER_DIR / "processed"),
+        # Its exchange tables; kombu's default is ./control in the working directory.
+        "control_folder": str(CELERY_FILESYSTEM_BROKER_DIR / "control"),
         "store_processed": False,
     }
 )
@@ -189,7 +194,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 # No task may run longer: a batch of mail that hangs on a dead SMTP server is cut off, and its
-# rows are put back by the outbox's lease (accounts.services.outbox).
+# rows are put back by the outbox's lease (notifications.outbox).
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
@@ -291,7 +296,7 @@ EMAIL_BACKEND = env(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
-# The outbox (accounts.services.outbox): how long a queued or claimed message may go without
+# The outbox (notifications.outbox): how long a queued or claimed message may go without
 # finishing before the dispatcher puts it back (a lost task, a dead worker); how long sent
 # and finished rows are kept for the admin's view.
 OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 300)

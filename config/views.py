@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config import health
-from config.context_processors import crisis_lines
+from lib.crisis import crisis_lines
 
 
 @require_GET

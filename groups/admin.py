@@ -11,7 +11,6 @@ from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
-from accounts.admin import ReadOnlyModelAdmin
 from groups.models import (
     Announcement,
     Meeting,
@@ -22,6 +21,7 @@ from groups.models import (
     Topic,
 )
 from groups.services.groups import group_archive, report_update
+from lib.admin import ReadOnlyModelAdmin
 
 
 @admin.register(Topic)

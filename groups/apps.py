@@ -7,5 +7,7 @@ class GroupsConfig(AppConfig):
     verbose_name = "Support groups"
 
     def ready(self) -> None:
-        from groups import account_data  # noqa: F401 - registers export and deletion parts
-        from groups.services import reminders  # noqa: F401 - registers the reminder planner
+        from groups import (
+            account_data,  # noqa: F401 - registers export and deletion parts
+            reminders,  # noqa: F401 - registers the reminder planner
+        )

@@ -2,7 +2,7 @@
 
 With discreet mode on (the default), the subject says only that there is news about the
 member's account or groups; the group's name appears in the body, which is read once opened.
-Every message is recorded in the outbox (accounts.services.outbox) in the transaction of the
+Every message is recorded in the outbox (notifications.outbox) in the transaction of the
 change it reports, and sent once that has committed. News from a group (category "updates")
 is not sent to members who turned it off.
 """
@@ -15,14 +15,15 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from accounts.emails import email_send_later
-from accounts.models import OutboxMessage, User
-from config.context_processors import crisis_lines
+from accounts.models import User
+from groups.meetings.places import meeting_place
+from groups.meetings.times import format_meeting_time
 from groups.models import Announcement, Meeting, Membership, Rsvp, SupportGroup
-from groups.places import meeting_place
-from groups.times import format_meeting_time
+from lib.crisis import crisis_lines
+from lib.urls import absolute_reverse
+from notifications.models import OutboxMessage
 
 DISCREET_SUBJECT = "An update from {site}"
 
@@ -40,7 +41,7 @@ def member_email(
             "user": user,
             "site_name": settings.SITE_NAME,
             "site_url": settings.SITE_URL,
-            "profile_url": settings.SITE_URL + reverse("accounts:profile"),
+            "profile_url": absolute_reverse("accounts:profile"),
             "crisis_lines": crisis_lines(),
         },
     )
@@ -64,7 +65,7 @@ def _membership_email(
             context={
                 "membership": membership,
                 "group": group,
-                "group_url": settings.SITE_URL + reverse("groups:group-detail", args=[group.slug]),
+                "group_url": absolute_reverse("groups:group-detail", args=[group.slug]),
             },
         )
 
@@ -100,7 +101,7 @@ def announcement_recipients(*, group: SupportGroup, author_id: int | None) -> Qu
 def announcement_send_later(announcement: Announcement) -> None:
     group = announcement.group
     recipients = announcement_recipients(group=group, author_id=announcement.author_id)
-    group_url = settings.SITE_URL + reverse("groups:group-detail", args=[group.slug])
+    group_url = absolute_reverse("groups:group-detail", args=[group.slug])
     for user in recipients:
         message = member_email(
             user=user,
@@ -134,9 +135,8 @@ def _meeting_context(meeting: Meeting, user: User) -> dict[str, object]:
             viewer_zone=user.time_zone,
             meeting_zone=meeting.series.time_zone,
         ),
-        "meeting_url": settings.SITE_URL
-        + reverse("groups:meeting-detail", args=[group.slug, meeting.pk]),
-        "group_url": settings.SITE_URL + reverse("groups:group-detail", args=[group.slug]),
+        "meeting_url": absolute_reverse("groups:meeting-detail", args=[group.slug, meeting.pk]),
+        "group_url": absolute_reverse("groups:group-detail", args=[group.slug]),
     }
 
 

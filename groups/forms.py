@@ -5,7 +5,8 @@ from datetime import date
 from django import forms
 
 from accounts.forms import TimeZoneInput, time_zone_field
-from groups.attendance_letters import letter_code_normalise
+from groups.attendance.letters import letter_code_normalise
+from groups.meetings.recurrence import ORDINALS, WEEKDAY_CODES, WEEKDAY_NAMES, Frequency, Recurrence
 from groups.models import (
     Announcement,
     Meeting,
@@ -15,7 +16,6 @@ from groups.models import (
     SupportGroup,
     Topic,
 )
-from groups.recurrence import ORDINALS, WEEKDAY_CODES, WEEKDAY_NAMES, Frequency, Recurrence
 from groups.selectors import TIMES_OF_DAY
 
 # --- public side: the directory's filters and joining -----------------------------------------

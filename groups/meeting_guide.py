@@ -36,9 +36,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from groups.meetings.places import series_place
+from groups.meetings.recurrence import WEEKDAY_CODES, local_instant
 from groups.models import MeetingSeries, SupportGroup, Topic
-from groups.places import series_place
-from groups.recurrence import WEEKDAY_CODES, local_instant
 
 # Series language (ISO 639-1, as stored in `MeetingSeries.language`) to the spec's reserved
 # language codes. The spec does not follow ISO everywhere (Spanish is `S`, Italian `ITA`,

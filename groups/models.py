@@ -284,7 +284,7 @@ class Report(models.Model):
 
 class MeetingSeries(models.Model):
     """A group's schedule: an RFC 5545 recurrence rule in the series' zone, and what every
-    meeting of it shares. The rule is built by the series form (groups.recurrence)."""
+    meeting of it shares. The rule is built by the series form (groups.meetings.recurrence)."""
 
     class Openness(models.TextChoices):
         OPEN = "open", "Open: anyone affected may come"
@@ -406,8 +406,13 @@ class MeetingSeries(models.Model):
         }
 
 
+# Stored meetings reach this far ahead (groups.meetings.services keeps the window filled;
+# calendars describe what lies beyond it by the series' rule).
+HORIZON = timedelta(weeks=13)
+
+
 class Meeting(models.Model):
-    """One occurrence of a series, stored for a rolling horizon.
+    """One occurrence of a series, stored for a rolling horizon (`HORIZON`).
 
     `occurrence_start` is where the rule puts it (its RECURRENCE-ID in calendars) and never
     changes; `starts_at` and `ends_at` are where it really is, which differ once it is moved.

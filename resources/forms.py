@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from groups.meetings.times import format_instant
 from groups.models import Meeting, SupportGroup
-from groups.times import format_instant
 from resources.models import Category, Resource, Tag, http_url
 from resources.selectors import AUDIENCE_CHOICES, AUDIENCE_FIELDS, MAX_QUERY_LENGTH
 

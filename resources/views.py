@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.forms import form_page_status
 from groups.models import SupportGroup
 from groups.permissions import GroupAccess
-from groups.views.facilitate import _posted, facilitator_view
+from groups.views.access import facilitator_view
+from lib.forms import form_page_status, posted_data
 from resources.forms import AttachForm, LibraryFilterForm, SuggestForm
 from resources.selectors import (
     bookmark_list_for_user,
@@ -136,7 +136,7 @@ def saved_list(request: HttpRequest) -> HttpResponse:
 def resource_suggest_view(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_facilitator or request.user.is_staff):
         raise PermissionDenied("Facilitators can suggest resources.")
-    form = SuggestForm(_posted(request))
+    form = SuggestForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         resource_suggest(facilitator=request.user, **form.cleaned_data)
         messages.success(
@@ -153,7 +153,7 @@ def resource_suggest_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @facilitator_view
 def group_resources(request: HttpRequest, group: SupportGroup, access: GroupAccess):
-    form = AttachForm(_posted(request), group=group)
+    form = AttachForm(posted_data(request), group=group)
     remove = request.POST.get("remove", "") if request.method == "POST" else ""
     if remove:
         if not remove.isdigit():

@@ -12,10 +12,11 @@ from django.core import mail
 from django.urls import reverse
 from icalendar import Calendar
 
-from groups.recurrence import Recurrence
-from groups.services.calendar_feeds import calendar_feed_get_or_create
+from groups.calendars.feeds import calendar_feed_get_or_create
+from groups.meetings.recurrence import Recurrence
+from groups.meetings.rsvps import rsvp_answer
+from groups.meetings.services import meeting_cancel, meeting_move, meetings_extend, series_update
 from groups.services.groups import announcement_post
-from groups.services.meetings import meeting_cancel, meeting_move, meetings_extend, series_update
 from groups.services.memberships import (
     membership_approve,
     membership_decline,
@@ -23,7 +24,6 @@ from groups.services.memberships import (
     membership_promote,
     membership_remove,
 )
-from groups.services.rsvps import rsvp_answer
 from tests.conftest import sign_in_recently
 from tests.factories import (
     MeetingSeriesFactory,

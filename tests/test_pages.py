@@ -108,7 +108,7 @@ def test_the_500_page_needs_no_database_and_shows_the_crisis_lines():
 
 @pytest.mark.django_db
 def test_crisis_lines_come_from_settings(client, settings):
-    from config.context_processors import crisis_lines
+    from lib.crisis import crisis_lines
 
     settings.CRISIS_LINES = "Samaritans (UK)|116 123|tel:116123"
     crisis_lines.cache_clear()

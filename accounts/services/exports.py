@@ -32,13 +32,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.emails import email_send_later
 from accounts.models import AuditEvent, DataExport, User
-from accounts.registries import Registry
 from accounts.services.audit import audit_record
+from lib.registries import Registry
+from lib.urls import absolute_reverse
 
 EXPORT_FORMAT = "kinship-export/1"
 
@@ -181,36 +181,6 @@ def export_latest(*, user: User, now: datetime | None = None) -> DataExport | No
     )
 
 
-@transaction.atomic
-def export_request(*, user: User, request: HttpRequest | None = None) -> DataExport:
-    """Ask for a new export, or get the one being prepared or still downloadable.
-
-    The member's row is locked first, so two clicks at once still make one export.
-    """
-    now = timezone.now()
-    User.objects.select_for_update().get(pk=user.pk)
-    current = (
-        DataExport.objects.filter(
-            user=user,
-            status__in=[DataExport.Status.PENDING, DataExport.Status.READY],
-            expires_at__gt=now,
-        )
-        .defer("content")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    if current is not None:
-        return current
-    export = DataExport.objects.create(
-        user=user, created_at=now, expires_at=now + DataExport.LIFETIME
-    )
-    audit_record(action=AuditEvent.Action.EXPORT_REQUESTED, subject=user, request=request)
-    from accounts.tasks import export_build as export_build_task
-
-    export_build_task.delay_on_commit(export.pk)
-    return export
-
-
 def _tell_export_ready(export: DataExport) -> None:
     """The member asked and went away: say the file is there (not the file itself, and not
     its link, which is only offered to the signed-in member)."""
@@ -220,7 +190,7 @@ def _tell_export_ready(export: DataExport) -> None:
         {
             "user": user,
             "site_name": settings.SITE_NAME,
-            "download_page": settings.SITE_URL + reverse("accounts:export"),
+            "download_page": absolute_reverse("accounts:export"),
             "lifetime_hours": int(DataExport.LIFETIME.total_seconds() // 3600),
         },
     )

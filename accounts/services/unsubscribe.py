@@ -9,13 +9,14 @@ preferences instead.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 
-from accounts.models import OutboxMessage, User
+from accounts.models import User
 from accounts.services.users import user_update_profile
+from lib.urls import absolute_reverse
+from notifications.kinds import outbox_headers
+from notifications.models import OutboxMessage
 
 Category = OutboxMessage.Category
 SALT = "accounts.unsubscribe"
@@ -33,7 +34,15 @@ def unsubscribe_token(*, user_id: int, category: str) -> str:
 
 def unsubscribe_url(*, user_id: int, category: str) -> str:
     token = unsubscribe_token(user_id=user_id, category=category)
-    return settings.SITE_URL + reverse("accounts:unsubscribe", args=[token])
+    return absolute_reverse("accounts:unsubscribe", args=[token])
+
+
+@outbox_headers("list-unsubscribe")
+def list_unsubscribe_headers(user_id: int, category: str) -> dict[str, str]:
+    """Every message to a member carries a one-click unsubscribe link (RFC 8058) that leads
+    to their preferences."""
+    url = unsubscribe_url(user_id=user_id, category=category)
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def unsubscribe_read(*, token: str) -> tuple[User, str]:

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from accounts.models import FORMER_MEMBER, AuditEvent, DataExport, User
-from accounts.registries import Registry
 from accounts.services.audit import audit_record
+from lib.registries import Registry
 
 PROFILE_FIELDS = (
     "display_name",

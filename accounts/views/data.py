@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import AccountDeleteForm
 from accounts.models import DataExport
-from accounts.services.exports import export_latest, export_record_download, export_request
+from accounts.services.export_requests import export_request
+from accounts.services.exports import export_latest, export_record_download
 from accounts.services.users import user_delete, user_deletion_blockers
 
 LIFETIME_HOURS = int(DataExport.LIFETIME.total_seconds() // 3600)

@@ -11,9 +11,9 @@ from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.selectors import audit_events_for_member
 from accounts.services.users import user_update_profile
-from config.forms import form_page_status
-from groups.calendars import calendar_feed_links
-from groups.services.calendar_feeds import calendar_feed_get_or_create
+from groups.calendars.feeds import calendar_feed_get_or_create
+from groups.calendars.ics import calendar_feed_links
+from lib.forms import form_page_status
 
 
 @login_required

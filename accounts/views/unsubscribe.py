@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import OutboxMessage
 from accounts.services.unsubscribe import TURN_OFF, unsubscribe_apply, unsubscribe_read
+from notifications.models import OutboxMessage
 
 
 # Mail clients post the one-click unsubscribe (RFC 8058) without a session or a CSRF token;

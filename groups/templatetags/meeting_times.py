@@ -1,4 +1,4 @@
-"""`{% meeting_time meeting.starts_at viewer_zone meeting_zone %}`: see groups.times."""
+"""`{% meeting_time meeting.starts_at viewer_zone meeting_zone %}`: see groups.meetings.times."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django import template
 
-from groups.times import format_instant, format_meeting_time
+from groups.meetings.times import format_instant, format_meeting_time
 
 register = template.Library()
 

@@ -22,15 +22,21 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import AuditEvent
 from accounts.services.audit import audit_record, client_ip
-from config.forms import form_page_status
-from groups import attendance_letters
-from groups.attendance_letters import (
+from groups.attendance import letters as attendance_letters
+from groups.attendance import services as attendance_service
+from groups.attendance.letters import (
     letter_get_verifiable,
     letter_issued_on,
     letter_rows,
     letter_verify_url,
     local_today,
     statement,
+)
+from groups.attendance.services import (
+    AttendanceError,
+    attendance_check_in_problem,
+    attendance_record,
+    letter_issue,
 )
 from groups.forms import LetterRequestForm, VerifyForm
 from groups.models import AttendanceLetter, Meeting, SupportGroup
@@ -41,14 +47,8 @@ from groups.selectors import (
     attendance_list_for_user,
     meeting_list_with_attendance,
 )
-from groups.services import attendance as attendance_service
-from groups.services.attendance import (
-    AttendanceError,
-    attendance_check_in_problem,
-    attendance_record,
-    letter_issue,
-)
-from groups.views.facilitate import facilitator_view
+from groups.views.access import facilitator_view
+from lib.forms import form_page_status
 
 MEETINGS_PER_PAGE = 25
 HISTORY_PER_PAGE = 50

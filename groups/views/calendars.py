@@ -15,7 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from groups.calendars import (
+from groups.calendars.feeds import calendar_feed_reset
+from groups.calendars.ics import (
     calendar_feed_get_by_token,
     calendar_group_get_public,
     calendar_meeting_get,
@@ -25,7 +26,6 @@ from groups.calendars import (
 )
 from groups.models import SupportGroup
 from groups.permissions import group_access
-from groups.services.calendar_feeds import calendar_feed_reset
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Phones re-read subscriptions every few hours at most; a quarter of an hour spares us the

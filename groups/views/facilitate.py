@@ -8,10 +8,6 @@ to facilitate it (403), then they must have a second factor (sent to set one up)
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import AuditEvent
 from accounts.permissions import redirect_to_second_factor_setup
 from accounts.services.audit import audit_record
-from config.forms import form_page_status
 from groups import emails, selectors
 from groups.forms import AnnouncementForm, GroupForm, MembershipDecisionForm
 from groups.models import Invitation, Membership, SupportGroup
@@ -45,50 +40,8 @@ from groups.services.memberships import (
     membership_promote,
     membership_remove,
 )
-
-
-def _lacks_second_factor(request: HttpRequest) -> bool:
-    # The rule of accounts.permissions (facilitators and admins need a second factor), applied
-    # to whoever facilitates this group: a member promoted to co-facilitator does not carry
-    # the site-wide facilitator flag, yet sees the same member list.
-    return not is_mfa_enabled(request.user)
-
-
-def facilitated_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, GroupAccess]:
-    """The group `slug` if the signed-in person may facilitate it: 404 if they may not see it,
-    403 if they may see it but not facilitate it."""
-    group = get_object_or_404(SupportGroup, slug=slug)
-    access = group_access(user=request.user, group=group)
-    if not access.can_view_group:
-        raise Http404("No such group.")
-    if not access.can_facilitate:
-        raise PermissionDenied("Only this group's facilitators can do that.")
-    return group, access
-
-
-FacilitatorView = Callable[..., HttpResponse]
-
-
-def facilitator_view(view: FacilitatorView) -> Callable[..., HttpResponse]:
-    """Wraps `view(request, group, access, **kwargs)` in the checks of `facilitated_group`
-    and the second-factor rule, in that order."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, slug: str, **kwargs) -> HttpResponse:
-        group, access = facilitated_group(request, slug)
-        if _lacks_second_factor(request):
-            return redirect_to_second_factor_setup(request)
-        return view(request, group, access, **kwargs)
-
-    return wrapped
-
-
-def _posted(request: HttpRequest):
-    """The submitted data on a POST, None otherwise. `request.POST or None` would treat a
-    POST with no fields (a confirmation button alone) as if nothing had been sent."""
-    return request.POST if request.method == "POST" else None
-
+from groups.views.access import facilitator_view, lacks_second_factor
+from lib.forms import form_page_status, posted_data
 
 # --- dashboard --------------------------------------------------------------------------------
 
@@ -100,7 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not groups and not (user.is_facilitator or user.is_staff):
         raise PermissionDenied("The dashboard is for facilitators.")
-    if _lacks_second_factor(request):
+    if lacks_second_factor(request):
         return redirect_to_second_factor_setup(request)
     return render(
         request,
@@ -167,7 +120,7 @@ def membership_decide(
 
     if action == "remove":
         # Removing someone is the one decision that cannot be taken back: it has its own page.
-        form = MembershipDecisionForm(_posted(request))
+        form = MembershipDecisionForm(posted_data(request))
         if request.method == "POST" and form.is_valid():
             try:
                 decide(
@@ -276,9 +229,9 @@ def invitation_revoke_view(
 def group_create_view(request: HttpRequest) -> HttpResponse:
     if not user_can_create_groups(request.user):
         raise PermissionDenied("Only people an admin has approved as facilitators start groups.")
-    if _lacks_second_factor(request):
+    if lacks_second_factor(request):
         return redirect_to_second_factor_setup(request)
-    form = GroupForm(_posted(request))
+    form = GroupForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             group = group_create(
@@ -303,7 +256,7 @@ def group_create_view(request: HttpRequest) -> HttpResponse:
 @facilitator_view
 def group_settings(request: HttpRequest, group: SupportGroup, access: GroupAccess) -> HttpResponse:
     # Bind to a copy: a rejected form must not leave half-applied values on `group`.
-    form = GroupForm(_posted(request), instance=SupportGroup.objects.get(pk=group.pk))
+    form = GroupForm(posted_data(request), instance=SupportGroup.objects.get(pk=group.pk))
     if request.method == "POST" and form.is_valid():
         try:
             group_update(
@@ -351,7 +304,7 @@ def group_archive_view(
 def announcement_create(
     request: HttpRequest, group: SupportGroup, access: GroupAccess
 ) -> HttpResponse:
-    form = AnnouncementForm(_posted(request))
+    form = AnnouncementForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             announcement_post(

@@ -10,14 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from groups.calendars import calendar_feed_links
+from groups.calendars.feeds import calendar_feed_get_or_create
+from groups.calendars.ics import calendar_feed_links
+from groups.meetings.errors import MeetingError
+from groups.meetings.places import meeting_place
+from groups.meetings.rsvps import rsvp_answer
 from groups.models import Meeting, Rsvp
-from groups.places import meeting_place
 from groups.selectors import meeting_get_for_page, meeting_list_upcoming_for_user, rsvp_for
-from groups.services.calendar_feeds import calendar_feed_get_or_create
-from groups.services.errors import MeetingError
-from groups.services.rsvps import rsvp_answer
-from groups.views.public import _viewable_group, viewer_zone
+from groups.views.access import viewable_group, viewer_zone
 from resources.selectors import resource_links_for_meeting
 
 
@@ -27,7 +27,7 @@ def _places_left(meeting: Meeting) -> int | None:
 
 
 def _render_meeting(request: HttpRequest, slug: str, meeting_id: int, *, error: str = ""):
-    group, access = _viewable_group(request, slug)
+    group, access = viewable_group(request, slug)
     meeting = meeting_get_for_page(group=group, meeting_id=meeting_id)
     rsvp, waitlist_position = rsvp_for(user=request.user, meeting=meeting)
     now = timezone.now()
@@ -74,7 +74,7 @@ ANSWER_MESSAGES = {
 @login_required
 @require_POST
 def meeting_rsvp(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
-    group, access = _viewable_group(request, slug)
+    group, access = viewable_group(request, slug)
     meeting = meeting_get_for_page(group=group, meeting_id=meeting_id)
     if not access.can_rsvp:
         raise PermissionDenied("Only the group's members can answer for its meetings.")

@@ -6,17 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.forms import form_page_status
 from groups.forms import DirectoryFilterForm, JoinForm
+from groups.meetings.recurrence import Recurrence
 from groups.models import Invitation, Membership, SupportGroup
 from groups.permissions import GroupAccess, group_access, user_can_create_groups
-from groups.recurrence import Recurrence
 from groups.selectors import (
     announcement_list_for_group,
     group_get_for_page,
@@ -26,6 +25,8 @@ from groups.selectors import (
     series_list_for_group,
 )
 from groups.services.memberships import MembershipError, membership_join, membership_leave
+from groups.views.access import viewable_group, viewer_zone
+from lib.forms import form_page_status
 from resources.selectors import resource_links_for_group
 
 GROUPS_PER_PAGE = 20
@@ -54,20 +55,6 @@ def group_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, {**context, "partial": bool(partial)})
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-def viewer_zone(request: HttpRequest, group: SupportGroup) -> str:
-    """Times are shown in the member's zone; visitors see the group's own."""
-    return request.user.time_zone if request.user.is_authenticated else group.time_zone
-
-
-def _viewable_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, GroupAccess]:
-    """The group and the viewer's access to it; 404 when the viewer may not see it."""
-    group = group_get_for_page(slug=slug)
-    access = group_access(user=request.user, group=group)
-    if not access.can_view_group:
-        raise Http404("No such group.")
-    return group, access
 
 
 def _is_full(group: SupportGroup) -> bool:
@@ -103,7 +90,7 @@ def membership_status(access: GroupAccess, *, invited: bool = False) -> str:
 
 @require_GET
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    group, access = _viewable_group(request, slug)
+    group, access = viewable_group(request, slug)
     announcements = (
         announcement_list_for_group(group=group) if access.can_see_members_only_details else []
     )
@@ -175,7 +162,7 @@ def _joined_message(request: HttpRequest, membership: Membership, before: str | 
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_join(request: HttpRequest, slug: str) -> HttpResponse:
-    group, access = _viewable_group(request, slug)
+    group, access = viewable_group(request, slug)
     status = membership_status(access)
     if request.method == "GET" and status not in {"can_join", "can_request"}:
         return redirect("groups:group-detail", slug=group.slug)  # its page says why
@@ -198,7 +185,7 @@ def group_join(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
-    group, access = _viewable_group(request, slug)
+    group, access = viewable_group(request, slug)
     if not access.can_leave:
         messages.info(request, f"You're not a member of {group.name}.")
         return redirect("groups:group-detail", slug=group.slug)

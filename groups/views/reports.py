@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from config.forms import form_page_status
 from groups import selectors
 from groups.forms import ReportForm
 from groups.models import Announcement, SupportGroup
 from groups.permissions import GroupAccess, group_access
 from groups.services.groups import report_file
+from lib.forms import form_page_status
 
 
 def _visible_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, GroupAccess]:

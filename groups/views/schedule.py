@@ -11,24 +11,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.forms import form_page_status
 from groups.forms import MeetingCancelForm, MeetingMoveForm, SeriesForm
-from groups.models import MeetingSeries, SupportGroup
-from groups.permissions import GroupAccess
-from groups.recurrence import Frequency, Recurrence
-from groups.selectors import (
-    meeting_get_for_page,
-    meeting_list_for_schedule,
-    series_list_for_group,
-)
-from groups.services.meetings import (
+from groups.meetings.recurrence import Frequency, Recurrence
+from groups.meetings.services import (
     MeetingError,
     meeting_cancel,
     meeting_move,
     series_create,
     series_update,
 )
-from groups.views.facilitate import _posted, facilitator_view
+from groups.models import MeetingSeries, SupportGroup
+from groups.permissions import GroupAccess
+from groups.selectors import (
+    meeting_get_for_page,
+    meeting_list_for_schedule,
+    series_list_for_group,
+)
+from groups.views.access import facilitator_view
+from lib.forms import form_page_status, posted_data
 
 SCHEDULE_MEETINGS = 30
 
@@ -65,7 +65,7 @@ def series_create_view(
     request: HttpRequest, group: SupportGroup, access: GroupAccess
 ) -> HttpResponse:
     initial = {"frequency": Frequency.ONCE} if request.GET.get("once") else {}
-    form = SeriesForm(_posted(request), group=group, today=_today_in(group), initial=initial)
+    form = SeriesForm(posted_data(request), group=group, today=_today_in(group), initial=initial)
     if request.method == "POST" and form.is_valid():
         series = series_create(
             group=group,
@@ -95,7 +95,7 @@ def series_edit(
     request: HttpRequest, group: SupportGroup, access: GroupAccess, series_id: int
 ) -> HttpResponse:
     series = get_object_or_404(MeetingSeries, pk=series_id, group=group)
-    form = SeriesForm(_posted(request), instance=series, group=group, today=_today_in(group))
+    form = SeriesForm(posted_data(request), instance=series, group=group, today=_today_in(group))
     if request.method == "POST" and form.is_valid():
         series_update(
             series=series,
@@ -123,7 +123,7 @@ def meeting_cancel_view(
     request: HttpRequest, group: SupportGroup, access: GroupAccess, meeting_id: int
 ) -> HttpResponse:
     meeting = meeting_get_for_page(group=group, meeting_id=meeting_id)
-    form = MeetingCancelForm(_posted(request))
+    form = MeetingCancelForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"])
@@ -159,7 +159,7 @@ def meeting_move_view(
     meeting = meeting_get_for_page(group=group, meeting_id=meeting_id)
     local = meeting.starts_at.astimezone(meeting.series.zone)
     form = MeetingMoveForm(
-        _posted(request),
+        posted_data(request),
         initial={
             "day": local.date(),
             "at": local.time(),

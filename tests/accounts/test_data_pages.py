@@ -10,7 +10,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from accounts.services.exports import export_build, export_request
+from accounts.services.export_requests import export_request
+from accounts.services.exports import export_build
 from accounts.services.users import DELETION_CHECKS
 from tests.conftest import sign_in_recently
 from tests.factories import activate_totp

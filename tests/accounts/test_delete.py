@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import FORMER_MEMBER, AuditEvent, DataExport, User
-from accounts.services.exports import export_build, export_request
+from accounts.services.export_requests import export_request
+from accounts.services.exports import export_build
 from accounts.services.users import DELETION_CHECKS, user_delete, user_deletion_blockers
 from tests.conftest import sign_in_recently
 from tests.factories import DEFAULT_PASSWORD, totp_code

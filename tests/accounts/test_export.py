@@ -17,12 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, DataExport
-from accounts.services.exports import (
-    EXPORT_SECTIONS,
-    export_build,
-    export_purge_expired,
-    export_request,
-)
+from accounts.services.export_requests import export_request
+from accounts.services.exports import EXPORT_SECTIONS, export_build, export_purge_expired
 from accounts.tasks import exports_purge_expired
 from tests.conftest import sign_in_recently
 

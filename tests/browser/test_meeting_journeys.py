@@ -20,11 +20,11 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from accounts.services.unsubscribe import unsubscribe_token
-from groups.attendance_letters import long_date
+from groups.attendance.letters import long_date
+from groups.attendance.services import letter_issue
+from groups.meetings.rsvps import rsvp_answer
+from groups.meetings.times import format_meeting_time
 from groups.models import Attendance, AttendanceLetter, Meeting, MeetingSeries, Membership, Rsvp
-from groups.services.attendance import letter_issue
-from groups.services.rsvps import rsvp_answer
-from groups.times import format_meeting_time
 from tests.browser.test_facilitator_journeys import sign_in
 from tests.conftest import message_text
 from tests.factories import (

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from groups.attendance.services import AttendanceError, attendance_record
 from groups.models import Attendance
-from groups.services.attendance import AttendanceError, attendance_record
 from tests.factories import (
     MeetingFactory,
     MeetingSeriesFactory,

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from groups.attendance_letters import letter_code_normalise, letter_pdf
+from groups.attendance.letters import letter_code_normalise, letter_pdf
+from groups.attendance.services import AttendanceError, letter_issue, letter_revoke
 from groups.models import Attendance, AttendanceLetter, letter_code
-from groups.services.attendance import AttendanceError, letter_issue, letter_revoke
 from groups.views.attendance import VERIFY_ATTEMPTS
 from tests.factories import (
     MeetingFactory,

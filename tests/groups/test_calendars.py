@@ -18,23 +18,23 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from config.logs import RedactSecretPaths
-from groups.calendars import (
+from groups.calendars.feeds import calendar_feed_get_or_create, calendar_feed_reset
+from groups.calendars.ics import (
     PAST_WINDOW,
     Window,
     calendar_feed_links,
     group_calendar_build,
     personal_calendar_build,
 )
-from groups.models import CalendarFeed, Meeting, MeetingSeries
-from groups.recurrence import Frequency, Recurrence
-from groups.services.calendar_feeds import calendar_feed_get_or_create, calendar_feed_reset
-from groups.services.meetings import (
+from groups.meetings.recurrence import Frequency, Recurrence
+from groups.meetings.services import (
     meeting_cancel,
     meeting_move,
     meetings_extend,
     series_create,
     series_update,
 )
+from groups.models import CalendarFeed, Meeting, MeetingSeries
 from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
 
 NEW_YORK = "America/New_York"

@@ -10,10 +10,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from groups.models import Meeting, Rsvp
-from groups.recurrence import Frequency, Recurrence
-from groups.services.meetings import (
-    HORIZON,
+from groups.meetings.recurrence import Frequency, Recurrence
+from groups.meetings.services import (
     MeetingError,
     meeting_cancel,
     meeting_move,
@@ -21,6 +19,7 @@ from groups.services.meetings import (
     series_create,
     series_update,
 )
+from groups.models import HORIZON, Meeting, Rsvp
 from groups.tasks import meetings_extend_horizon
 from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
 

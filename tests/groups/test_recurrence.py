@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from groups.recurrence import Frequency, Recurrence, first_date, occurrences
+from groups.meetings.recurrence import Frequency, Recurrence, first_date, occurrences
 
 NEW_YORK = "America/New_York"
 LONDON = "Europe/London"

@@ -16,11 +16,11 @@ import time_machine
 from django.core import mail
 from icalendar import Calendar
 
-from accounts.models import OutboxMessage
-from accounts.services.outbox import outbox_dispatch, outbox_send
-from groups.recurrence import Frequency, Recurrence
-from groups.services.meetings import series_create
-from groups.services.reminders import reminders_plan_due
+from groups.meetings.recurrence import Frequency, Recurrence
+from groups.meetings.services import series_create
+from groups.reminders import reminders_plan_due
+from notifications.models import OutboxMessage
+from notifications.outbox import outbox_dispatch, outbox_send
 from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_reminders_are_due_at_start_minus_lead_and_say_the_members_local_time(
             assert len(claimed) == 1
             outbox_send(claimed, now=lambda due=due: due)
         row = OutboxMessage.objects.get(pk=claimed[0])
-        assert (row.lead_minutes, row.due_at, row.state) == (lead, due, "sent")
+        assert (row.variant, row.due_at, row.state) == (lead, due, "sent")
 
     assert len(mail.outbox) == 2
     for message in mail.outbox:

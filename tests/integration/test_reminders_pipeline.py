@@ -25,12 +25,13 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from accounts import tasks
-from accounts.models import OutboxMessage, User
-from accounts.services import outbox
+from accounts.models import User
+from groups.meetings.services import meeting_cancel, meeting_move
+from groups.meetings.times import format_meeting_time
 from groups.models import Meeting
-from groups.services.meetings import meeting_cancel, meeting_move
-from groups.services.reminders import EARLY_ENOUGH, reminders_plan_due
-from groups.times import format_meeting_time
+from groups.reminders import EARLY_ENOUGH, reminders_plan_due
+from notifications import outbox
+from notifications.models import OutboxMessage
 from tests.conftest import message_text, skip_or_fail
 from tests.factories import (
     MeetingFactory,
@@ -75,7 +76,7 @@ def reminders_for(
 
 
 def reminder_rows():
-    return OutboxMessage.objects.filter(kind=OutboxMessage.Kind.REMINDER)
+    return OutboxMessage.objects.filter(kind="reminder")
 
 
 def states() -> Counter[str]:
@@ -183,7 +184,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_one_per_slo
     celery_processes.start_worker("--pool", "prefork", "--concurrency", "2")
     assert wait_until(lambda: all_sent_once(smtp_inbox, 300), timeout=90), states()
 
-    # Why at most one per slot (accounts.services.outbox): a row is claimed (queued →
+    # Why at most one per slot (notifications.outbox): a row is claimed (queued →
     # sending) just before its SMTP conversation and marked sent just after, and each of
     # the 2 prefork children sends one message at a time. A message can only arrive twice
     # if the server accepted it while its child died before marking it: such a row is still
@@ -266,7 +267,7 @@ def test_two_dispatchers_at_the_same_instant_claim_disjoint_rows():
         assert not first & second
         claimed += [*first, *second]
 
-    rows = list(reminder_rows().values_list("pk", "user_id", "meeting_id", "lead_minutes"))
+    rows = list(reminder_rows().values_list("pk", "user_id", "target_id", "variant"))
     assert sorted(claimed) == sorted(pk for pk, *_ in rows)
     assert len({tuple(key) for _, *key in rows}) == len(rows) == 500
     assert states() == {State.QUEUED: 500}
@@ -353,7 +354,7 @@ def test_no_reminder_for_a_cancelled_meeting_and_a_moved_one_reminds_at_its_new_
     celery_processes.start_beat()
 
     def rows_of(meeting: Meeting):
-        return reminder_rows().filter(meeting_id=meeting.pk)
+        return reminder_rows().filter(target_id=meeting.pk)
 
     def first_pass_done() -> bool:
         return (
@@ -392,5 +393,5 @@ def meetings_of_rows() -> dict[int, int]:
 def sent_once_for(inbox, meeting: Meeting, expected: int) -> bool:
     meeting_of = meetings_of_rows()
     arrived = {row_id(m) for m in received(inbox) if meeting_of[row_id(m)] == meeting.pk}
-    rows = reminder_rows().filter(meeting_id=meeting.pk)
+    rows = reminder_rows().filter(target_id=meeting.pk)
     return len(arrived) == expected and set(rows.values_list("state", flat=True)) == {State.SENT}

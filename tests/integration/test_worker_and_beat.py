@@ -9,9 +9,9 @@ from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import OutboxMessage
-from accounts.services.outbox import message_id
 from config import health
+from notifications.models import OutboxMessage
+from notifications.email import message_id
 from tests.conftest import message_text
 from tests.integration.conftest import wait_until
 

@@ -1,0 +1,611 @@
+"""Calendars (RFC 5545): one meeting as a download, a group's public feed, a member's personal
+feed. Built with `icalendar`; every time is written in the series' own zone with its VTIMEZONE.
+
+A series is one VEVENT carrying its RRULE, and each stored meeting that differs from what the
+rule says (cancelled, moved, or a different length) is an override with the same UID and
+RECURRENCE-ID. A subscribed phone calendar must show exactly the meetings in our database, so:
+
+The window. A feed covers the stored meetings whose `occurrence_start` is at or after
+`now - PAST_WINDOW` (90 days), and everything the rule puts after them. Older meetings leave the
+feed: when a series began before the window, the VEVENT's DTSTART is moved forward to the rule's
+first instance in the window (a COUNT is reduced by the instances skipped), so a calendar never
+shows old instances that our database cannot vouch for (an old cancellation, an old schedule).
+
+Exactness inside the window. The rule's instances (groups.meetings.recurrence.occurrences) are
+compared with the stored occurrences, up to the series' last stored occurrence (the horizon the
+periodic task has reached): a rule instance with no stored meeting gets an EXDATE (a schedule
+edited after the series began, meetings before the series was stored), a stored meeting the
+rule does not produce gets an RDATE (meetings of an earlier schedule). After the last stored
+occurrence the RRULE goes on by itself: the periodic task stores those meetings from the same
+rule, and an UNTIL or COUNT ends it.
+
+Lengths across daylight-saving changes. RFC 5545 durations are exact, but some readers
+(recurring-ical-events among them) add them in wall-clock time, which differs when a meeting
+spans a change (01:30 on the fall-back night) or starts in the spring-forward gap. Such meetings
+get an override with an explicit DTSTART and DTEND, so every reader shows the stored instants.
+An instant whose wall time is ambiguous (the second 01:30) is written in UTC, never as a local
+time that would read back as the first one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event, Timezone, vRecur
+
+from accounts.models import User
+from groups.meetings.places import Place, meeting_place, series_place
+from groups.meetings.recurrence import occurrences
+from groups.models import (
+    HORIZON,
+    CalendarFeed,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    SupportGroup,
+)
+
+# How far back a feed reaches (see the module's docstring).
+PAST_WINDOW = timedelta(days=90)
+# Far enough to see the end of any rule: occurrences() stops at MAX_OCCURRENCES anyway.
+_NO_END = datetime(9999, 1, 1, tzinfo=UTC)
+# What a lock screen shows in discreet mode: nothing about recovery, no group name.
+DISCREET_SUMMARY = "Appointment"
+DISCREET_CALENDAR_NAME = "Appointments"
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime  # the stored horizon: beyond it the RRULE continues on its own
+
+    @classmethod
+    def around(cls, now: datetime) -> Window:
+        return cls(start=now - PAST_WINDOW, end=now + HORIZON)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who reads the calendar: `members` see street, link and dial-in; `discreet` makes the
+    title neutral and leaves only a link to our site in the description."""
+
+    members: bool
+    discreet: bool = False
+
+
+PUBLIC = Audience(members=False)
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def _window_meetings(groups: QuerySet | SupportGroup, start: datetime) -> dict[int, list[Meeting]]:
+    """Every stored meeting of these groups from the window's start, by series, in order: one
+    query with only the fields a calendar needs (about 26 rows for a weekly series)."""
+    meetings = Meeting.objects.filter(occurrence_start__gte=start).only(
+        "id",
+        "series_id",
+        "group_id",
+        "occurrence_start",
+        "starts_at",
+        "ends_at",
+        "status",
+        "cancel_reason",
+        "place_override",
+        "online_url_override",
+        "sequence",
+    )
+    if isinstance(groups, SupportGroup):
+        meetings = meetings.filter(group=groups)
+    else:
+        meetings = meetings.filter(group__in=groups)
+    by_series: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in meetings.order_by("occurrence_start", "pk"):
+        by_series[meeting.series_id].append(meeting)
+    return by_series
+
+
+def calendar_group_get_public(*, slug: str) -> SupportGroup:
+    """A listed, active group; 404 for any other (unlisted groups have no public feed)."""
+    group = SupportGroup.objects.filter(
+        slug=slug, listed=True, state=SupportGroup.State.ACTIVE
+    ).first()
+    if group is None:
+        raise Http404("No such group.")
+    return group
+
+
+def calendar_feed_get_by_token(*, token: str) -> CalendarFeed:
+    """The feed with this token and its (active) user; 404, saying nothing more, otherwise."""
+    feed = None
+    if 0 < len(token) <= 64:
+        feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404("No such calendar.")
+    return feed
+
+
+def calendar_meeting_get(*, group: SupportGroup, meeting_id: int) -> Meeting:
+    """A meeting of this group with its series (and the series' group); 404 for a meeting of
+    another group."""
+    meeting = Meeting.objects.filter(group=group, pk=meeting_id).select_related("series").first()
+    if meeting is None:
+        raise Http404("No such meeting.")
+    meeting.series.group = group
+    return meeting
+
+
+# --- writing times ---------------------------------------------------------------------------
+
+
+def _zoned(instant: datetime, zone: ZoneInfo) -> datetime:
+    """`instant` as local time in `zone` when that wall time reads back as the same instant
+    (RFC 5545 reads a repeated wall time as its first occurrence), else in UTC."""
+    local = instant.astimezone(zone).replace(fold=0)
+    return local if local.astimezone(UTC) == instant else instant.astimezone(UTC)
+
+
+def _rule_wall_time(instant: datetime, series: MeetingSeries) -> datetime:
+    """The wall time a reader's RRULE expansion gives for this rule instance: its day at the
+    series' start time. Inside a spring-forward gap that is a time the clock skips (02:30),
+    which the reader, like groups.meetings.recurrence, resolves to the stored instant."""
+    zone = series.zone
+    return datetime.combine(instant.astimezone(zone).date(), series.start_time, tzinfo=zone)
+
+
+def _wall_clock_end(start: datetime, length: timedelta) -> datetime:
+    """Where a reader that adds the duration in wall-clock time ends the meeting."""
+    return (start + length).replace(fold=0).astimezone(UTC)
+
+
+# --- texts -----------------------------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _uid_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def series_uid(series: MeetingSeries) -> str:
+    return f"series-{series.pk}@{_uid_host()}"
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    """A downloaded meeting is its own event (it lands in the person's own calendar, not in a
+    subscription), so it does not clash with the series in a subscribed feed."""
+    return f"meeting-{meeting.pk}@{_uid_host()}"
+
+
+def _group_url(group: SupportGroup) -> str:
+    return _absolute(reverse("groups:group-detail", kwargs={"slug": group.slug}))
+
+
+def _meeting_url(meeting: Meeting, group: SupportGroup) -> str:
+    path = reverse("groups:meeting-detail", kwargs={"slug": group.slug, "meeting_id": meeting.pk})
+    return _absolute(path)
+
+
+def _my_meetings_url() -> str:
+    return _absolute(reverse("groups:my-meetings"))
+
+
+def _summary(series: MeetingSeries, audience: Audience, *, cancelled: bool = False) -> str:
+    title = DISCREET_SUMMARY if audience.discreet else f"{series.title} · {series.group.name}"
+    return f"Cancelled: {title}" if cancelled else title
+
+
+def _member_details(place: Place) -> list[str]:
+    lines = []
+    if place.in_person and place.location_notes and not place.moved_to:
+        lines.append(f"How to find it: {place.location_notes}")
+    if place.online and place.online_url:
+        lines.append(f"Link: {place.online_url}")
+        if place.online_notes:
+            lines.append(place.online_notes)
+    if place.online and place.dial_in:
+        dial = f"Dial-in: {place.dial_in}"
+        lines.append(f"{dial} ({place.dial_in_notes})" if place.dial_in_notes else dial)
+    return lines
+
+
+def _describe(
+    *,
+    series: MeetingSeries,
+    place: Place,
+    audience: Audience,
+    page_url: str,
+    meeting: Meeting | None = None,
+) -> dict[str, str]:
+    """SUMMARY-free texts of one VEVENT: DESCRIPTION, LOCATION and URL."""
+    group = series.group
+    texts: dict[str, str] = {}
+    if not audience.members:
+        # The public sees the city, never the street or the link; the page says the rest.
+        texts["description"] = (
+            f"Where exactly, and how to join {group.name}: see the group's page, {page_url}"
+        )
+        if place.in_person and place.area:
+            texts["location"] = place.area
+        elif place.online and not place.in_person:
+            texts["location"] = "Online"
+        texts["url"] = page_url
+        return texts
+    if audience.discreet:
+        # The group's page address carries its slug, which may name the group: a discreet
+        # entry points at "My meetings" instead.
+        page_url = _absolute(reverse("groups:my-meetings"))
+        texts["description"] = f"Details: {page_url}"
+    else:
+        lines = []
+        if meeting is not None and meeting.is_cancelled and meeting.cancel_reason:
+            lines.append(f"Cancelled: {meeting.cancel_reason}")
+        elif meeting is not None and meeting.is_moved:
+            lines.append("This meeting has moved: note the new time or place.")
+        lines += _member_details(place)
+        lines.append(f"Details: {page_url}")
+        texts["description"] = "\n".join(lines)
+    if place.in_person and place.address:
+        texts["location"] = place.address
+    elif place.online and place.online_url:
+        texts["location"] = place.online_url
+    texts["url"] = place.online_url if place.online and place.online_url else page_url
+    return texts
+
+
+def _event(
+    *,
+    uid: str,
+    summary: str,
+    texts: dict[str, str],
+    start: datetime,
+    sequence: int,
+    now: datetime,
+) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("dtstart", start)
+    event.add("sequence", sequence)
+    event.add("summary", summary)
+    for name in ("description", "location", "url"):
+        if texts.get(name):
+            event.add(name, texts[name])
+    return event
+
+
+def _new_calendar(*, name: str, publish: bool = True) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{settings.SITE_NAME}//Meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if publish:
+        calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+@lru_cache(maxsize=128)
+def _vtimezone(tzid: str) -> Timezone:
+    """A zone's VTIMEZONE (1970 to 2038, icalendar's defaults), built once per process:
+    building it is most of the cost of a one-meeting calendar, such as a reminder's .ics."""
+    return Timezone.from_tzid(tzid)
+
+
+def _finish(calendar: Calendar) -> bytes:
+    """Add a VTIMEZONE for every zone the calendar uses (before the events), and write it."""
+    for position, tzid in enumerate(sorted(calendar.get_missing_tzids())):
+        calendar.subcomponents.insert(position, _vtimezone(tzid))
+    return calendar.to_ical()
+
+
+# --- one series -------------------------------------------------------------------------------
+
+
+def _needs_override(
+    meeting: Meeting, *, written_start: datetime, length: timedelta, members: bool
+) -> bool:
+    """Whether a reader expanding the master would show this meeting other than it is
+    stored: cancelled, moved (a new place only matters to members, who see places), another
+    length, or a wall-clock reader ending it elsewhere across a daylight-saving change."""
+    if meeting.is_cancelled or meeting.starts_at != meeting.occurrence_start:
+        return True
+    if members and (meeting.place_override or meeting.online_url_override):
+        return True
+    if meeting.ends_at != meeting.starts_at + length:
+        return True
+    return _wall_clock_end(written_start, length) != meeting.ends_at
+
+
+def _meeting_event(
+    meeting: Meeting,
+    *,
+    series: MeetingSeries,
+    uid: str,
+    audience: Audience,
+    page_url: str,
+    now: datetime,
+) -> Event:
+    """One meeting where it really is: an override of its series (give it a RECURRENCE-ID)
+    or a calendar of its own."""
+    meeting.series = series  # the place reads it: no query
+    zone = series.zone
+    place = meeting_place(meeting) if audience.members else series_place(series)
+    event = _event(
+        uid=uid,
+        summary=_summary(series, audience, cancelled=meeting.is_cancelled),
+        texts=_describe(
+            series=series, place=place, audience=audience, page_url=page_url, meeting=meeting
+        ),
+        start=_zoned(meeting.starts_at, zone),
+        sequence=series.sequence + meeting.sequence,
+        now=now,
+    )
+    event.add("dtend", _zoned(meeting.ends_at, zone))
+    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
+    return event
+
+
+def _override(
+    meeting: Meeting,
+    *,
+    series: MeetingSeries,
+    recurrence_id: datetime,
+    audience: Audience,
+    page_url: str,
+    now: datetime,
+) -> Event:
+    if audience.members:
+        page_url = _meeting_url(meeting, series.group)
+    event = _meeting_event(
+        meeting,
+        series=series,
+        uid=series_uid(series),
+        audience=audience,
+        page_url=page_url,
+        now=now,
+    )
+    event.add("recurrence-id", recurrence_id)
+    return event
+
+
+def _count_before(series: MeetingSeries, instant: datetime) -> int:
+    return sum(
+        1
+        for _ in occurrences(
+            rule=series.rrule,
+            start_date=series.start_date,
+            start_time=series.start_time,
+            time_zone=series.time_zone,
+            until=instant - timedelta(microseconds=1),
+        )
+    )
+
+
+def series_events(
+    series: MeetingSeries,
+    stored: list[Meeting],
+    *,
+    window: Window,
+    audience: Audience,
+    page_url: str,
+    now: datetime,
+) -> list[Event]:
+    """The master VEVENT of `series` and its overrides, for the stored meetings `stored`
+    (those with `occurrence_start` in the window, in order). See the module's docstring."""
+    zone = series.zone
+    length = timedelta(minutes=series.duration_minutes)
+    by_occurrence = {meeting.occurrence_start: meeting for meeting in stored}
+    last_stored = stored[-1].occurrence_start if stored else window.start - timedelta(seconds=1)
+
+    rule_instances: list[datetime] = []  # in the window, up to the last stored occurrence
+    first_rule: datetime | None = None
+    goes_on = False  # the rule has instances after the last stored one: the RRULE shows them
+    for instant in occurrences(
+        rule=series.rrule,
+        start_date=series.start_date,
+        start_time=series.start_time,
+        time_zone=series.time_zone,
+        since=window.start,
+        until=_NO_END,
+    ):
+        first_rule = first_rule or instant
+        if instant > last_stored:
+            goes_on = True
+            break
+        rule_instances.append(instant)
+    if not stored and not goes_on:
+        return []
+
+    rule_set = set(rule_instances)
+    extra = [meeting for meeting in stored if meeting.occurrence_start not in rule_set]
+    missing = [instant for instant in rule_instances if instant not in by_occurrence]
+
+    # Where each stored meeting's instance sits in the recurrence set, as written.
+    written: dict[datetime, datetime] = {}
+    for instant in rule_instances:
+        written[instant] = _rule_wall_time(instant, series)
+    for meeting in extra:
+        written[meeting.occurrence_start] = _zoned(meeting.occurrence_start, zone)
+
+    if first_rule is not None:
+        start = _rule_wall_time(first_rule, series)
+        rdates = [written[meeting.occurrence_start] for meeting in extra]
+    else:
+        # The rule has nothing left in the window (a one-off, an ended series, an edit):
+        # the stored meetings are the whole set.
+        start = written[extra[0].occurrence_start]
+        rdates = [written[meeting.occurrence_start] for meeting in extra[1:]]
+
+    master = _event(
+        uid=series_uid(series),
+        summary=_summary(series, audience),
+        texts=_describe(
+            series=series, place=series_place(series), audience=audience, page_url=page_url
+        ),
+        start=start,
+        sequence=series.sequence,
+        now=now,
+    )
+    master.add("duration", length)
+    if first_rule is not None and series.rrule:
+        rule = vRecur.from_ical(series.rrule)
+        if "COUNT" in rule:  # counted from DTSTART: leave out the instances before it
+            rule["COUNT"] = [int(rule["COUNT"][0]) - _count_before(series, first_rule)]
+        master.add("rrule", rule)
+    for value in rdates:
+        master.add("rdate", value)
+    for instant in missing:
+        master.add("exdate", written[instant])
+    master.add("status", "CONFIRMED")
+
+    events = [master]
+    for meeting in stored:
+        recurrence_id = written[meeting.occurrence_start]
+        if _needs_override(
+            meeting, written_start=recurrence_id, length=length, members=audience.members
+        ):
+            events.append(
+                _override(
+                    meeting,
+                    series=series,
+                    recurrence_id=recurrence_id,
+                    audience=audience,
+                    page_url=page_url,
+                    now=now,
+                )
+            )
+    return events
+
+
+# --- the three calendars ---------------------------------------------------------------------
+
+
+def _feed(
+    *,
+    name: str,
+    all_series: list[MeetingSeries],
+    stored: dict[int, list[Meeting]],
+    window: Window,
+    audience: Audience,
+    page_url_for,
+    now: datetime,
+) -> bytes:
+    calendar = _new_calendar(name=name)
+    # Subscribed calendars re-read about hourly (Apple and Outlook honour these).
+    calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
+    for series in all_series:
+        for event in series_events(
+            series,
+            stored.get(series.pk, []),
+            window=window,
+            audience=audience,
+            page_url=page_url_for(series),
+            now=now,
+        ):
+            calendar.add_component(event)
+    return _finish(calendar)
+
+
+def group_calendar_build(*, group: SupportGroup, now: datetime | None = None) -> bytes:
+    """The public feed of a listed group: titles and times, the city only, and the group's
+    page for everything else. Three queries at most, however many series and meetings."""
+    now = now or timezone.now()
+    window = Window.around(now)
+    all_series = list(MeetingSeries.objects.filter(group=group).order_by("start_time", "pk"))
+    for series in all_series:
+        series.group = group
+    stored = _window_meetings(group, window.start)
+    group_url = _group_url(group)
+    return _feed(
+        name=f"{group.name} ({settings.SITE_NAME})",
+        all_series=all_series,
+        stored=stored,
+        window=window,
+        audience=PUBLIC,
+        page_url_for=lambda series: group_url,
+        now=now,
+    )
+
+
+def personal_calendar_build(*, user: User, now: datetime | None = None) -> bytes:
+    """A member's feed: every series of the active groups they are an active member of,
+    with places and links. Two queries, however many groups, series and meetings."""
+    now = now or timezone.now()
+    window = Window.around(now)
+    groups = SupportGroup.objects.filter(
+        state=SupportGroup.State.ACTIVE,
+        pk__in=Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values(
+            "group_id"
+        ),
+    )
+    all_series = list(
+        MeetingSeries.objects.filter(group__in=groups)
+        .select_related("group")
+        .order_by("group__name", "start_time", "pk")
+    )
+    stored = _window_meetings(groups, window.start)
+    audience = Audience(members=True, discreet=user.discreet_mode)
+    if audience.discreet:
+        name = DISCREET_CALENDAR_NAME
+        my_meetings = _my_meetings_url()
+        page_url_for = lambda series: my_meetings  # noqa: E731
+    else:
+        name = f"My meetings ({settings.SITE_NAME})"
+        page_url_for = lambda series: _group_url(series.group)  # noqa: E731
+    return _feed(
+        name=name,
+        all_series=all_series,
+        stored=stored,
+        window=window,
+        audience=audience,
+        page_url_for=page_url_for,
+        now=now,
+    )
+
+
+def meeting_calendar_build(
+    *, meeting: Meeting, discreet: bool, members: bool = True, now: datetime | None = None
+) -> bytes:
+    """One meeting as a calendar of its own (a download, or an e-mail attachment), where it
+    really is: its own UID, no recurrence. `meeting.series.group` should be loaded."""
+    now = now or timezone.now()
+    series = meeting.series
+    audience = Audience(members=members, discreet=discreet)
+    calendar = _new_calendar(
+        name=DISCREET_SUMMARY if discreet else f"{series.title} · {series.group.name}"
+    )
+    calendar.add_component(
+        _meeting_event(
+            meeting,
+            series=series,
+            uid=meeting_uid(meeting),
+            audience=audience,
+            page_url=_meeting_url(meeting, series.group),
+            now=now,
+        )
+    )
+    return _finish(calendar)
+
+
+def calendar_feed_links(*, feed: CalendarFeed) -> dict[str, str]:
+    """The addresses the "My meetings" and profile pages show (the fragment
+    groups/fragments/_calendar_feed.html reads these names)."""
+    url = _absolute(reverse("groups:personal-calendar", kwargs={"token": feed.token}))
+    return {
+        "calendar_feed_url": url,
+        "calendar_feed_webcal_url": "webcal://" + url.split("://", 1)[1],
+    }

@@ -1,0 +1,131 @@
+"""RSVPs with a waiting list.
+
+Every answer to one meeting locks that meeting's row first, so answers are counted one after
+the other: with many people answering at the same moment, no more are "going" than the series
+has places, and the waiting list keeps the order in which people asked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from groups import emails
+from groups.meetings.errors import MeetingError
+from groups.models import Meeting, MeetingSeries, Membership, Rsvp, SupportGroup
+
+Answer = Rsvp.Answer
+
+
+def _ensure_can_answer(*, user: User, meeting: Meeting, now: datetime) -> None:
+    if meeting.is_cancelled:
+        raise MeetingError("This meeting is cancelled.", code="cancelled")
+    if meeting.has_started(now=now):
+        raise MeetingError("This meeting has already started.", code="past")
+    if meeting.group.state != SupportGroup.State.ACTIVE:
+        raise MeetingError("This group has closed.", code="group_archived")
+    is_member = Membership.objects.filter(
+        user=user, group_id=meeting.group_id, state=Membership.State.ACTIVE
+    ).exists()
+    if not is_member:
+        raise MeetingError(
+            "Only the group's members can answer for its meetings. Join the group first.",
+            code="not_member",
+        )
+
+
+def _going_count(meeting: Meeting) -> int:
+    return Rsvp.objects.filter(meeting=meeting, answer=Answer.GOING).count()
+
+
+@transaction.atomic
+def rsvp_answer(*, user: User, meeting: Meeting, going: bool, now: datetime | None = None) -> Rsvp:
+    """Say going or not going. "Going" to a full meeting puts the person on the waiting list
+    (keeping their place if they were already on it); "not going" from someone who was going
+    frees a place for the first person waiting, who is told."""
+    now = now or timezone.now()
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("series", "group")
+        .get(pk=meeting.pk)
+    )
+    _ensure_can_answer(user=user, meeting=meeting, now=now)
+    rsvp = Rsvp.objects.filter(meeting=meeting, user=user).first() or Rsvp(
+        meeting=meeting, user=user
+    )
+    before = rsvp.answer if rsvp.pk else None
+    if going:
+        if before in {Answer.GOING, Answer.WAITLISTED}:
+            return rsvp  # asking twice keeps the place (or the place in the queue)
+        limit = meeting.series.rsvp_limit
+        if limit is not None and _going_count(meeting) >= limit:
+            rsvp.answer = Answer.WAITLISTED
+            rsvp.waitlisted_at = now
+        else:
+            rsvp.answer = Answer.GOING
+            rsvp.waitlisted_at = None
+    else:
+        rsvp.answer = Answer.NOT_GOING
+        rsvp.waitlisted_at = None
+    rsvp.save()
+    if before == Answer.GOING and rsvp.answer != Answer.GOING:
+        _promote_waiting(meeting)
+    return rsvp
+
+
+def _promote_waiting(meeting: Meeting) -> None:
+    """Fill free places from the waiting list, first come first served."""
+    limit = meeting.series.rsvp_limit
+    free = None if limit is None else limit - _going_count(meeting)
+    waiting = Rsvp.objects.filter(meeting=meeting, answer=Answer.WAITLISTED).order_by(
+        "waitlisted_at", "pk"
+    )
+    if free is not None:
+        waiting = waiting[: max(free, 0)]
+    for rsvp in waiting:
+        rsvp.answer = Answer.GOING
+        rsvp.waitlisted_at = None
+        rsvp.save(update_fields=["answer", "waitlisted_at", "updated_at"])
+        emails.waitlist_promoted_later(rsvp)
+
+
+def rsvp_release_for_membership(*, membership: Membership, now: datetime | None = None) -> None:
+    """Someone leaves (or is removed from) a group: their places at its future meetings go
+    to the people waiting."""
+    now = now or timezone.now()
+    upcoming = Rsvp.objects.filter(
+        user_id=membership.user_id,
+        meeting__group_id=membership.group_id,
+        meeting__starts_at__gt=now,
+        answer__in=[Answer.GOING, Answer.WAITLISTED],
+    ).values_list("meeting_id", flat=True)
+    for meeting_id in list(upcoming):
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("series")
+            .get(pk=meeting_id)
+        )
+        rsvp = Rsvp.objects.get(meeting=meeting, user_id=membership.user_id)
+        was_going = rsvp.answer == Answer.GOING
+        rsvp.delete()
+        if was_going:
+            _promote_waiting(meeting)
+
+
+def rsvp_fill_free_places(*, series: MeetingSeries, now: datetime | None = None) -> None:
+    """After a series' places changed: every coming meeting that now has room takes people
+    from its waiting list, in order."""
+    now = now or timezone.now()
+    waiting = Rsvp.objects.filter(
+        meeting__series=series, meeting__starts_at__gt=now, answer=Answer.WAITLISTED
+    ).values_list("meeting_id", flat=True)
+    for meeting_id in sorted(set(waiting)):
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("series")
+            .get(pk=meeting_id)
+        )
+        _promote_waiting(meeting)

@@ -1,0 +1,233 @@
+"""Meeting reminders: which are due (planned into the outbox by the dispatcher every minute)
+and what each says (built just before it is sent, from the meeting as it is then).
+
+A member gets one reminder per lead time they chose (accounts.User.reminder_lead_minutes),
+for the meetings they said they would go to, or for every meeting of their groups
+(`reminder_scope`), never for one they said they would miss, and only while their membership
+is active. Its due time is the meeting's start minus the lead time, both UTC instants, so
+daylight-saving changes in either person's zone do not move it.
+
+Planning is a fixed number of queries (one per lead time we offer, then one insert), however
+many reminders fall due. See notifications.outbox for the delivery guarantees.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
+
+from accounts.models import User
+from accounts.validators import REMINDER_LEAD_LABELS
+from groups.calendars.ics import meeting_calendar_build
+from groups.emails import member_email
+from groups.meetings.places import meeting_place
+from groups.meetings.times import format_meeting_time
+from groups.models import Meeting, Membership, Rsvp, SupportGroup
+from lib.urls import absolute_reverse
+from notifications.kinds import NotToBeSent, NotYet, outbox_builder, outbox_planner, outbox_preparer
+from notifications.models import OutboxMessage
+from notifications.outbox import outbox_plan
+
+# A reminder is an outbox message of this kind about a meeting (its target), one per lead
+# time in minutes (its variant).
+KIND = "reminder"
+State = OutboxMessage.State
+Answer = Rsvp.Answer
+Scope = User.ReminderScope
+
+# A reminder that is due within this much is sent now rather than put back (the dispatcher
+# runs every minute: waiting would make it later, not more punctual).
+EARLY_ENOUGH = timedelta(seconds=60)
+
+
+def _wants_reminder(*, user_id: OuterRef | int, meeting_id: OuterRef | int) -> Q:
+    """Going (scope "going"), or anything but "not going" (scope "all")."""
+    going = Rsvp.objects.filter(meeting_id=meeting_id, user_id=user_id, answer=Answer.GOING)
+    declined = Rsvp.objects.filter(meeting_id=meeting_id, user_id=user_id, answer=Answer.NOT_GOING)
+    return ~Exists(declined) & (Q(user__reminder_scope=Scope.ALL) | Exists(going))
+
+
+def _due_pairs(lead: int, now: datetime) -> list[tuple[int, int, datetime, list[int]]]:
+    """(member, meeting, start, their lead times) for which the `lead`-minute reminder is due
+    and not yet in the ledger: one query."""
+    pairs = (
+        Membership.objects.filter(
+            state=Membership.State.ACTIVE,
+            user__is_active=True,
+            group__state=SupportGroup.State.ACTIVE,
+            group__meetings__status=Meeting.Status.SCHEDULED,
+            group__meetings__starts_at__gt=now,
+            group__meetings__starts_at__lte=now + timedelta(minutes=lead),
+        )
+        .annotate(
+            meeting_id=F("group__meetings__id"), meeting_start=F("group__meetings__starts_at")
+        )
+        .filter(_wants_reminder(user_id=OuterRef("user_id"), meeting_id=OuterRef("meeting_id")))
+        .exclude(
+            Exists(
+                OutboxMessage.objects.filter(
+                    kind=KIND,
+                    user_id=OuterRef("user_id"),
+                    target_id=OuterRef("meeting_id"),
+                    variant=lead,
+                )
+            )
+        )
+    )
+    if connection.features.supports_json_field_contains:
+        pairs = pairs.filter(user__reminder_lead_minutes__contains=[lead])
+    return list(
+        pairs.values_list("user_id", "meeting_id", "meeting_start", "user__reminder_lead_minutes")
+    )
+
+
+@outbox_planner("reminders")
+def reminders_plan_due(*, now: datetime) -> int:
+    """Add to the ledger every reminder that has become due; returns how many.
+
+    After an outage several lead times of one meeting may be due at once (the 24-hour and the
+    1-hour reminder of a meeting that starts in 50 minutes): only the shortest is sent, the
+    others are recorded as no longer wanted, so nobody gets a burst of stale reminders."""
+    due: dict[tuple[int, int], list[tuple[int, datetime]]] = defaultdict(list)
+    for lead in REMINDER_LEAD_LABELS:
+        for user_id, meeting_id, starts_at, wanted in _due_pairs(lead, now):
+            if lead in (wanted or []):
+                due[(user_id, meeting_id)].append((lead, starts_at))
+    rows = []
+    for (user_id, meeting_id), leads in due.items():
+        leads.sort()
+        for index, (lead, starts_at) in enumerate(leads):
+            rows.append(
+                OutboxMessage(
+                    kind=KIND,
+                    category=OutboxMessage.Category.REMINDERS,
+                    user_id=user_id,
+                    target_id=meeting_id,
+                    variant=lead,
+                    due_at=starts_at - timedelta(minutes=lead),
+                    expires_at=starts_at,
+                    state=State.SCHEDULED if index == 0 else State.CANCELLED,
+                    finished_at=None if index == 0 else now,
+                    last_error="" if index == 0 else "a shorter reminder was due as well",
+                )
+            )
+    outbox_plan(rows)
+    return sum(1 for row in rows if row.state == State.SCHEDULED)
+
+
+def reminders_follow_move(*, meeting: Meeting) -> int:
+    """A moved meeting's reminders not yet sent are due relative to its new start (earlier
+    or later), and useful until then; returns how many were moved. A reminder already on
+    its way is checked again by its builder, which puts it back if it is now early."""
+    pending = OutboxMessage.objects.filter(kind=KIND, target_id=meeting.pk, state=State.SCHEDULED)
+    moved = 0
+    for lead in set(pending.values_list("variant", flat=True)):
+        moved += pending.filter(variant=lead).update(
+            due_at=meeting.starts_at - timedelta(minutes=lead), expires_at=meeting.starts_at
+        )
+    return moved
+
+
+@dataclass(frozen=True)
+class ReminderBatch:
+    """What the reminders of one sending batch need, loaded in three queries."""
+
+    meetings: dict[int, Meeting]
+    memberships: set[tuple[int, int]]  # (member, group) of active memberships
+    answers: dict[tuple[int, int], str]  # (meeting, member) -> RSVP answer
+
+
+@outbox_preparer(KIND)
+def reminders_prepare(rows: list[OutboxMessage]) -> ReminderBatch:
+    meeting_ids = {row.target_id for row in rows}
+    user_ids = {row.user_id for row in rows}
+    meetings = Meeting.objects.select_related("series", "series__group", "group").in_bulk(
+        meeting_ids
+    )
+    group_ids = {meeting.group_id for meeting in meetings.values()}
+    memberships = set(
+        Membership.objects.filter(
+            user_id__in=user_ids, group_id__in=group_ids, state=Membership.State.ACTIVE
+        ).values_list("user_id", "group_id")
+    )
+    answers = {
+        (meeting_id, user_id): answer
+        for meeting_id, user_id, answer in Rsvp.objects.filter(
+            meeting_id__in=meeting_ids, user_id__in=user_ids
+        ).values_list("meeting_id", "user_id", "answer")
+    }
+    return ReminderBatch(meetings=meetings, memberships=memberships, answers=answers)
+
+
+@outbox_builder(KIND)
+def reminder_build(
+    row: OutboxMessage, now: datetime, batch: ReminderBatch
+) -> EmailMultiAlternatives:
+    """The reminder as it should read now, after checking again that it is still wanted:
+    the meeting still takes place (and has not started), at the time the reminder was for,
+    and the member still belongs to the group and still wants this reminder."""
+    meeting = batch.meetings.get(row.target_id)
+    if meeting is None or meeting.is_cancelled:
+        raise NotToBeSent(State.CANCELLED, "the meeting no longer takes place")
+    if meeting.has_started(now=now):
+        raise NotToBeSent(State.EXPIRED, "the meeting has started")
+    due_at = meeting.starts_at - timedelta(minutes=row.variant)
+    if due_at > now + EARLY_ENOUGH:
+        raise NotYet(due_at, expires_at=meeting.starts_at)  # moved later: the new time
+    user = row.user
+    answer = batch.answers.get((meeting.pk, user.pk))
+    wants = answer != Answer.NOT_GOING and (
+        user.reminder_scope == Scope.ALL or answer == Answer.GOING
+    )
+    if not (user.is_active and (user.pk, meeting.group_id) in batch.memberships and wants):
+        raise NotToBeSent(State.CANCELLED, "the member no longer wants it")
+    if row.variant not in (user.reminder_lead_minutes or []):
+        raise NotToBeSent(State.CANCELLED, "the member no longer wants this lead time")
+    return reminder_email(meeting=meeting, user=user, answer=answer, now=now)
+
+
+def reminder_email(
+    *, meeting: Meeting, user: User, answer: str | None, now: datetime
+) -> EmailMultiAlternatives:
+    """When (in the member's zone), where, how to change the answer, and the meeting's .ics.
+    With discreet mode the subject and the calendar title name nothing (member_email)."""
+    series = meeting.series
+    group = meeting.group
+    when = format_meeting_time(
+        meeting.starts_at, viewer_zone=user.time_zone, meeting_zone=series.time_zone
+    )
+    message = member_email(
+        user=user,
+        template="meeting_reminder",
+        subject=f"Reminder: {series.title}, {group.name}",
+        context={
+            "meeting": meeting,
+            "series": series,
+            "group": group,
+            "when": when,
+            "place": meeting_place(meeting),
+            "answer": answer,
+            "meeting_url": absolute_reverse("groups:meeting-detail", args=[group.slug, meeting.pk]),
+        },
+    )
+    if user.discreet_mode:
+        message.subject = f"{settings.SITE_NAME}: a reminder for {_short_when(meeting, user)}"
+    message.attach(
+        "meeting.ics",
+        meeting_calendar_build(meeting=meeting, discreet=user.discreet_mode, now=now),
+        "text/calendar; charset=utf-8; method=PUBLISH",
+    )
+    return message
+
+
+def _short_when(meeting: Meeting, user: User) -> str:
+    """ "Tue 1 Dec, 19:00 EST", in the member's zone: a time, nothing about what it is."""
+    local = meeting.starts_at.astimezone(ZoneInfo(user.time_zone))
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M %Z}"

@@ -1,0 +1,303 @@
+"""The one pipeline every message goes through: a ledger row per message (OutboxMessage), a
+dispatcher that claims due rows and hands them to workers, and a sender that re-checks,
+sends and records. Queueing a message and retrying one are in notifications.services; the
+Celery tasks that run this are in notifications.tasks.
+
+Delivery guarantee, and why it holds:
+
+- Nothing is lost. The ledger row is written in the same transaction as the change that
+  causes the message (or by the dispatcher, for reminders), in PostgreSQL, not in the broker.
+  The dispatcher runs every minute (Celery beat) and after every web request that queued
+  mail; each run puts back rows whose task went missing: queued longer than `LEASE` ago
+  (the broker lost it: Redis flushed or restarted) or claimed longer than `LEASE` ago (the
+  worker died). So a message is sent as long as it is still worth sending.
+- Sent once. A sending task claims its rows by one conditional update (queued → sending,
+  with a token of its own), so two tasks holding the same rows (a redelivered one, two
+  dispatchers) send each once: the second finds them claimed. It then sends them one at a
+  time, marking each sent as soon as the SMTP server accepted it. The only duplicate possible
+  is a message whose SMTP conversation had been accepted by the server when its worker died,
+  before the row was marked: the row's lease runs out and it is sent again. The batch's other
+  claimed rows were not sent, so they go out once after the lease. A sending slot has one
+  message in its SMTP conversation at a time, so that is at most one duplicate per killed
+  slot. Every message carries a Message-ID derived from its row, so such a duplicate is
+  recognisable.
+- On time, or not at all. Due rows are claimed every minute, so a message goes out within a
+  minute or two of its due time. Reminders carry no long countdown in the broker (a Redis
+  broker redelivers long-ETA tasks after its visibility timeout and loses them on a restart);
+  they wait as rows. A row past its `expires_at` (a reminder for a meeting that has started)
+  is marked expired instead of sent, also after an outage: what is still useful goes late,
+  once; the rest never.
+- A refused or unreachable mail server: the row goes back to scheduled with a growing pause
+  (`retry_delay`), up to `MAX_ATTEMPTS`, then it is marked failed; an admin can retry it.
+  The SMTP connection, reused for a batch, is closed after any error so the next message
+  starts a clean conversation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import smtplib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from notifications.email import email_from_payload, finalise
+from notifications.kinds import (
+    OUTBOX_BUILDERS,
+    OUTBOX_PLANNERS,
+    OUTBOX_PREPARERS,
+    NotToBeSent,
+    NotYet,
+)
+from notifications.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+State = OutboxMessage.State
+
+# A queued or claimed row whose task has not finished after this long is put back: its task
+# was lost (broker flushed) or its worker died. Well above a batch's time (BATCH_SIZE
+# messages of a few hundred milliseconds each), well below a reminder's shortest lead time.
+LEASE = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+# How many rows one sending task takes (one SMTP connection for all of them).
+BATCH_SIZE = 50
+# How many rows one dispatcher run claims at most; the rest wait for the next run.
+CLAIM_LIMIT = 20_000
+MAX_ATTEMPTS = 8
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min … capped at an hour: a mail server that is down for a while
+    is tried again often at first, then calmly. (The first pause is OUTBOX_RETRY_BASE_SECONDS,
+    30 by default; the integration tests shorten it.)"""
+    base = settings.OUTBOX_RETRY_BASE_SECONDS
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+def outbox_plan(rows: list[OutboxMessage]) -> None:
+    """Add planned rows (a planner's), ignoring any that exist already: the unique kind,
+    member, target and variant make a second insert of one a no-op, so two dispatchers
+    planning at once cannot add a message twice. Rows are inserted in key order, so that two
+    such inserts take the unique index's locks in the same order and cannot deadlock.
+
+    One statement however many rows: on PostgreSQL Django 5.2's bulk_create sends the
+    values as one array per column and unnests them in the database
+    (django/db/backends/postgresql/compiler.py, SQLInsertCompiler.assemble_as_sql), so a
+    dispatcher run makes the same queries for ten reminders or ten thousand. This function
+    is the only writer of planned rows, and it names no column: the model does."""
+    if not rows:
+        return
+    rows = sorted(
+        rows, key=lambda row: (row.kind, row.user_id or 0, row.target_id or 0, row.variant or 0)
+    )
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+# --- the dispatcher -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DispatchReport:
+    planned: int
+    expired: int
+    recovered: int
+    claimed: list[int]
+
+
+def outbox_dispatch(*, now: datetime | None = None) -> DispatchReport:
+    """Plan what has become due, expire what is too late, put back what was lost, and claim
+    the due rows; returns the claimed ids (the caller queues their sending tasks).
+
+    Safe to run twice at once: planning inserts ignore rows that exist, and the claim skips
+    rows another run has locked (PostgreSQL's SKIP LOCKED; SQLite runs one writer at a time).
+    A fixed number of queries, however many rows are due."""
+    now = now or timezone.now()
+    planned = sum(planner(now=now) for planner in OUTBOX_PLANNERS.values())
+    waiting = [State.SCHEDULED, State.QUEUED]
+    expired = OutboxMessage.objects.filter(state__in=waiting, expires_at__lte=now).update(
+        state=State.EXPIRED, finished_at=now, last_error="too late to be useful"
+    )
+    recovered = OutboxMessage.objects.filter(
+        Q(state=State.QUEUED, queued_at__lt=now - LEASE)
+        | Q(state=State.SENDING, claimed_at__lt=now - LEASE)
+    ).update(state=State.SCHEDULED)
+    return DispatchReport(
+        planned=planned, expired=expired, recovered=recovered, claimed=_claim_due(now)
+    )
+
+
+_CLAIM_DUE = """
+    UPDATE {table} SET state = %s, queued_at = %s
+    WHERE id IN (
+        SELECT id FROM {table} WHERE state = %s AND due_at <= %s
+        ORDER BY due_at, id LIMIT %s FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id
+"""
+
+
+def _claim_due(now: datetime) -> list[int]:
+    """Scheduled rows that are due → queued; their ids. Rows another dispatcher has locked
+    are skipped, so two at once claim different rows. On PostgreSQL one statement; the ids
+    do not travel to the database and back (SQLite: a select, then an update)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _CLAIM_DUE.format(table=OutboxMessage._meta.db_table),
+                [State.QUEUED, now, State.SCHEDULED, now, CLAIM_LIMIT],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.filter(state=State.SCHEDULED, due_at__lte=now)
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[:CLAIM_LIMIT]
+        )
+        OutboxMessage.objects.filter(pk__in=ids, state=State.SCHEDULED).update(
+            state=State.QUEUED, queued_at=now
+        )
+    return ids
+
+
+def batches(ids: list[int], size: int = BATCH_SIZE) -> list[list[int]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+# --- sending --------------------------------------------------------------------------------
+
+
+def _claim(ids: list[int], now: datetime) -> list[OutboxMessage]:
+    """Queued → sending, counting the attempt, with a token of this task's: the rows this
+    task may send (those another task got first are not among them), with their members."""
+    token = uuid.uuid4().hex
+    OutboxMessage.objects.filter(pk__in=ids, state=State.QUEUED).update(
+        state=State.SENDING, claimed_at=now, claimed_by=token, attempts=F("attempts") + 1
+    )
+    return list(
+        OutboxMessage.objects.filter(pk__in=ids, state=State.SENDING, claimed_by=token)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def _mine(row: OutboxMessage) -> QuerySet[OutboxMessage]:
+    # Still claimed by this task: after a lease ran out, another task may have the row.
+    return OutboxMessage.objects.filter(pk=row.pk, state=State.SENDING, claimed_by=row.claimed_by)
+
+
+def _finish(row: OutboxMessage, state: str, now: datetime, *, error: str = "") -> None:
+    _mine(row).update(state=state, finished_at=now, last_error=error[:200])
+
+
+def _put_back(
+    row: OutboxMessage, due_at: datetime, *, error: str = "", expires_at: datetime | None = None
+) -> None:
+    changes: dict[str, Any] = {
+        "state": State.SCHEDULED,
+        "due_at": due_at,
+        "last_error": error[:200],
+    }
+    if expires_at is not None:
+        changes["expires_at"] = expires_at
+    _mine(row).update(**changes)
+
+
+def _build(row: OutboxMessage, now: datetime, prepared: dict[str, Any]) -> EmailMessage:
+    if row.kind == OutboxMessage.BUILT:
+        return email_from_payload(row.payload)
+    return OUTBOX_BUILDERS[row.kind](row, now, prepared.get(row.kind))
+
+
+def _describe_error(exc: BaseException) -> str:
+    # smtplib puts addresses into some errors: keep the code and the type only.
+    code = getattr(exc, "smtp_code", None)
+    return f"{type(exc).__name__}{f' {code}' if code else ''}"
+
+
+def outbox_send(ids: list[int], *, now: Callable[[], datetime] = timezone.now) -> dict[str, int]:
+    """Send the rows `ids` over one SMTP connection, one at a time (see the module's
+    docstring for why one at a time). Returns how many ended in each state."""
+    rows = _claim(ids, now())
+    skipped = len(set(ids)) - len(rows)  # another task had them, or they were done
+    counts: dict[str, int] = {"skipped": skipped} if skipped else {}
+    prepared = {
+        kind: OUTBOX_PREPARERS[kind]([row for row in rows if row.kind == kind])
+        for kind in {row.kind for row in rows}
+        if kind in OUTBOX_PREPARERS
+    }
+    smtp = mail.get_connection()
+    try:
+        for row in rows:
+            state = _send_one(row, smtp, now(), prepared)
+            counts[state] = counts.get(state, 0) + 1
+    finally:
+        _close(smtp)
+    return counts
+
+
+def _close(smtp: BaseEmailBackend) -> None:
+    """Close quietly: a server that is misbehaving may refuse even the QUIT."""
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        smtp.close()
+
+
+def _send_one(
+    row: OutboxMessage, smtp: BaseEmailBackend, now: datetime, prepared: dict[str, Any]
+) -> str:
+    if row.expires_at is not None and row.expires_at <= now:
+        _finish(row, State.EXPIRED, now, error="too late to be useful")
+        return State.EXPIRED
+    try:
+        message = finalise(_build(row, now, prepared), row)
+    except NotToBeSent as decision:
+        _finish(row, decision.state, now, error=str(decision))
+        return decision.state
+    except NotYet as later:
+        _put_back(row, later.due_at, error=str(later), expires_at=later.expires_at)
+        return State.SCHEDULED
+    message.connection = smtp
+    try:
+        # Opened here, not by send(): a connection send() opens, it closes again at once,
+        # and the batch would not reuse it.
+        smtp.open()
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:
+        # Start the next message on a fresh conversation: this one may be half-way through.
+        _close(smtp)
+        error = _describe_error(exc)
+        if row.attempts >= MAX_ATTEMPTS:
+            _finish(row, State.FAILED, now, error=error)
+            logger.warning(
+                "outbox message %s failed after %d attempts: %s", row.pk, row.attempts, error
+            )
+            return State.FAILED
+        _put_back(row, now + retry_delay(row.attempts), error=error)
+        logger.info("outbox message %s deferred (attempt %d): %s", row.pk, row.attempts, error)
+        return "deferred"
+    _finish(row, State.SENT, now)
+    return State.SENT
+
+
+# --- tidying up ----------------------------------------------------------------------------
+
+
+def outbox_prune(*, now: datetime | None = None) -> int:
+    """Forget finished messages after OUTBOX_RETENTION_DAYS: their text is personal data."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    finished = [State.SENT, State.EXPIRED, State.CANCELLED, State.FAILED]
+    deleted, _ = OutboxMessage.objects.filter(state__in=finished, finished_at__lt=cutoff).delete()
+    return deleted

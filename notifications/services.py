@@ -1,0 +1,97 @@
+"""Writes into the outbox from the rest of the platform: recording a message in the
+transaction of the change it reports, queueing one dispatcher run after the commit, and an
+admin's retry. The pipeline itself is notifications.outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.email import email_to_payload
+from notifications.models import OutboxMessage
+from notifications.tasks import outbox_dispatch
+
+State = OutboxMessage.State
+
+
+def outbox_enqueue(
+    message: EmailMessage,
+    *,
+    user: Any = None,
+    category: str = OutboxMessage.Category.ACCOUNT,
+    expires_at: datetime | None = None,
+    now: datetime | None = None,
+) -> OutboxMessage:
+    """Record `message` (to `user`, a member, or None for an address with no account) for
+    sending as soon as the current transaction commits; if it rolls back, the message goes
+    with it. One dispatch task is queued per transaction, however many messages it
+    records."""
+    row = OutboxMessage.objects.create(
+        kind=OutboxMessage.BUILT,
+        category=category,
+        user=user,
+        payload=email_to_payload(message),
+        due_at=now or timezone.now(),
+        expires_at=expires_at,
+    )
+    dispatch_after_commit()
+    return row
+
+
+# One dispatch per web request: the request's scope remembers that one is on its way. Outside
+# a request (a task, a command) every commit that recorded mail queues one.
+_request_scope: ContextVar[dict[str, bool] | None] = ContextVar("outbox_scope", default=None)
+
+
+@contextmanager
+def one_dispatch_per_request() -> Iterator[None]:
+    """Wraps each request (notifications.middleware.OutboxScopeMiddleware)."""
+    token = _request_scope.set({"pending": False})
+    try:
+        yield
+    finally:
+        _request_scope.reset(token)
+
+
+def _dispatch_now(scope: dict[str, bool] | None) -> None:
+    if scope is not None:
+        scope["pending"] = False
+    outbox_dispatch.delay()
+
+
+def dispatch_after_commit() -> None:
+    """Queue one dispatcher run after the current transaction commits. If the broker cannot
+    take it, the beat's run a minute later does the same work."""
+    scope = _request_scope.get()
+    if scope is not None:
+        if scope["pending"]:
+            return
+        scope["pending"] = True
+    transaction.on_commit(partial(_dispatch_now, scope), robust=True)
+
+
+@transaction.atomic
+def outbox_retry(*, ids: list[int], now: datetime | None = None) -> int:
+    """Put failed (or expired) messages back for sending now, with a fresh count of attempts
+    and no expiry: an admin decided they are still worth sending."""
+    count = OutboxMessage.objects.filter(
+        pk__in=ids, state__in=[State.FAILED, State.EXPIRED]
+    ).update(
+        state=State.SCHEDULED,
+        due_at=now or timezone.now(),
+        attempts=0,
+        expires_at=None,
+        last_error="",
+        finished_at=None,
+    )
+    if count:
+        dispatch_after_commit()
+    return count
