@@ -21,7 +21,7 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/honcho --procfile Procfile.dev start
 
-# Lint, migrations check and the whole suite. Browser tests need Chromium and the axe-core
+# Lint, the import layers, migrations check and the whole suite. Browser tests need Chromium and the axe-core
 # package, HTML validation Java and vnu-jar (both npm); where one is missing those tests skip
 # and say why (CI makes that a failure).
 test: install
@@ -29,6 +29,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@# pytest exits 5 when it collected no test: say so instead of failing obscurely.
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \

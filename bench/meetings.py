@@ -6,7 +6,7 @@ listed groups (topics, facilitators, members), now in four time zones (New York,
 Chicago, Tokyo), each with one or two meeting series (mostly weekly, some every two weeks,
 some monthly on the Nth weekday; morning, afternoon and evening) and 50,000 stored meetings
 in all: each series' occurrences (groups.meetings.recurrence) from some months back to the horizon
-the site keeps ahead (groups.meetings.services.HORIZON), about 2% of them cancelled and 1%
+the site keeps ahead (groups.services.meetings.HORIZON), about 2% of them cancelled and 1%
 moved. Two members subscribe to their personal calendar feed: one in 20 groups (a realistic
 feed), one in 200 (a heavy one).
 

@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("groups.urls")),
-    path("resources/", include("resources.urls")),
+    path("", include("resources.urls")),
     path("admin/", admin.site.urls),
 ]
 

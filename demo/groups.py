@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from groups.meetings.recurrence import Frequency, Recurrence
-from groups.meetings.services import meeting_cancel, meeting_move, meetings_extend, series_create
 from groups.models import (
     Announcement,
     Attendance,
@@ -23,6 +22,7 @@ from groups.models import (
     SupportGroup,
     Topic,
 )
+from groups.services.meetings import meeting_cancel, meeting_move, meetings_extend, series_create
 
 F, P, A = SupportGroup.Format, SupportGroup.JoinPolicy, SupportGroup.Audience
 

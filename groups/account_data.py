@@ -5,7 +5,6 @@ from __future__ import annotations
 from accounts.models import User
 from accounts.services.exports import export_section, iso_utc
 from accounts.services.users import deletion_check, deletion_step
-from groups.meetings.rsvps import rsvp_release_for_membership
 from groups.models import (
     Attendance,
     AttendanceLetter,
@@ -14,6 +13,7 @@ from groups.models import (
     Rsvp,
     SupportGroup,
 )
+from groups.services.rsvps import rsvp_release_for_membership
 
 
 @export_section("memberships")

@@ -7,7 +7,6 @@ class GroupsConfig(AppConfig):
     verbose_name = "Support groups"
 
     def ready(self) -> None:
-        from groups import (
-            account_data,  # noqa: F401 - registers export and deletion parts
-            reminders,  # noqa: F401 - registers the reminder planner
-        )
+        # Each registers what it contributes to a lower app: export and deletion parts,
+        # the calendar address on the profile page, the reminder planner and builder.
+        from groups import account_data, panels, reminders  # noqa: F401

@@ -406,7 +406,7 @@ class MeetingSeries(models.Model):
         }
 
 
-# Stored meetings reach this far ahead (groups.meetings.services keeps the window filled;
+# Stored meetings reach this far ahead (groups.services.meetings keeps the window filled;
 # calendars describe what lies beyond it by the series' rule).
 HORIZON = timedelta(weeks=13)
 

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from groups.meetings.services import meetings_extend
+from groups.services.meetings import meetings_extend
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ from groups.views import (
     reports,
     schedule,
 )
-from resources import views as library
 
 app_name = "groups"
 
@@ -108,7 +107,6 @@ urlpatterns = [
         attendance.letter_revoke,
         name="letter-revoke",
     ),
-    path("groups/<slug:slug>/resources/", library.group_resources, name="group-resources"),
     path("verify/", attendance.letter_verify_form, name="letter-verify-form"),
     path("verify/<str:code>", attendance.letter_verify, name="letter-verify"),
 ]

@@ -160,14 +160,14 @@ def group_resources(request: HttpRequest, group: SupportGroup, access: GroupAcce
             return HttpResponseBadRequest("That is not a shared resource of this group.")
         group_resource_detach(group=group, link_id=int(remove))
         messages.success(request, "The resource is no longer shared.")
-        return redirect("groups:group-resources", slug=group.slug)
+        return redirect("resources:group-resources", slug=group.slug)
     if request.method == "POST" and form.is_valid():
         resource = form.cleaned_data["resource"]
         meeting = form.cleaned_data["meeting"]
         group_resource_attach(group=group, resource=resource, by=request.user, meeting=meeting)
         where = "that meeting's page" if meeting else "the group's page"
         messages.success(request, f"“{resource.title}” is now on {where} for members.")
-        return redirect("groups:group-resources", slug=group.slug)
+        return redirect("resources:group-resources", slug=group.slug)
     links = resource_links_for_group(group=group)
     return render(
         request,

@@ -115,7 +115,7 @@ class MeetingSeriesFactory(factory.django.DjangoModelFactory):
     """A weekly online series on Tuesdays at 19:00 in the group's zone, starting next week.
 
     Created through the model, so its meetings are not stored: call
-    `groups.meetings.services.meetings_extend(series=...)` (or use `series_create`)."""
+    `groups.services.meetings.meetings_extend(series=...)` (or use `series_create`)."""
 
     class Meta:
         model = "support_groups.MeetingSeries"

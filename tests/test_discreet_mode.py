@@ -14,9 +14,8 @@ from icalendar import Calendar
 
 from groups.calendars.feeds import calendar_feed_get_or_create
 from groups.meetings.recurrence import Recurrence
-from groups.meetings.rsvps import rsvp_answer
-from groups.meetings.services import meeting_cancel, meeting_move, meetings_extend, series_update
 from groups.services.groups import announcement_post
+from groups.services.meetings import meeting_cancel, meeting_move, meetings_extend, series_update
 from groups.services.memberships import (
     membership_approve,
     membership_decline,
@@ -24,6 +23,7 @@ from groups.services.memberships import (
     membership_promote,
     membership_remove,
 )
+from groups.services.rsvps import rsvp_answer
 from tests.conftest import sign_in_recently
 from tests.factories import (
     MeetingSeriesFactory,

@@ -9,10 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import ProfileForm
 from accounts.models import User
+from accounts.panels import profile_panels
 from accounts.selectors import audit_events_for_member
 from accounts.services.users import user_update_profile
-from groups.calendars.feeds import calendar_feed_get_or_create
-from groups.calendars.ics import calendar_feed_links
 from lib.forms import form_page_status
 
 
@@ -27,11 +26,10 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         user_update_profile(user=request.user, changes=changes, request=request)
         messages.success(request, "Your profile and preferences are saved.")
         return redirect("accounts:profile")
-    feed = calendar_feed_get_or_create(user=request.user)
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, **calendar_feed_links(feed=feed)},
+        {"form": form, **profile_panels(user=request.user)},
         status=form_page_status(form),
     )
 

@@ -1,3 +1,3 @@
-"""A group's schedule: recurrence rules (recurrence), local times across daylight-saving
-changes (times), where a meeting is (places), planning, cancelling and moving meetings
-(services), and the answers members give (rsvps)."""
+"""What a meeting is made of, below every service: recurrence rules (recurrence), local times
+across daylight-saving changes (times), and where a meeting is (places). Scheduling writes
+are groups.services.meetings; the answers members give, groups.services.rsvps."""

@@ -11,8 +11,8 @@ from django.utils import timezone
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_record
 from groups import emails
-from groups.meetings.rsvps import rsvp_release_for_membership
 from groups.models import Invitation, Membership, SupportGroup
+from groups.services.rsvps import rsvp_release_for_membership
 
 Action = AuditEvent.Action
 State = Membership.State

@@ -12,13 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from groups.calendars.feeds import calendar_feed_get_or_create
 from groups.calendars.ics import calendar_feed_links
-from groups.meetings.errors import MeetingError
 from groups.meetings.places import meeting_place
-from groups.meetings.rsvps import rsvp_answer
 from groups.models import Meeting, Rsvp
+from groups.pages import meeting_page_panels
 from groups.selectors import meeting_get_for_page, meeting_list_upcoming_for_user, rsvp_for
+from groups.services.errors import MeetingError
+from groups.services.rsvps import rsvp_answer
 from groups.views.access import viewable_group, viewer_zone
-from resources.selectors import resource_links_for_meeting
 
 
 def _places_left(meeting: Meeting) -> int | None:
@@ -46,11 +46,7 @@ def _render_meeting(request: HttpRequest, slug: str, meeting_id: int, *, error: 
             "is_open_for_answers": not meeting.is_cancelled and not meeting.has_started(now=now),
             "has_started": meeting.has_started(now=now),
             "error": error,
-            "meeting_resources": (
-                resource_links_for_meeting(meeting=meeting)
-                if access.can_see_members_only_details
-                else []
-            ),
+            **meeting_page_panels(meeting=meeting, for_members=access.can_see_members_only_details),
         },
         status=400 if error else 200,
     )

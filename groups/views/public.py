@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from groups.forms import DirectoryFilterForm, JoinForm
 from groups.meetings.recurrence import Recurrence
 from groups.models import Invitation, Membership, SupportGroup
+from groups.pages import group_page_panels
 from groups.permissions import GroupAccess, group_access, user_can_create_groups
 from groups.selectors import (
     announcement_list_for_group,
@@ -27,7 +28,6 @@ from groups.selectors import (
 from groups.services.memberships import MembershipError, membership_join, membership_leave
 from groups.views.access import viewable_group, viewer_zone
 from lib.forms import form_page_status
-from resources.selectors import resource_links_for_group
 
 GROUPS_PER_PAGE = 20
 Policy = SupportGroup.JoinPolicy
@@ -94,11 +94,6 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     announcements = (
         announcement_list_for_group(group=group) if access.can_see_members_only_details else []
     )
-    shared = (
-        resource_links_for_group(group=group, whole_group_only=True)
-        if access.can_see_members_only_details
-        else []
-    )
     schedule = [
         (series, Recurrence.from_rrule(series.rrule, time_zone=series.time_zone).describe())
         for series in series_list_for_group(group=group)
@@ -111,7 +106,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "access": access,
             "status": membership_status(access),
             "announcements": announcements,
-            "shared_resources": shared,
+            **group_page_panels(group=group, for_members=access.can_see_members_only_details),
             "schedule": schedule,
             "meetings": meeting_list_upcoming_for_group(group=group, now=timezone.now()),
             "viewer_zone": viewer_zone(request, group),

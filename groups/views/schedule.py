@@ -13,19 +13,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from groups.forms import MeetingCancelForm, MeetingMoveForm, SeriesForm
 from groups.meetings.recurrence import Frequency, Recurrence
-from groups.meetings.services import (
-    MeetingError,
-    meeting_cancel,
-    meeting_move,
-    series_create,
-    series_update,
-)
 from groups.models import MeetingSeries, SupportGroup
 from groups.permissions import GroupAccess
 from groups.selectors import (
     meeting_get_for_page,
     meeting_list_for_schedule,
     series_list_for_group,
+)
+from groups.services.meetings import (
+    MeetingError,
+    meeting_cancel,
+    meeting_move,
+    series_create,
+    series_update,
 )
 from groups.views.access import facilitator_view
 from lib.forms import form_page_status, posted_data

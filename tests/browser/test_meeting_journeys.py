@@ -22,9 +22,9 @@ from accounts.models import User
 from accounts.services.unsubscribe import unsubscribe_token
 from groups.attendance.letters import long_date
 from groups.attendance.services import letter_issue
-from groups.meetings.rsvps import rsvp_answer
 from groups.meetings.times import format_meeting_time
 from groups.models import Attendance, AttendanceLetter, Meeting, MeetingSeries, Membership, Rsvp
+from groups.services.rsvps import rsvp_answer
 from tests.browser.test_facilitator_journeys import sign_in
 from tests.conftest import message_text
 from tests.factories import (
@@ -485,7 +485,7 @@ def test_meeting_pages_read_well_on_a_phone(
         reverse("groups:letter-verify", args=[letter.code]),
         reverse("groups:letter-verify", args=["ABCDE-FGHJK-LMNPQ-RSTUV"]),  # not found
         # Sharing reading with the group, suggesting it, the calendar address and e-mail links.
-        reverse("groups:group-resources", args=[slug]),
+        reverse("resources:group-resources", args=[slug]),
         reverse("resources:suggest"),
         reverse("groups:personal-calendar-reset"),
         reverse(

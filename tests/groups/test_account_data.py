@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 
 from accounts.services.exports import export_payload
 from accounts.services.users import user_delete, user_deletion_blockers
-from groups.meetings.rsvps import rsvp_answer
 from groups.models import (
     Attendance,
     AttendanceLetter,
@@ -19,6 +18,7 @@ from groups.models import (
 )
 from groups.services.groups import group_create
 from groups.services.memberships import membership_join, membership_promote
+from groups.services.rsvps import rsvp_answer
 from tests.factories import MeetingFactory, MeetingSeriesFactory
 
 

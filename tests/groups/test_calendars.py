@@ -27,14 +27,14 @@ from groups.calendars.ics import (
     personal_calendar_build,
 )
 from groups.meetings.recurrence import Frequency, Recurrence
-from groups.meetings.services import (
+from groups.models import CalendarFeed, Meeting, MeetingSeries
+from groups.services.meetings import (
     meeting_cancel,
     meeting_move,
     meetings_extend,
     series_create,
     series_update,
 )
-from groups.models import CalendarFeed, Meeting, MeetingSeries
 from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
 
 NEW_YORK = "America/New_York"

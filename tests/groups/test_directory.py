@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.meetings.services import meetings_extend
 from groups.models import Meeting, MeetingSeries, Membership, SupportGroup, Topic
+from groups.services.meetings import meetings_extend
 from tests.factories import MeetingSeriesFactory, SupportGroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

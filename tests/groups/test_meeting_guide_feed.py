@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from groups.meeting_guide import CUSTOM_TYPES, TOPIC_TYPES
 from groups.meetings.recurrence import Recurrence
-from groups.meetings.services import series_update
 from groups.models import MeetingSeries, SupportGroup, Topic
+from groups.services.meetings import series_update
 from tests.factories import MeetingSeriesFactory, MembershipFactory, SupportGroupFactory
 from tests.groups.meeting_guide_spec import (
     KNOWN_TYPES,

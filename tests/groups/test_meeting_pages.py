@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from groups.meetings.services import meeting_cancel, meetings_extend
+from groups.services.meetings import meeting_cancel, meetings_extend
 from tests.factories import (
     MeetingFactory,
     MeetingSeriesFactory,

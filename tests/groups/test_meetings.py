@@ -11,7 +11,8 @@ import time_machine
 from django.core import mail
 
 from groups.meetings.recurrence import Frequency, Recurrence
-from groups.meetings.services import (
+from groups.models import HORIZON, Meeting, Rsvp
+from groups.services.meetings import (
     MeetingError,
     meeting_cancel,
     meeting_move,
@@ -19,7 +20,6 @@ from groups.meetings.services import (
     series_create,
     series_update,
 )
-from groups.models import HORIZON, Meeting, Rsvp
 from groups.tasks import meetings_extend_horizon
 from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
 

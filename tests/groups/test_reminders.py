@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
-from groups.meetings.services import meeting_cancel, meeting_move
 from groups.reminders import reminders_plan_due
+from groups.services.meetings import meeting_cancel, meeting_move
 from notifications.models import OutboxMessage
 from notifications.outbox import outbox_dispatch, outbox_send
 from tests.factories import (

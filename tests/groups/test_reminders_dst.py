@@ -17,8 +17,8 @@ from django.core import mail
 from icalendar import Calendar
 
 from groups.meetings.recurrence import Frequency, Recurrence
-from groups.meetings.services import series_create
 from groups.reminders import reminders_plan_due
+from groups.services.meetings import series_create
 from notifications.models import OutboxMessage
 from notifications.outbox import outbox_dispatch, outbox_send
 from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory

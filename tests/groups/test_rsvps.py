@@ -12,12 +12,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.meetings.errors import MeetingError
 from groups.meetings.recurrence import Recurrence
-from groups.meetings.rsvps import rsvp_answer
-from groups.meetings.services import meeting_cancel, series_update
 from groups.models import Rsvp
+from groups.services.errors import MeetingError
+from groups.services.meetings import meeting_cancel, series_update
 from groups.services.memberships import membership_leave, membership_remove
+from groups.services.rsvps import rsvp_answer
 from tests.factories import (
     MeetingFactory,
     MeetingSeriesFactory,

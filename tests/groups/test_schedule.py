@@ -10,8 +10,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.meetings.services import meetings_extend
 from groups.models import Meeting, MeetingSeries
+from groups.services.meetings import meetings_extend
 from tests.factories import (
     MeetingFactory,
     MeetingSeriesFactory,

@@ -26,10 +26,10 @@ from django.utils import timezone
 
 from accounts import tasks
 from accounts.models import User
-from groups.meetings.services import meeting_cancel, meeting_move
 from groups.meetings.times import format_meeting_time
 from groups.models import Meeting
 from groups.reminders import EARLY_ENOUGH, reminders_plan_due
+from groups.services.meetings import meeting_cancel, meeting_move
 from notifications import outbox
 from notifications.models import OutboxMessage
 from tests.conftest import message_text, skip_or_fail

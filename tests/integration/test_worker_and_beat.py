@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config import health
-from notifications.models import OutboxMessage
 from notifications.email import message_id
+from notifications.models import OutboxMessage
 from tests.conftest import message_text
 from tests.integration.conftest import wait_until
 

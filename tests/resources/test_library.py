@@ -595,7 +595,7 @@ def shared_titles(client, group) -> list[str]:
 
 
 def shared_url(group) -> str:
-    return reverse("groups:group-resources", args=[group.slug])
+    return reverse("resources:group-resources", args=[group.slug])
 
 
 def group_page(group) -> str:

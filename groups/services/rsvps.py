@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from groups import emails
-from groups.meetings.errors import MeetingError
 from groups.models import Meeting, MeetingSeries, Membership, Rsvp, SupportGroup
+from groups.services.errors import MeetingError
 
 Answer = Rsvp.Answer
 

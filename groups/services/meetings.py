@@ -18,7 +18,6 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from groups import emails
-from groups.meetings.errors import MeetingError
 from groups.meetings.recurrence import (
     WEEKDAY_CODES,
     Recurrence,
@@ -26,9 +25,10 @@ from groups.meetings.recurrence import (
     local_instant,
     occurrences,
 )
-from groups.meetings.rsvps import rsvp_fill_free_places
 from groups.models import HORIZON, Meeting, MeetingSeries, Rsvp, SupportGroup
 from groups.reminders import reminders_follow_move
+from groups.services.errors import MeetingError
+from groups.services.rsvps import rsvp_fill_free_places
 
 # Fields of a series that decide when its meetings are: changing one re-plans the future.
 SCHEDULE_FIELDS = ("rrule", "start_date", "start_time", "duration_minutes", "time_zone")

@@ -1,0 +1,16 @@
+"""The groups app's part of pages other apps own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import User
+from accounts.panels import profile_panel
+from groups.calendars.feeds import calendar_feed_get_or_create
+from groups.calendars.ics import calendar_feed_links
+
+
+@profile_panel("calendar-feed")
+def personal_calendar_address(user: User) -> dict[str, Any]:
+    """The member's personal calendar address, and how to reset it."""
+    return calendar_feed_links(feed=calendar_feed_get_or_create(user=user))
