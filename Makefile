@@ -21,19 +21,28 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/honcho --procfile Procfile.dev start
 
-# Lint, the import layers, migrations check and the whole suite. Browser tests need Chromium and the axe-core
-# package, HTML validation Java and vnu-jar (both npm); where one is missing those tests skip
-# and say why (CI makes that a failure).
+# Lint, the import layers, types, migrations check and the whole suite. Browser tests need
+# Chromium and the axe-core package, HTML validation Java and vnu-jar (both npm); where one is
+# missing those tests skip and say why (CI makes that a failure).
 test: install
 	@if command -v npm >/dev/null 2>&1 && [ ! -f node_modules/.package-lock.json -o package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund --silent; fi
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	@# pytest exits 5 when it collected no test: say so instead of failing obscurely.
-	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
+	@# Two pytest runs, each given PYTEST_ARGS (so no -m there): the unit and browser tests in
+	@# parallel, a pytest-xdist worker per core with its own test database, live server and SMTP
+	@# port (`--dist load` keeps pytest-django's order on each, see tests/conftest.py); then the
+	@# integration tests one at a time, as they share one Redis (they flush it) and time what
+	@# they see. Both always run; the target fails if either does. pytest exits 5 when it
+	@# collected no test: say so instead of failing obscurely.
+	@run() { $(BIN)/pytest "$$@" $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; rc=0; fi; return $$rc; }; \
+	run -n auto --dist load -m "not integration"; parallel=$$?; \
+	run -m integration; serial=$$?; \
+	[ $$parallel -eq 0 ] && [ $$serial -eq 0 ]
 
 lint: install
 	$(BIN)/ruff check .

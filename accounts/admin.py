@@ -1,7 +1,12 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from accounts.models import AuditEvent, User
@@ -9,7 +14,9 @@ from accounts.services.users import ROLE_FIELDS, user_record_role_changes
 from lib.admin import ReadOnlyModelAdmin
 
 
-def admin_login_through_our_sign_in(request, extra_context=None):
+def admin_login_through_our_sign_in(
+    request: HttpRequest, extra_context: dict[str, Any] | None = None
+) -> HttpResponse:
     """The admin has no sign-in form of its own: ours applies, with its rate limits and the
     second factor. A signed-in person who is not an admin simply may not enter."""
     if request.user.is_authenticated:
@@ -19,7 +26,7 @@ def admin_login_through_our_sign_in(request, extra_context=None):
     )
 
 
-admin.site.login = admin_login_through_our_sign_in
+admin.site.login = admin_login_through_our_sign_in  # type: ignore[method-assign]  # replaced on purpose, on this one site
 
 
 @admin.register(User)
@@ -51,7 +58,7 @@ class UserAdmin(DjangoUserAdmin):
             stored = User.objects.filter(pk=obj.pk).values(*ROLE_FIELDS).first() or {}
             before = dict(stored)
         super().save_model(request, obj, form, change)
-        user_record_role_changes(user=obj, before=before, actor=request.user, request=request)
+        user_record_role_changes(user=obj, before=before, actor=request.user)
 
 
 @admin.register(AuditEvent)

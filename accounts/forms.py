@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
@@ -19,9 +20,13 @@ from accounts.validators import (
     validate_time_zone,
 )
 
+if TYPE_CHECKING:
+    from django.forms.renderers import BaseRenderer
+    from django.utils.safestring import SafeString
+
 
 @cache
-def time_zone_datalist() -> str:
+def time_zone_datalist() -> SafeString:
     options = format_html_join(
         "", '<option value="{}"></option>', ((n,) for n in time_zone_names())
     )
@@ -38,7 +43,13 @@ class TimeZoneInput(forms.TextInput):
         defaults = {"list": self.DATALIST_ID, "autocomplete": "off", "spellcheck": "false"}
         super().__init__({**defaults, **(attrs or {})})
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         return super().render(name, value, attrs, renderer) + time_zone_datalist()
 
 
@@ -134,7 +145,7 @@ class AccountDeleteForm(BaseAuthenticateForm):
 
     field_order = ["password", "code"]
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             code = self.fields["code"]

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts.permissions import redirect_to_second_factor_setup, user_lacks_required_second_factor
+from accounts.services.audit import audit_request_context
 
 SESSION_SIGNED_IN_AT = "kinship_signed_in_at"
 SESSION_LAST_SEEN = "kinship_last_seen"
@@ -84,3 +85,15 @@ class SecondFactorRequiredMiddleware:
         ):
             return redirect_to_second_factor_setup(request)
         return self.get_response(request)
+
+
+class AuditContextMiddleware:
+    """The audit trail's events recorded while serving a request carry its client's address
+    (accounts.services.audit), so services need not take the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with audit_request_context(request):
+            return self.get_response(request)

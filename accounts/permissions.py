@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
@@ -14,13 +15,18 @@ from django.shortcuts import redirect
 
 from accounts.models import User
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.http import AuthenticatedHttpRequest
+
 SECOND_FACTOR_MESSAGE = (
     "Facilitators and admins protect their accounts with a second factor. "
     "Set up an authenticator app to continue."
 )
 
 
-def user_must_have_second_factor(user: User) -> bool:
+def user_must_have_second_factor(user: User | AnonymousUser) -> TypeGuard[User]:
     """Facilitators and admins can see who belongs to which group: their accounts need 2FA.
     That includes a member made co-facilitator of a group, who is not an approved facilitator
     of the whole site."""
@@ -31,7 +37,7 @@ def user_must_have_second_factor(user: User) -> bool:
     return user.memberships.filter(role="facilitator", state="active").exists()
 
 
-def user_lacks_required_second_factor(user: User) -> bool:
+def user_lacks_required_second_factor(user: User | AnonymousUser) -> bool:
     return user_must_have_second_factor(user) and not is_mfa_enabled(user)
 
 
@@ -45,7 +51,7 @@ def facilitator_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not (request.user.is_facilitator or request.user.is_staff):
             raise PermissionDenied
         if user_lacks_required_second_factor(request.user):

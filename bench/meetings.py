@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from directory import (
@@ -155,7 +156,7 @@ def _keep_newest(plans: list[Plan]) -> None:
             plan.start_date = plan.instants[0].astimezone(ZoneInfo(plan.time_zone)).date()
 
 
-def fill_meetings(*, now: datetime) -> dict[str, object]:
+def fill_meetings(*, now: datetime) -> dict[str, Any]:
     """Time zones for bench/directory.py's groups, their series and 50,000 meetings, in bulk;
     the two feed members. Returns what the measurements need."""
     from accounts.models import User
@@ -192,7 +193,7 @@ def fill_meetings(*, now: datetime) -> dict[str, object]:
         )
         for plan in plans
     )
-    meetings = []
+    meetings: list[Meeting] = []
     for plan, one in zip(plans, series, strict=True):
         length = timedelta(minutes=one.duration_minutes)
         for instant in plan.instants:
@@ -388,7 +389,7 @@ def main() -> None:
             wait_until_up(port, server)
             for label, url, expect, signed_in in pages:
                 headers = cookie if signed_in else None
-                common = {"expect": expect, "headers": headers}
+                common: dict[str, Any] = {"expect": expect, "headers": headers}
                 load(port, url, requests=10, seconds=5, threads=1, **common)  # warm up
                 result = load(
                     port,

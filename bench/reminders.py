@@ -52,7 +52,8 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -197,7 +198,7 @@ class Filled:
     sent_before: int
 
 
-def _weekly(first: datetime, zone: str) -> tuple[str, object, object, list[datetime]]:
+def _weekly(first: datetime, zone: str) -> tuple[str, date, clock, list[datetime]]:
     """A weekly series whose first meeting is `first`: its rule, first date, start time and the
     WEEKS meetings, each at the same wall-clock time in `zone` (as groups.meetings.recurrence
     does)."""
@@ -318,7 +319,8 @@ def fill(*, reminders: int, future_meetings: int, history: int, now: datetime) -
         ),
         batch_size=2000,
     )
-    meetings, leads = [], []
+    meetings: list[Meeting] = []
+    leads: list[int | None] = []
     for plan, one in zip(plans, series, strict=True):
         for week, instant in enumerate(plan[-1]):
             if len(meetings) == future_meetings:
@@ -677,7 +679,7 @@ def main() -> None:
             dispatch_rolled_back(f"{expected:,} due (rolled back)", now, cancel=[]),
         ]
 
-        results = []
+        results: list[EndToEnd] = []
         for concurrency in args.concurrency:
             if results:  # the previous run's rows go, so the same reminders fall due again
                 OutboxMessage.objects.filter(pk__in=list(results[-1].due_at)).delete()

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import connection
@@ -57,7 +58,8 @@ def _probe_broker() -> None:
         conn.default_channel  # noqa: B018 - opening a channel proves the broker accepts us
         if conn.transport.driver_type == "filesystem":
             # The file-system broker "connects" even to a missing folder; check the folder.
-            folder = Path(conn.transport_options["data_folder_in"])
+            # kombu's Connection always sets a dict here; the stub allows None.
+            folder = Path(cast("dict[str, Any]", conn.transport_options)["data_folder_in"])
             if not (folder.is_dir() and os.access(folder, os.W_OK)):
                 raise OSError(f"broker folder {folder} is missing or not writable")
 

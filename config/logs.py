@@ -1,12 +1,15 @@
+from __future__ import annotations
+
 import logging
 import re
 import time
+from collections.abc import Callable
 
 
 class UTCFormatter(logging.Formatter):
     """Timestamps in UTC with a Z, whatever the process's local zone: operators compare logs."""
 
-    converter = time.gmtime
+    converter: Callable[[float | None], time.struct_time] = time.gmtime
     default_time_format = "%Y-%m-%dT%H:%M:%S"
     default_msec_format = "%s.%03dZ"
 

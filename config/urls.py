@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from config import views
 
@@ -16,6 +17,13 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("groups.urls")),
     path("", include("resources.urls")),
+    # The outbox's admin pages were under accounts before it became an app of its own.
+    re_path(
+        r"^admin/accounts/outboxmessage/(?P<rest>.*)$",
+        RedirectView.as_view(
+            url="/admin/notifications/outboxmessage/%(rest)s", permanent=True, query_string=True
+        ),
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,6 +6,7 @@ groups are found again by slug, series by title."""
 from __future__ import annotations
 
 from datetime import time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -26,7 +27,7 @@ from groups.services.meetings import meeting_cancel, meeting_move, meetings_exte
 
 F, P, A = SupportGroup.Format, SupportGroup.JoinPolicy, SupportGroup.Audience
 
-DEMO_GROUPS = [
+DEMO_GROUPS: list[dict[str, Any]] = [
     {
         "slug": "ketamine-recovery-tuesday-evenings",
         "name": "Ketamine Recovery: Tuesday Evenings",
@@ -179,7 +180,7 @@ HISTORY = timedelta(weeks=6)
 
 WEEKLY, MONTHLY = Frequency.WEEKLY, Frequency.MONTHLY
 
-DEMO_SCHEDULES: dict[str, list[dict[str, object]]] = {
+DEMO_SCHEDULES: dict[str, list[dict[str, Any]]] = {
     "ketamine-recovery-tuesday-evenings": [
         {
             "title": "Tuesday evening check-in",

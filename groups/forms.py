@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypedDict, cast
 
 from django import forms
 
@@ -19,6 +20,17 @@ from groups.models import (
 from groups.selectors import TIMES_OF_DAY
 
 # --- public side: the directory's filters and joining -----------------------------------------
+
+
+class DirectoryFilters(TypedDict):
+    """The keyword arguments of `group_list_directory` that the directory's filters give."""
+
+    formats: list[str]
+    topics: list[Topic]
+    audiences: list[str]
+    words: list[str]
+    days: list[str]
+    times: list[str]
 
 
 class DirectoryFilterForm(forms.Form):
@@ -72,7 +84,7 @@ class DirectoryFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def filters(self) -> dict[str, object]:
+    def filters(self) -> DirectoryFilters:
         """The valid filters, as keyword arguments for `group_list_directory`."""
         self.is_valid()
         data = self.cleaned_data
@@ -423,8 +435,9 @@ class SeriesForm(forms.ModelForm):
     def clean_country(self) -> str:
         return self.cleaned_data["country"].strip().upper()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # A ModelForm's clean() returns its cleaned_data, never None.
+        data = cast(dict[str, Any], super().clean())
         frequency = data.get("frequency")
         start = data.get("start")
         if start and not self.instance.pk and start < self.today:

@@ -30,15 +30,14 @@ from html.parser import HTMLParser
 
 import markdown as markdown_lib
 from dateutil.rrule import rrulestr
-from django.conf import settings
 from django.db.models import Count, Max, Prefetch
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
 from groups.meetings.places import series_place
 from groups.meetings.recurrence import WEEKDAY_CODES, local_instant
 from groups.models import MeetingSeries, SupportGroup, Topic
+from lib.urls import absolute_reverse
 
 # Series language (ISO 639-1, as stored in `MeetingSeries.language`) to the spec's reserved
 # language codes. The spec does not follow ISO everywhere (Spanish is `S`, Italian `ITA`,
@@ -167,7 +166,7 @@ def meeting_guide_meeting(series: MeetingSeries) -> dict[str, object]:
         "timezone": series.time_zone,
         "types": _types(series, online=bool(conference_url or conference_phone)),
         "group": plain_line(group.name),
-        "url": settings.SITE_URL + reverse("groups:group-detail", args=[group.slug]),
+        "url": absolute_reverse("groups:group-detail", args=[group.slug]),
         "updated": f"{max(series.updated_at, group.updated_at).astimezone(UTC):%Y-%m-%d %H:%M:%S}",
     }
     if notes := plain_text(series.notes):

@@ -6,11 +6,11 @@ from typing import Any
 
 from accounts.models import User
 from accounts.panels import profile_panel
-from groups.calendars.feeds import calendar_feed_get_or_create
 from groups.calendars.ics import calendar_feed_links
+from groups.selectors import calendar_feed_for
 
 
 @profile_panel("calendar-feed")
 def personal_calendar_address(user: User) -> dict[str, Any]:
     """The member's personal calendar address, and how to reset it."""
-    return calendar_feed_links(feed=calendar_feed_get_or_create(user=user))
+    return calendar_feed_links(feed=calendar_feed_for(user=user))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -47,7 +48,7 @@ Scope = User.ReminderScope
 EARLY_ENOUGH = timedelta(seconds=60)
 
 
-def _wants_reminder(*, user_id: OuterRef | int, meeting_id: OuterRef | int) -> Q:
+def _wants_reminder(*, user_id: OuterRef, meeting_id: OuterRef) -> Q:
     """Going (scope "going"), or anything but "not going" (scope "all")."""
     going = Rsvp.objects.filter(meeting_id=meeting_id, user_id=user_id, answer=Answer.GOING)
     declined = Rsvp.objects.filter(meeting_id=meeting_id, user_id=user_id, answer=Answer.NOT_GOING)
@@ -128,9 +129,11 @@ def reminders_follow_move(*, meeting: Meeting) -> int:
     its way is checked again by its builder, which puts it back if it is now early."""
     pending = OutboxMessage.objects.filter(kind=KIND, target_id=meeting.pk, state=State.SCHEDULED)
     moved = 0
+    # A reminder's variant is its lead time: never None (reminders_plan_due).
     for lead in set(pending.values_list("variant", flat=True)):
         moved += pending.filter(variant=lead).update(
-            due_at=meeting.starts_at - timedelta(minutes=lead), expires_at=meeting.starts_at
+            due_at=meeting.starts_at - timedelta(minutes=cast(int, lead)),
+            expires_at=meeting.starts_at,
         )
     return moved
 
@@ -173,15 +176,17 @@ def reminder_build(
     """The reminder as it should read now, after checking again that it is still wanted:
     the meeting still takes place (and has not started), at the time the reminder was for,
     and the member still belongs to the group and still wants this reminder."""
-    meeting = batch.meetings.get(row.target_id)
+    # A reminder always has its meeting (target), lead time (variant) and member: see
+    # reminders_plan_due.
+    meeting = batch.meetings.get(cast(int, row.target_id))
     if meeting is None or meeting.is_cancelled:
         raise NotToBeSent(State.CANCELLED, "the meeting no longer takes place")
     if meeting.has_started(now=now):
         raise NotToBeSent(State.EXPIRED, "the meeting has started")
-    due_at = meeting.starts_at - timedelta(minutes=row.variant)
+    due_at = meeting.starts_at - timedelta(minutes=cast(int, row.variant))
     if due_at > now + EARLY_ENOUGH:
         raise NotYet(due_at, expires_at=meeting.starts_at)  # moved later: the new time
-    user = row.user
+    user = cast(User, row.user)
     answer = batch.answers.get((meeting.pk, user.pk))
     wants = answer != Answer.NOT_GOING and (
         user.reminder_scope == Scope.ALL or answer == Answer.GOING

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Case,
@@ -30,6 +31,7 @@ from accounts.models import User
 from groups.models import (
     Announcement,
     Attendance,
+    CalendarFeed,
     Invitation,
     Meeting,
     MeetingSeries,
@@ -39,7 +41,28 @@ from groups.models import (
     Topic,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import WithAnnotations
+
 ANNOUNCEMENTS_ON_GROUP_PAGE = 10
+
+
+# What the selectors below annotate on the objects they return, for the type checker
+# (`WithAnnotations[Model, ...]`).
+class GroupPageCounts(TypedDict):
+    active_member_count: int
+
+
+class FacilitatedGroupCounts(TypedDict):
+    pending_count: int
+    active_member_count: int
+
+
+class MeetingCounts(TypedDict):
+    going_count: int
+    waitlist_count: int
+
 
 # The directory's time-of-day filter, in the local time of each meeting series.
 TIMES_OF_DAY = {
@@ -124,7 +147,7 @@ def _any_of(conditions: Iterable[Q]) -> Q:
     return combined
 
 
-def group_get_for_page(*, slug: str) -> SupportGroup:
+def group_get_for_page(*, slug: str) -> WithAnnotations[SupportGroup, GroupPageCounts]:
     """One group (any state: the caller checks access) with its topics, its active
     facilitators (as `facilitator_memberships`) and `active_member_count`; 404 if unknown."""
     facilitators = (
@@ -159,7 +182,9 @@ def invitation_get_by_token(*, token: str) -> Invitation:
 # --- facilitator side: dashboard, member lists, reports about people ---------------------------
 
 
-def group_list_facilitated(*, user: User) -> QuerySet[SupportGroup]:
+def group_list_facilitated(
+    *, user: User
+) -> QuerySet[WithAnnotations[SupportGroup, FacilitatedGroupCounts]]:
     """Active groups `user` facilitates, by name, each with `pending_count` and
     `active_member_count` (one query, however many groups and members)."""
     mine = Membership.objects.filter(
@@ -214,7 +239,7 @@ def membership_list_visible_to_members(*, group: SupportGroup) -> tuple[list[Mem
     """The active facilitators and the active members who chose to be visible, and how many
     other active members there are (who are not listed at all)."""
     active = Membership.objects.filter(group=group, state=Membership.State.ACTIVE)
-    listed = list(
+    listed: list[Membership] = list(
         active.filter(Q(role=Membership.Role.FACILITATOR) | Q(user__name_visible_to_members=True))
         .select_related("user")
         .only("role", "group_id", "user__display_name")
@@ -303,7 +328,9 @@ def meeting_list_for_schedule(*, group: SupportGroup, now: datetime) -> QuerySet
     )
 
 
-def meeting_get_for_page(*, group: SupportGroup, meeting_id: int) -> Meeting:
+def meeting_get_for_page(
+    *, group: SupportGroup, meeting_id: int
+) -> WithAnnotations[Meeting, MeetingCounts]:
     """A meeting of this group with its series and `going_count`/`waitlist_count`; 404 for
     a meeting of another group."""
     meetings = (
@@ -314,7 +341,7 @@ def meeting_get_for_page(*, group: SupportGroup, meeting_id: int) -> Meeting:
     return get_object_or_404(meetings, pk=meeting_id)
 
 
-def rsvp_for(*, user: User, meeting: Meeting) -> tuple[Rsvp | None, int | None]:
+def rsvp_for(*, user: User | AnonymousUser, meeting: Meeting) -> tuple[Rsvp | None, int | None]:
     """The person's RSVP to the meeting, and their place on the waiting list (1 is next)."""
     if not user.is_authenticated:
         return None, None
@@ -446,7 +473,7 @@ def attendance_check_in_list(*, meeting: Meeting) -> list[CheckInPerson]:
     ]
 
 
-def _count_of(queryset: QuerySet) -> Coalesce:
+def _count_of(queryset: QuerySet[Attendance] | QuerySet[Rsvp]) -> Coalesce:
     """A per-meeting count as a correlated subquery: two counts joined into one query would
     multiply each other's rows."""
     counted = (
@@ -492,3 +519,36 @@ def attendance_list_for_user(*, user: User) -> QuerySet[Attendance]:
         )
         .order_by("-meeting__starts_at", "-pk")
     )
+
+
+# --- calendars ------------------------------------------------------------------------------
+
+
+def calendar_group_get_public(*, slug: str) -> SupportGroup | None:
+    """A listed, active group; None for any other (unlisted groups have no public feed)."""
+    return SupportGroup.objects.filter(
+        slug=slug, listed=True, state=SupportGroup.State.ACTIVE
+    ).first()
+
+
+def calendar_feed_for(*, user: User) -> CalendarFeed | None:
+    """The member's personal feed, if they have made one (pages only read it: the address is
+    made by a POST, groups.calendars.feeds)."""
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def calendar_feed_get_by_token(*, token: str) -> CalendarFeed | None:
+    """The feed with this token, with its user, if that member is active; None otherwise."""
+    if not 0 < len(token) <= 64:
+        return None
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    return feed if feed is not None and feed.user.is_active else None
+
+
+def calendar_meeting_get(*, group: SupportGroup, meeting_id: int) -> Meeting | None:
+    """A meeting of this group with its series (and the series' group); None for a meeting
+    of another group."""
+    meeting = Meeting.objects.filter(group=group, pk=meeting_id).select_related("series").first()
+    if meeting is not None:
+        meeting.series.group = group
+    return meeting

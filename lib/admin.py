@@ -7,7 +7,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyModelAdmin(admin.ModelAdmin):
     """Records admins look at but never write: nobody adds, edits or deletes them here."""
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:

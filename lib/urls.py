@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -21,3 +22,8 @@ def absolute_reverse(
 ) -> str:
     """`reverse()` on the public address: the same link whichever machine builds it."""
     return absolute_url(reverse(viewname, args=args, kwargs=kwargs))
+
+
+def site_host() -> str:
+    """The public host name (for Message-IDs and calendar UIDs)."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"

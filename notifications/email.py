@@ -4,12 +4,12 @@ before it leaves."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from lib.urls import site_host
 from notifications.kinds import OUTBOX_HEADERS
 from notifications.models import OutboxMessage
 
@@ -45,8 +45,7 @@ def email_from_payload(payload: dict[str, Any]) -> EmailMultiAlternatives:
 
 def message_id(row: OutboxMessage) -> str:
     """Stable per row: a duplicate (see notifications.outbox) carries the same one."""
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"<outbox-{row.pk}@{domain}>"
+    return f"<outbox-{row.pk}@{site_host()}>"
 
 
 def finalise(message: EmailMessage, row: OutboxMessage) -> EmailMultiAlternatives:

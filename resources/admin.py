@@ -8,6 +8,7 @@ moved it and when, and keep four eyes on publication). The state itself is read-
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -31,6 +32,15 @@ from resources.services.curation import (
     resource_submit,
 )
 from resources.validators import validate_resource_file
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+    class _ResourceCount(TypedDict):
+        resource_count: int
+
 
 State = Resource.State
 DUE_SOON = timedelta(days=30)
@@ -61,7 +71,7 @@ class CategoryAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(resource_count=Count("resources"))
 
     @admin.display(description="Resources", ordering="resource_count")
-    def resource_count(self, category: Category) -> int:
+    def resource_count(self, category: WithAnnotations[Category, _ResourceCount]) -> int:
         return category.resource_count
 
 
@@ -204,7 +214,7 @@ class StateChangeInline(admin.TabularInline):
     verbose_name = "move"
     verbose_name_plural = "history"
     fields = ["at", "from_state", "to_state", "by", "note"]
-    readonly_fields = fields
+    readonly_fields = cast("list[str]", fields)  # plain names, no groups
     extra = 0
     can_delete = False
 
@@ -375,7 +385,7 @@ class ResourceAdmin(admin.ModelAdmin):
         """Apply one workflow service to each selected resource, then say what happened:
         how many moved, and how many were refused and why (those stay as they were)."""
         moved, unchanged = 0, 0
-        refused: dict[str, int] = {}
+        refused: dict[StrOrPromise, int] = {}
         for resource in queryset.order_by("pk"):
             if resource.state == target:
                 unchanged += 1

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 
@@ -46,10 +48,11 @@ class LibraryFilterForm(forms.Form):
         widget=forms.MultipleHiddenInput,
     )
 
-    def filters(self) -> dict[str, object]:
+    def filters(self) -> dict[str, Any]:
         """Valid filters as keyword arguments for resource_list_library. A query longer
         than the limit is cut, not refused: a search box should never error."""
-        data = self.data.copy()
+        # Bound to request.GET (views.resource_list): a QueryDict, a dict; its copy is mutable.
+        data = cast("dict[str, Any]", self.data).copy()
         if len(data.get("q", "")) > MAX_QUERY_LENGTH:
             data["q"] = data["q"][:MAX_QUERY_LENGTH]
         self.data = data
@@ -88,8 +91,8 @@ class SuggestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # Form.clean returns cleaned_data
         if not data.get("external_url") and not (data.get("body") or "").strip():
             raise forms.ValidationError("Give a link, or write the text.")
         return data
@@ -109,9 +112,10 @@ class AttachForm(forms.Form):
         help_text="Shown on that meeting's page; otherwise on the group's page.",
     )
 
-    def __init__(self, *args, group: SupportGroup, **kwargs):
+    def __init__(self, *args: Any, group: SupportGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = (
+        meeting_field = cast("forms.ModelChoiceField[Meeting]", self.fields["meeting"])
+        meeting_field.queryset = (
             Meeting.objects.filter(
                 group=group, status=Meeting.Status.SCHEDULED, ends_at__gt=timezone.now()
             )
@@ -119,6 +123,6 @@ class AttachForm(forms.Form):
             .order_by("starts_at")
         )
         zone = group.time_zone
-        self.fields["meeting"].label_from_instance = lambda meeting: (
+        meeting_field.label_from_instance = lambda meeting: (  # type: ignore[method-assign,assignment]  # per instance, no self
             f"{meeting.series.title}, {format_instant(meeting.starts_at, zone)}"
         )

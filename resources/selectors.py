@@ -9,6 +9,7 @@ out) every word must appear in the title, summary or body."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
@@ -17,6 +18,11 @@ from django.http import Http404
 
 from accounts.models import User
 from resources.models import Bookmark, Category, GroupResource, Resource, Tag
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from groups.models import Meeting, SupportGroup
 
 # Around the matched words of a snippet; private-use characters nobody types, so the template
 # escapes everything else and turns only these into <mark> (resources.templatetags.library).
@@ -131,7 +137,7 @@ def category_list_with_counts() -> list[Category]:
     )
 
 
-def resource_get_for_page(*, slug: str, user: User) -> Resource:
+def resource_get_for_page(*, slug: str, user: User | AnonymousUser) -> Resource:
     """A published resource, or any resource for an admin; 404 otherwise (a draft's address
     tells nobody that it exists)."""
     resources = _with_labels(Resource.objects.all())
@@ -165,11 +171,13 @@ def bookmark_list_for_user(*, user: User) -> QuerySet[Bookmark]:
     )
 
 
-def resource_is_saved(*, user: User, resource: Resource) -> bool:
+def resource_is_saved(*, user: User | AnonymousUser, resource: Resource) -> bool:
     return user.is_authenticated and Bookmark.objects.filter(user=user, resource=resource).exists()
 
 
-def resource_links_for_group(*, group, whole_group_only: bool = False) -> list[GroupResource]:
+def resource_links_for_group(
+    *, group: SupportGroup, whole_group_only: bool = False
+) -> list[GroupResource]:
     """What a group's facilitators shared with it (the whole group, or also single meetings),
     still published, newest first."""
     links = GroupResource.objects.filter(group=group, resource__state=Resource.State.PUBLISHED)
@@ -182,7 +190,7 @@ def resource_links_for_group(*, group, whole_group_only: bool = False) -> list[G
     )
 
 
-def resource_links_for_meeting(*, meeting) -> list[GroupResource]:
+def resource_links_for_meeting(*, meeting: Meeting) -> list[GroupResource]:
     return list(
         GroupResource.objects.filter(meeting=meeting, resource__state=Resource.State.PUBLISHED)
         .select_related("resource")

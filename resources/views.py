@@ -3,6 +3,8 @@ member's saved list, facilitators' suggestions and a group's shared resources.""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +38,9 @@ from resources.services.members import (
     group_resource_detach,
 )
 from resources.validators import sniff
+
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedHttpRequest
 
 PER_PAGE = 20
 
@@ -85,7 +90,7 @@ FILE_TYPES = {
 
 
 @require_GET
-def resource_file(request: HttpRequest, slug: str) -> HttpResponse:
+def resource_file(request: HttpRequest, slug: str) -> FileResponse:
     """A resource's uploaded file, through Django rather than from the media folder: a
     draft's file is as private as its page (404), in development and in production alike."""
     resource = resource_get_for_page(slug=slug, user=request.user)
@@ -107,7 +112,7 @@ def resource_file(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def resource_save_toggle(request: HttpRequest, slug: str) -> HttpResponse:
+def resource_save_toggle(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     resource = resource_get_for_page(slug=slug, user=request.user)
     if request.POST.get("action") == "remove":
         bookmark_remove(user=request.user, resource=resource)
@@ -124,7 +129,7 @@ def resource_save_toggle(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def saved_list(request: HttpRequest) -> HttpResponse:
+def saved_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(bookmark_list_for_user(user=request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -133,7 +138,7 @@ def saved_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def resource_suggest_view(request: HttpRequest) -> HttpResponse:
+def resource_suggest_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (request.user.is_facilitator or request.user.is_staff):
         raise PermissionDenied("Facilitators can suggest resources.")
     form = SuggestForm(posted_data(request))
@@ -152,7 +157,9 @@ def resource_suggest_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @facilitator_view
-def group_resources(request: HttpRequest, group: SupportGroup, access: GroupAccess):
+def group_resources(
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
+) -> HttpResponse:
     form = AttachForm(posted_data(request), group=group)
     remove = request.POST.get("remove", "") if request.method == "POST" else ""
     if remove:

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
+from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -24,10 +26,45 @@ from tests.factories import UserFactory
 REQUIRE_SERVICES = os.environ.get("KINSHIP_REQUIRE_SERVICES") == "1"
 
 
-def skip_or_fail(reason: str) -> None:
+def skip_or_fail(reason: str) -> NoReturn:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (KINSHIP_REQUIRE_SERVICES=1 turns this skip into a failure)")
     pytest.skip(reason)
+
+
+# `make test` runs the tests in two pytest runs chosen by these markers: every test of the
+# two folders gets its folder's marker, whether or not its file says so.
+FOLDER_MARKERS = {"browser": pytest.mark.browser, "integration": pytest.mark.integration}
+TESTS_DIR = Path(__file__).parent
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    if item.path.is_relative_to(TESTS_DIR):
+        folder = item.path.relative_to(TESTS_DIR).parts[0]
+        if folder in FOLDER_MARKERS:
+            item.add_marker(FOLDER_MARKERS[folder])
+
+
+def _database_order(item: pytest.Item) -> int:
+    """pytest-django's order: tests in a transaction first (0), then those that commit (1:
+    they empty every table afterwards, the rows migrations add included), then the rest (2)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & {"transactional_db", "live_server"} or (
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    ):
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # pytest-django sorts by this first, but pytest then groups the tests that share a
+    # session-wide parameter (Playwright's browser name; a test whose own parameter is called
+    # `page` gets it too), which can pull committing tests before others. Sort again, so that
+    # no test finds the rows of a migration gone. pytest-xdist's `--dist load` keeps this
+    # order on each worker (`worksteal`, `loadscope` and `loadfile` do not).
+    items.sort(key=_database_order)
 
 
 @pytest.fixture(autouse=True)
@@ -163,7 +200,9 @@ def message_text(message: Message) -> str:
     """The plain-text body of a received message."""
     for part in message.walk():
         if part.get_content_type() == "text/plain":
-            return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            return payload.decode(part.get_content_charset() or "utf-8")
     raise AssertionError("message has no text/plain part")
 
 
@@ -197,3 +236,12 @@ def smtp_inbox(smtp_server, settings):
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     return smtp_server
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"

@@ -6,13 +6,14 @@ import factory
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
+from groups.models import Meeting, MeetingSeries, Membership, Rsvp, SupportGroup, Topic
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 WEEK = timedelta(weeks=1)
 HOUR_AND_HALF = timedelta(minutes=90)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     """A member whose e-mail is verified, so they can sign in at once."""
 
     class Meta:
@@ -65,7 +66,7 @@ def _now():
     return timezone.now()
 
 
-class TopicFactory(factory.django.DjangoModelFactory):
+class TopicFactory(factory.django.DjangoModelFactory[Topic]):
     class Meta:
         model = "support_groups.Topic"
         django_get_or_create = ("slug",)
@@ -74,7 +75,7 @@ class TopicFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").capitalize())
 
 
-class SupportGroupFactory(factory.django.DjangoModelFactory):
+class SupportGroupFactory(factory.django.DjangoModelFactory[SupportGroup]):
     """An active, listed, open online group. Pass `topics=[...]` to set its topics."""
 
     class Meta:
@@ -98,7 +99,7 @@ class SupportGroupFactory(factory.django.DjangoModelFactory):
             self.topics.set(extracted)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     """An active member (pass role="facilitator" or state="pending" as needed)."""
 
     class Meta:
@@ -111,7 +112,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     conduct_accepted_at = factory.LazyFunction(_now)
 
 
-class MeetingSeriesFactory(factory.django.DjangoModelFactory):
+class MeetingSeriesFactory(factory.django.DjangoModelFactory[MeetingSeries]):
     """A weekly online series on Tuesdays at 19:00 in the group's zone, starting next week.
 
     Created through the model, so its meetings are not stored: call
@@ -139,7 +140,7 @@ def _next_weekday(weekday: int):
     return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
     """One stored meeting of a series, a week from now unless told."""
 
     class Meta:
@@ -152,7 +153,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + HOUR_AND_HALF)
 
 
-class RsvpFactory(factory.django.DjangoModelFactory):
+class RsvpFactory(factory.django.DjangoModelFactory[Rsvp]):
     class Meta:
         model = "support_groups.Rsvp"
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from config.celery import app
 
 BASE_DIR = Path(settings.BASE_DIR)
-CODE = ["accounts", "config", "groups", "resources"]
+CODE = ["accounts", "config", "demo", "groups", "lib", "notifications", "resources"]
 LONGEST_COUNTDOWN = 5 * 60
 
 

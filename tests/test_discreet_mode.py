@@ -86,7 +86,9 @@ def every_message_for(client, user, django_capture_on_commit_callbacks) -> list:
         body="Talk.",
     )
     # Meetings: a waiting-list place, a move, a cancellation, and meetings a new schedule drops.
-    series = MeetingSeriesFactory(group=group, rsvp_limit=1, title="Ketamine recovery evening")
+    series = MeetingSeriesFactory.create(
+        group=group, rsvp_limit=1, title="Ketamine recovery evening"
+    )
     meetings_extend(series=series)
     first, second, third = series.meetings.order_by("starts_at")[:3]
     committed(rsvp_answer, user=user, meeting=first, going=True)

@@ -19,6 +19,7 @@ def assert_valid_html(pages: dict[str, str], folder: Path) -> None:
     java = shutil.which("java")
     if not java or not VNU.exists():
         skip_or_fail("HTML validation needs java and node_modules/vnu-jar (npm ci)")
+    assert java is not None  # skip_or_fail does not return
     files = []
     for name, html in pages.items():
         path = folder / f"{name.replace(':', '-')}.html"

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
+from typing import Any
 
 from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
@@ -26,30 +30,49 @@ def client_ip(request: HttpRequest | None) -> str | None:
         return None
 
 
+# The address of the request being served: set for each request by
+# accounts.middleware.AuditContextMiddleware, so that services record it without taking the
+# request. Outside a request (a task, a command) there is none.
+_request_ip: ContextVar[str | None] = ContextVar("audit_request_ip", default=None)
+
+
+@contextmanager
+def audit_request_context(request: HttpRequest) -> Iterator[None]:
+    """Events recorded while `request` is served carry its client's address."""
+    token = _request_ip.set(client_ip(request))
+    try:
+        yield
+    finally:
+        _request_ip.reset(token)
+
+
 def audit_record(
     *,
     action: AuditEvent.Action,
     subject: User | None,
     actor: User | None = None,
-    request: HttpRequest | None = None,
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
+    with_address: bool = True,
 ) -> AuditEvent:
-    """Append one event. `actor` defaults to the subject (people act on their own account)."""
+    """Append one event, with the address of the request being served if there is one
+    (`with_address=False`: never, e.g. for an account's deletion, after which we keep nothing
+    that points at the person). `actor` defaults to the subject (people act on their own
+    account)."""
     return AuditEvent.objects.create(
         action=action,
         subject=subject,
         actor=actor if actor is not None else subject,
-        ip_address=client_ip(request),
+        ip_address=_request_ip.get() if with_address else None,
         details=details or {},
     )
 
 
-def audit_record_failed_sign_in(*, credentials: dict, request: HttpRequest | None) -> None:
+def audit_record_failed_sign_in(*, credentials: dict[str, Any]) -> None:
     """A wrong password for an existing account is recorded against it; an attempt on an
     unknown address is recorded with no subject and without the address that was typed."""
     login = credentials.get("email") or credentials.get("username") or ""
     subject = User.objects.filter(email__iexact=login).first() if login else None
-    audit_record(action=AuditEvent.Action.SIGN_IN_FAILED, subject=subject, request=request)
+    audit_record(action=AuditEvent.Action.SIGN_IN_FAILED, subject=subject)
 
 
 def audit_prune(*, now: datetime | None = None) -> tuple[int, int]:

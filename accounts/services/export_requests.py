@@ -3,17 +3,21 @@ the file, in a worker)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import AuditEvent, DataExport, User
 from accounts.services.audit import audit_record
 from accounts.tasks import export_build as export_build_task
 
+if TYPE_CHECKING:
+    from celery.contrib.django.task import DjangoTask
+
 
 @transaction.atomic
-def export_request(*, user: User, request: HttpRequest | None = None) -> DataExport:
+def export_request(*, user: User) -> DataExport:
     """Ask for a new export, or get the one being prepared or still downloadable.
 
     The member's row is locked first, so two clicks at once still make one export.
@@ -35,6 +39,7 @@ def export_request(*, user: User, request: HttpRequest | None = None) -> DataExp
     export = DataExport.objects.create(
         user=user, created_at=now, expires_at=now + DataExport.LIFETIME
     )
-    audit_record(action=AuditEvent.Action.EXPORT_REQUESTED, subject=user, request=request)
-    export_build_task.delay_on_commit(export.pk)
+    audit_record(action=AuditEvent.Action.EXPORT_REQUESTED, subject=user)
+    # Celery's Django fixup makes every task a DjangoTask; shared_task's stub says Task.
+    cast("DjangoTask[[int], None]", export_build_task).delay_on_commit(export.pk)
     return export

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -30,7 +31,6 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -55,7 +55,7 @@ def iso_utc(value: datetime | None) -> str | None:
 class ExportJSONEncoder(DjangoJSONEncoder):
     """Datetimes in UTC, whatever zone a section read them in."""
 
-    def default(self, o):
+    def default(self, o: Any) -> Any:
         if isinstance(o, datetime) and timezone.is_aware(o):
             return iso_utc(o)
         return super().default(o)
@@ -67,7 +67,7 @@ class ExportJSONEncoder(DjangoJSONEncoder):
 
 
 @export_section("profile")
-def _profile(user: User) -> dict:
+def _profile(user: User) -> dict[str, Any]:
     return {
         "email": user.email,
         "display_name": user.display_name,
@@ -79,7 +79,7 @@ def _profile(user: User) -> dict:
 
 
 @export_section("preferences")
-def _preferences(user: User) -> dict:
+def _preferences(user: User) -> dict[str, Any]:
     return {
         "reminder_lead_minutes": list(user.reminder_lead_minutes),
         "reminder_scope": user.reminder_scope,
@@ -89,12 +89,12 @@ def _preferences(user: User) -> dict:
 
 
 @export_section("roles")
-def _roles(user: User) -> dict:
+def _roles(user: User) -> dict[str, Any]:
     return {"is_facilitator": user.is_facilitator, "is_staff": user.is_staff}
 
 
 @export_section("email_addresses")
-def _email_addresses(user: User) -> list[dict]:
+def _email_addresses(user: User) -> list[dict[str, Any]]:
     return [
         {"email": address.email, "verified": address.verified, "primary": address.primary}
         for address in EmailAddress.objects.filter(user=user).order_by("-primary", "email")
@@ -102,7 +102,7 @@ def _email_addresses(user: User) -> list[dict]:
 
 
 @export_section("second_factors")
-def _second_factors(user: User) -> list[dict]:
+def _second_factors(user: User) -> list[dict[str, Any]]:
     # Which factors exist and when they were used: never `data` (the TOTP secret, the seed
     # of the recovery codes, WebAuthn credentials).
     return [
@@ -118,7 +118,7 @@ def _second_factors(user: User) -> list[dict]:
 
 
 @export_section("sign_in_history")
-def _sign_in_history(user: User) -> list[dict]:
+def _sign_in_history(user: User) -> list[dict[str, Any]]:
     return [
         {
             "action": event.action,
@@ -133,7 +133,7 @@ def _sign_in_history(user: User) -> list[dict]:
 
 
 @export_section("sessions")
-def _sessions(user: User) -> list[dict]:
+def _sessions(user: User) -> list[dict[str, Any]]:
     return [
         {
             "created_at": iso_utc(session.created_at),
@@ -149,7 +149,7 @@ def _sessions(user: User) -> list[dict]:
 # "memberships", "rsvps", "attendance" and "attendance_letters", the resources issue
 # "bookmarks", the reports issue "reports", each by registering its own function under the
 # same name with export_section.
-def _nothing_stored_yet(user: User) -> list:
+def _nothing_stored_yet(user: User) -> list[Any]:
     return []
 
 
@@ -160,7 +160,7 @@ for _name in ("memberships", "rsvps", "attendance", "attendance_letters", "bookm
 # ---------------------------------------------------------------------------------------------
 
 
-def export_payload(*, user: User, now: datetime | None = None) -> dict:
+def export_payload(*, user: User, now: datetime | None = None) -> dict[str, Any]:
     """Everything we hold about `user`, as one JSON-ready dict."""
     payload: dict[str, object] = {
         "format": EXPORT_FORMAT,
@@ -236,8 +236,8 @@ def export_build(*, export_id: int, now: datetime | None = None) -> DataExport |
         raise
 
 
-def export_record_download(*, export: DataExport, request: HttpRequest | None = None) -> None:
-    audit_record(action=AuditEvent.Action.EXPORT_DOWNLOADED, subject=export.user, request=request)
+def export_record_download(*, export: DataExport) -> None:
+    audit_record(action=AuditEvent.Action.EXPORT_DOWNLOADED, subject=export.user)
 
 
 def export_purge_expired(*, now: datetime | None = None) -> int:

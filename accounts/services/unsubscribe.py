@@ -10,7 +10,7 @@ preferences instead.
 from __future__ import annotations
 
 from django.core import signing
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from accounts.models import User
 from accounts.services.users import user_update_profile
@@ -58,11 +58,11 @@ def unsubscribe_read(*, token: str) -> tuple[User, str]:
     return user, category
 
 
-def unsubscribe_apply(*, user: User, category: str, request: HttpRequest | None = None) -> bool:
+def unsubscribe_apply(*, user: User, category: str) -> bool:
     """Turn off the messages of `category`; False for a category that cannot be turned off.
     Doing it twice changes nothing the second time."""
     changes = TURN_OFF.get(category)
     if changes is None:
         return False
-    user_update_profile(user=user, changes=changes, request=request)
+    user_update_profile(user=user, changes=changes)
     return True

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -14,6 +15,9 @@ from django.http import HttpRequest
 from accounts.models import FORMER_MEMBER, AuditEvent, DataExport, User
 from accounts.services.audit import audit_record
 from lib.registries import Registry
+
+if TYPE_CHECKING:
+    from django.db.models import Field
 
 PROFILE_FIELDS = (
     "display_name",
@@ -45,7 +49,7 @@ def user_upsert_verified(
     email = email.lower()
     user = User.objects.filter(email=email).first()
     created = user is None
-    if created:
+    if user is None:
         user = User(email=email)
     user.display_name = display_name
     user.time_zone = time_zone
@@ -63,9 +67,7 @@ def user_upsert_verified(
 
 
 @transaction.atomic
-def user_update_profile(
-    *, user: User, changes: dict[str, object], request: HttpRequest | None = None
-) -> list[str]:
+def user_update_profile(*, user: User, changes: dict[str, object]) -> list[str]:
     """Apply profile and preference changes; returns the names of the fields that changed.
 
     Validates like the model does, so a caller that skips the form still cannot store an
@@ -85,15 +87,12 @@ def user_update_profile(
     audit_record(
         action=AuditEvent.Action.PROFILE_CHANGED,
         subject=user,
-        request=request,
         details={"fields": changed},
     )
     return changed
 
 
-def user_record_role_changes(
-    *, user: User, before: dict[str, bool], actor: User, request: HttpRequest | None = None
-) -> None:
+def user_record_role_changes(*, user: User, before: dict[str, bool], actor: User) -> None:
     """Audit each role flag an admin changed on `user` (called after the admin saved it)."""
     for field in ROLE_FIELDS:
         if field in before and before[field] != getattr(user, field):
@@ -101,7 +100,6 @@ def user_record_role_changes(
                 action=AuditEvent.Action.ROLE_CHANGED,
                 subject=user,
                 actor=actor,
-                request=request,
                 details={"role": field, "granted": getattr(user, field)},
             )
 
@@ -175,9 +173,10 @@ def user_delete(*, user: User, request: HttpRequest | None = None) -> None:
     user.last_login = None
     for name in PROFILE_FIELDS:
         if name != "display_name":
-            setattr(user, name, User._meta.get_field(name).get_default())
+            # PROFILE_FIELDS are concrete columns: get_field never gives a relation here.
+            setattr(user, name, cast("Field[Any, Any]", User._meta.get_field(name)).get_default())
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
 
-    audit_record(action=AuditEvent.Action.ACCOUNT_DELETED, subject=user, request=None)
+    audit_record(action=AuditEvent.Action.ACCOUNT_DELETED, subject=user, with_address=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
@@ -20,6 +21,9 @@ from accounts.services.export_requests import export_request
 from accounts.services.exports import export_latest, export_record_download
 from accounts.services.users import user_delete, user_deletion_blockers
 
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedHttpRequest
+
 LIFETIME_HOURS = int(DataExport.LIFETIME.total_seconds() // 3600)
 
 
@@ -36,9 +40,9 @@ def _is_not_post(request: HttpRequest) -> bool:
 # Reading the page (and its htmx refresh) shows only the state of the file; asking for one
 # needs a recent password, and so does the download.
 @reauthentication_required(enabled=_is_post)
-def export_page(request: HttpRequest) -> HttpResponse:
+def export_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
-        export = export_request(user=request.user, request=request)
+        export = export_request(user=request.user)
         if export.status == DataExport.Status.READY:
             messages.success(request, "Your file is ready to download.")
         else:
@@ -57,7 +61,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @reauthentication_required
-def export_download(request: HttpRequest, token: str) -> HttpResponse:
+def export_download(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     # Someone else's token and an unknown one look the same: not found.
     export = DataExport.objects.filter(token=token, user=request.user).first()
     if export is None:
@@ -68,7 +72,7 @@ def export_download(request: HttpRequest, token: str) -> HttpResponse:
     if export.status != DataExport.Status.READY:
         return redirect("accounts:export")
 
-    export_record_download(export=export, request=request)
+    export_record_download(export=export)
     day = timezone.localdate(export.ready_at, zoneinfo.ZoneInfo(request.user.time_zone))
     response = HttpResponse(export.content, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="kinship-data-{day:%Y-%m-%d}.json"'
@@ -82,7 +86,7 @@ def export_download(request: HttpRequest, token: str) -> HttpResponse:
 # allauth's re-authentication (that would store the typed password in the session while the
 # member re-enters it): it carries the password, and the code, and checks them itself.
 @reauthentication_required(enabled=_is_not_post)
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     blockers = user_deletion_blockers(user=request.user)
     form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and not blockers and form.is_valid():

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,16 +16,19 @@ from accounts.selectors import audit_events_for_member
 from accounts.services.users import user_update_profile
 from lib.forms import form_page_status
 
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedHttpRequest
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Bind to a copy: a rejected form must not leave half-applied values on request.user.
     user = User.objects.get(pk=request.user.pk)
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        user_update_profile(user=request.user, changes=changes, request=request)
+        user_update_profile(user=request.user, changes=changes)
         messages.success(request, "Your profile and preferences are saved.")
         return redirect("accounts:profile")
     return render(
@@ -36,7 +41,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def security_log(request: HttpRequest) -> HttpResponse:
+def security_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/security.html",

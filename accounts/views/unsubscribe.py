@@ -19,7 +19,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     user, category = unsubscribe_read(token=token)
     done = False
     if request.method == "POST":
-        done = unsubscribe_apply(user=user, category=category, request=request)
+        done = unsubscribe_apply(user=user, category=category)
     response = render(
         request,
         "accounts/unsubscribe.html",

@@ -16,11 +16,11 @@ from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from groups.models import Attendance, AttendanceLetter, Meeting
+from lib.urls import absolute_reverse
 
 CODE_ALPHABET = frozenset("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
 CODE_LENGTH = 20
@@ -115,7 +115,7 @@ def letter_issued_on(letter: AttendanceLetter) -> date:
 
 
 def letter_verify_url(letter: AttendanceLetter) -> str:
-    return settings.SITE_URL + reverse("groups:letter-verify", args=[letter.code])
+    return absolute_reverse("groups:letter-verify", args=[letter.code])
 
 
 def long_date(day: date) -> str:

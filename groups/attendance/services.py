@@ -16,7 +16,6 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
@@ -56,7 +55,6 @@ def attendance_record(
     present_user_ids: Iterable[int],
     by: User,
     now: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> int:
     """Make exactly `present_user_ids` the people recorded at `meeting`: add the newly
     checked, remove the unchecked. Returns how many are recorded.
@@ -90,7 +88,6 @@ def attendance_record(
         action=AuditEvent.Action.ATTENDANCE_RECORDED,
         subject=None,
         actor=by,
-        request=request,
         details={"group": meeting.group_id, "meeting": meeting.pk, "present": len(wanted)},
     )
     return len(wanted)
@@ -122,7 +119,6 @@ def letter_issue(
     date_from: date,
     date_to: date,
     now: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> AttendanceLetter:
     """Issue a proof of attendance for the meetings `user` was recorded at between the two
     dates (inclusive, as days in the member's own zone).
@@ -154,7 +150,6 @@ def letter_issue(
         action=AuditEvent.Action.LETTER_ISSUED,
         subject=user,
         actor=user,
-        request=request,
         details={"letter": letter.pk},
     )
     return letter
@@ -165,7 +160,6 @@ def letter_revoke(
     *,
     letter: AttendanceLetter,
     now: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> AttendanceLetter:
     """Withdraw a letter: its code stops verifying at once. Revoking twice keeps the first
     date (a conditional update, so two clicks cannot move it)."""
@@ -178,7 +172,6 @@ def letter_revoke(
             action=AuditEvent.Action.LETTER_REVOKED,
             subject=letter.user,
             actor=letter.user,
-            request=request,
             details={"letter": letter.pk},
         )
     return letter

@@ -11,8 +11,9 @@ from groups.models import CalendarFeed, calendar_token
 
 
 def calendar_feed_get_or_create(*, user: User) -> CalendarFeed:
-    """The member's feed, made the first time a page shows its address. Two first visits at
-    once cannot make two: the row is unique per user and get_or_create re-reads on conflict."""
+    """The member's feed, made if they have none (the demo data gives its members one; a
+    member makes theirs with a POST, calendar_feed_reset). Two calls at once cannot make two:
+    the row is unique per user and get_or_create re-reads on conflict."""
     feed, _ = CalendarFeed.objects.get_or_create(user=user)
     return feed
 

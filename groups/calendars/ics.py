@@ -33,13 +33,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vRecur
 
@@ -54,6 +51,7 @@ from groups.models import (
     Membership,
     SupportGroup,
 )
+from lib.urls import absolute_reverse, site_host
 
 # How far back a feed reaches (see the module's docstring).
 PAST_WINDOW = timedelta(days=90)
@@ -115,36 +113,6 @@ def _window_meetings(groups: QuerySet | SupportGroup, start: datetime) -> dict[i
     return by_series
 
 
-def calendar_group_get_public(*, slug: str) -> SupportGroup:
-    """A listed, active group; 404 for any other (unlisted groups have no public feed)."""
-    group = SupportGroup.objects.filter(
-        slug=slug, listed=True, state=SupportGroup.State.ACTIVE
-    ).first()
-    if group is None:
-        raise Http404("No such group.")
-    return group
-
-
-def calendar_feed_get_by_token(*, token: str) -> CalendarFeed:
-    """The feed with this token and its (active) user; 404, saying nothing more, otherwise."""
-    feed = None
-    if 0 < len(token) <= 64:
-        feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None or not feed.user.is_active:
-        raise Http404("No such calendar.")
-    return feed
-
-
-def calendar_meeting_get(*, group: SupportGroup, meeting_id: int) -> Meeting:
-    """A meeting of this group with its series (and the series' group); 404 for a meeting of
-    another group."""
-    meeting = Meeting.objects.filter(group=group, pk=meeting_id).select_related("series").first()
-    if meeting is None:
-        raise Http404("No such meeting.")
-    meeting.series.group = group
-    return meeting
-
-
 # --- writing times ---------------------------------------------------------------------------
 
 
@@ -171,12 +139,8 @@ def _wall_clock_end(start: datetime, length: timedelta) -> datetime:
 # --- texts -----------------------------------------------------------------------------------
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def _uid_host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
+    return site_host()
 
 
 def series_uid(series: MeetingSeries) -> str:
@@ -190,16 +154,17 @@ def meeting_uid(meeting: Meeting) -> str:
 
 
 def _group_url(group: SupportGroup) -> str:
-    return _absolute(reverse("groups:group-detail", kwargs={"slug": group.slug}))
+    return absolute_reverse("groups:group-detail", kwargs={"slug": group.slug})
 
 
 def _meeting_url(meeting: Meeting, group: SupportGroup) -> str:
-    path = reverse("groups:meeting-detail", kwargs={"slug": group.slug, "meeting_id": meeting.pk})
-    return _absolute(path)
+    return absolute_reverse(
+        "groups:meeting-detail", kwargs={"slug": group.slug, "meeting_id": meeting.pk}
+    )
 
 
 def _my_meetings_url() -> str:
-    return _absolute(reverse("groups:my-meetings"))
+    return absolute_reverse("groups:my-meetings")
 
 
 def _summary(series: MeetingSeries, audience: Audience, *, cancelled: bool = False) -> str:
@@ -246,7 +211,7 @@ def _describe(
     if audience.discreet:
         # The group's page address carries its slug, which may name the group: a discreet
         # entry points at "My meetings" instead.
-        page_url = _absolute(reverse("groups:my-meetings"))
+        page_url = absolute_reverse("groups:my-meetings")
         texts["description"] = f"Details: {page_url}"
     else:
         lines = []
@@ -601,10 +566,13 @@ def meeting_calendar_build(
     return _finish(calendar)
 
 
-def calendar_feed_links(*, feed: CalendarFeed) -> dict[str, str]:
+def calendar_feed_links(*, feed: CalendarFeed | None) -> dict[str, str]:
     """The addresses the "My meetings" and profile pages show (the fragment
-    groups/fragments/_calendar_feed.html reads these names)."""
-    url = _absolute(reverse("groups:personal-calendar", kwargs={"token": feed.token}))
+    groups/fragments/_calendar_feed.html reads these names); empty before the member has made
+    one."""
+    if feed is None:
+        return {"calendar_feed_url": "", "calendar_feed_webcal_url": ""}
+    url = absolute_reverse("groups:personal-calendar", kwargs={"token": feed.token})
     return {
         "calendar_feed_url": url,
         "calendar_feed_webcal_url": "webcal://" + url.split("://", 1)[1],

@@ -5,6 +5,7 @@ Pages, e-mails and calendars all read a place from here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TypedDict
 
 from groups.models import Meeting, MeetingSeries
 
@@ -61,10 +62,15 @@ def series_place(series: MeetingSeries) -> Place:
     )
 
 
+class _PlaceChanges(TypedDict, total=False):
+    moved_to: str
+    online_url: str
+
+
 def meeting_place(meeting: Meeting) -> Place:
     """The series' place, with a move's new place or link where one was given."""
     place = series_place(meeting.series)
-    changes: dict[str, str] = {}
+    changes: _PlaceChanges = {}
     if meeting.place_override:
         changes["moved_to"] = meeting.place_override
     if meeting.online_url_override:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -23,7 +22,7 @@ RESERVED_SLUGS = frozenset({"new", "invite"})
 def group_unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:80] or "group"
     slug, n = base, 2
-    taken = SupportGroup.objects.exclude(pk=exclude_pk)
+    taken = SupportGroup.objects.exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None is valid (IS NULL)
     while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
@@ -31,7 +30,7 @@ def group_unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
 @transaction.atomic
 def group_create(
-    *, creator: User, fields: dict[str, object], topics: list[Topic] | tuple = ()
+    *, creator: User, fields: dict[str, object], topics: list[Topic] | tuple[Topic, ...] = ()
 ) -> SupportGroup:
     """A new group, with its creator as its first facilitator."""
     if not user_can_create_groups(creator):
@@ -67,7 +66,7 @@ def group_update(
 
 
 @transaction.atomic
-def group_archive(*, group: SupportGroup, by: User, request: HttpRequest | None = None) -> None:
+def group_archive(*, group: SupportGroup, by: User) -> None:
     if not by.is_staff:
         raise PermissionDenied("Only admins can archive a group.")
     group.state = SupportGroup.State.ARCHIVED
@@ -76,7 +75,6 @@ def group_archive(*, group: SupportGroup, by: User, request: HttpRequest | None 
         action=AuditEvent.Action.GROUP_ARCHIVED,
         subject=None,
         actor=by,
-        request=request,
         details={"group": group.pk},
     )
 
@@ -115,7 +113,6 @@ def report_file(
     group: SupportGroup | None = None,
     announcement: Announcement | None = None,
     person: User | None = None,
-    request: HttpRequest | None = None,
 ) -> Report:
     """Record a concern and acknowledge it to the reporter by e-mail."""
     if not (group or announcement or person):
@@ -133,7 +130,6 @@ def report_file(
     audit_record(
         action=AuditEvent.Action.REPORT_FILED,
         subject=reporter,
-        request=request,
         details={"report": report.pk},
     )
     email_send_later(
@@ -149,9 +145,7 @@ def report_file(
 
 
 @transaction.atomic
-def report_update(
-    *, report: Report, by: User, status: str, note: str, request: HttpRequest | None = None
-) -> Report:
+def report_update(*, report: Report, by: User, status: str, note: str) -> Report:
     report.status = status
     report.admin_note = note
     report.handled_by = by
@@ -161,7 +155,6 @@ def report_update(
         action=AuditEvent.Action.REPORT_UPDATED,
         subject=None,
         actor=by,
-        request=request,
         details={"report": report.pk, "status": status},
     )
     return report

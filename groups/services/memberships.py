@@ -3,9 +3,11 @@ never by name) and the person is told by e-mail once the transaction has committ
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
@@ -43,12 +45,11 @@ def _ensure_room(group: SupportGroup) -> None:
         )
 
 
-def _audit(action, membership: Membership, *, actor: User, request: HttpRequest | None):
+def _audit(action: AuditEvent.Action, membership: Membership, *, actor: User) -> None:
     audit_record(
         action=action,
         subject=membership.user,
         actor=actor,
-        request=request,
         details={"group": membership.group_id},
     )
 
@@ -61,7 +62,6 @@ def membership_join(
     accept_conduct: bool,
     message: str = "",
     invitation: Invitation | None = None,
-    request: HttpRequest | None = None,
 ) -> Membership:
     """Join an open group, ask to join an approval group, or join by invitation.
 
@@ -120,7 +120,7 @@ def membership_join(
         invitation.uses += 1
         invitation.save(update_fields=["uses"])
     action = Action.MEMBERSHIP_JOINED if joins_now else Action.MEMBERSHIP_REQUESTED
-    _audit(action, membership, actor=user, request=request)
+    _audit(action, membership, actor=user)
     if not joins_now:
         emails.send_later(emails.join_requested, membership.pk)
     return membership
@@ -142,7 +142,7 @@ def _ensure_not_last_facilitator(membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_leave(*, membership: Membership, request: HttpRequest | None = None) -> Membership:
+def membership_leave(*, membership: Membership) -> Membership:
     _locked_group(membership.group)
     membership.refresh_from_db()
     if membership.state not in {State.ACTIVE, State.PENDING}:
@@ -154,7 +154,7 @@ def membership_leave(*, membership: Membership, request: HttpRequest | None = No
     membership.save(update_fields=["state", "role", "updated_at"])
     if was_active:
         rsvp_release_for_membership(membership=membership)
-    _audit(Action.MEMBERSHIP_LEFT, membership, actor=membership.user, request=request)
+    _audit(Action.MEMBERSHIP_LEFT, membership, actor=membership.user)
     return membership
 
 
@@ -164,24 +164,21 @@ def _decide(
     by: User,
     state: str,
     message: str,
-    action,
-    notify,
-    request: HttpRequest | None,
+    action: AuditEvent.Action,
+    notify: Callable[[Membership], EmailMultiAlternatives],
 ) -> Membership:
     membership.state = state
     membership.decided_by = by
     membership.decided_at = timezone.now()
     membership.decision_message = message.strip()
     membership.save()
-    _audit(action, membership, actor=by, request=request)
+    _audit(action, membership, actor=by)
     emails.send_later(notify, membership.pk)
     return membership
 
 
 @transaction.atomic
-def membership_approve(
-    *, membership: Membership, by: User, message: str = "", request: HttpRequest | None = None
-) -> Membership:
+def membership_approve(*, membership: Membership, by: User, message: str = "") -> Membership:
     group = _locked_group(membership.group)
     membership.refresh_from_db()
     if membership.state != State.PENDING:
@@ -194,14 +191,11 @@ def membership_approve(
         message=message,
         action=Action.MEMBERSHIP_APPROVED,
         notify=emails.request_approved,
-        request=request,
     )
 
 
 @transaction.atomic
-def membership_decline(
-    *, membership: Membership, by: User, message: str = "", request: HttpRequest | None = None
-) -> Membership:
+def membership_decline(*, membership: Membership, by: User, message: str = "") -> Membership:
     _locked_group(membership.group)
     membership.refresh_from_db()
     if membership.state != State.PENDING:
@@ -213,14 +207,11 @@ def membership_decline(
         message=message,
         action=Action.MEMBERSHIP_DECLINED,
         notify=emails.request_declined,
-        request=request,
     )
 
 
 @transaction.atomic
-def membership_remove(
-    *, membership: Membership, by: User, message: str = "", request: HttpRequest | None = None
-) -> Membership:
+def membership_remove(*, membership: Membership, by: User, message: str = "") -> Membership:
     _locked_group(membership.group)
     membership.refresh_from_db()
     if membership.state != State.ACTIVE:
@@ -235,14 +226,11 @@ def membership_remove(
         message=message,
         action=Action.MEMBERSHIP_REMOVED,
         notify=emails.member_removed,
-        request=request,
     )
 
 
 @transaction.atomic
-def membership_promote(
-    *, membership: Membership, by: User, request: HttpRequest | None = None
-) -> Membership:
+def membership_promote(*, membership: Membership, by: User) -> Membership:
     _locked_group(membership.group)
     membership.refresh_from_db()
     if membership.state != State.ACTIVE:
@@ -257,5 +245,4 @@ def membership_promote(
         message="",
         action=Action.MEMBERSHIP_PROMOTED,
         notify=emails.member_promoted,
-        request=request,
     )

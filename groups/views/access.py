@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import redirect_to_second_factor_setup
 from groups.models import SupportGroup
 from groups.permissions import GroupAccess, group_access
@@ -39,7 +40,7 @@ def viewable_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, Group
     return group, access
 
 
-def lacks_second_factor(request: HttpRequest) -> bool:
+def lacks_second_factor(request: AuthenticatedHttpRequest) -> bool:
     # The rule of accounts.permissions (facilitators and admins need a second factor), applied
     # to whoever facilitates this group: a member promoted to co-facilitator does not carry
     # the site-wide facilitator flag, yet sees the same member list.
@@ -67,7 +68,7 @@ def facilitator_view(view: FacilitatorView) -> Callable[..., HttpResponse]:
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: AuthenticatedHttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
         group, access = facilitated_group(request, slug)
         if lacks_second_factor(request):
             return redirect_to_second_factor_setup(request)

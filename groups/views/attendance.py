@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent
 from accounts.services.audit import audit_record, client_ip
 from groups.attendance import letters as attendance_letters
@@ -92,7 +93,7 @@ def _posted_ids(request: HttpRequest) -> list[int] | None:
 @require_http_methods(["GET", "POST"])
 @facilitator_view
 def meeting_attendance(
-    request: HttpRequest, group: SupportGroup, access: GroupAccess, meeting_id: int
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess, meeting_id: int
 ) -> HttpResponse:
     meeting = get_object_or_404(
         Meeting.objects.select_related("series"), pk=meeting_id, group=group
@@ -117,9 +118,7 @@ def meeting_attendance(
                     "check-in list and try again.",
                     code="malformed",
                 )
-            count = attendance_record(
-                meeting=meeting, present_user_ids=ids, by=request.user, request=request
-            )
+            count = attendance_record(meeting=meeting, present_user_ids=ids, by=request.user)
         except AttendanceError as exc:
             error = " ".join(exc.messages)
         else:
@@ -135,7 +134,6 @@ def meeting_attendance(
             action=AuditEvent.Action.MEMBER_LIST_VIEWED,
             subject=None,
             actor=request.user,
-            request=request,
             details={"group": group.pk, "meeting": meeting.pk},
         )
     else:
@@ -156,7 +154,7 @@ def meeting_attendance(
 @require_GET
 @facilitator_view
 def group_attendance(
-    request: HttpRequest, group: SupportGroup, access: GroupAccess
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
 ) -> HttpResponse:
     page = Paginator(meeting_list_with_attendance(group=group), MEETINGS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -173,7 +171,7 @@ def group_attendance(
 
 @login_required
 @require_GET
-def my_attendance(request: HttpRequest) -> HttpResponse:
+def my_attendance(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(attendance_list_for_user(user=request.user), HISTORY_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -183,7 +181,7 @@ def my_attendance(request: HttpRequest) -> HttpResponse:
 # --- letters (the member's own) ---------------------------------------------------------------
 
 
-def _own_letter(request: HttpRequest, letter_id: int) -> AttendanceLetter:
+def _own_letter(request: AuthenticatedHttpRequest, letter_id: int) -> AttendanceLetter:
     """Someone else's letter is a 404, never a 403: ids must not reveal that a letter exists."""
     return get_object_or_404(AttendanceLetter, pk=letter_id, user=request.user)
 
@@ -191,7 +189,7 @@ def _own_letter(request: HttpRequest, letter_id: int) -> AttendanceLetter:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def letter_list(request: HttpRequest) -> HttpResponse:
+def letter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = LetterRequestForm(
         request.POST if request.method == "POST" else None,
         today=local_today(request.user.time_zone),
@@ -202,7 +200,6 @@ def letter_list(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 date_from=form.cleaned_data["date_from"],
                 date_to=form.cleaned_data["date_to"],
-                request=request,
             )
         except AttendanceError as error:
             form.add_error(None, error)
@@ -237,7 +234,7 @@ def _letter_context(letter: AttendanceLetter) -> dict:
 @login_required
 @never_cache
 @require_GET
-def letter_detail(request: HttpRequest, letter_id: int) -> HttpResponse:
+def letter_detail(request: AuthenticatedHttpRequest, letter_id: int) -> HttpResponse:
     letter = _own_letter(request, letter_id)
     return render(request, "groups/letter_detail.html", _letter_context(letter))
 
@@ -245,7 +242,7 @@ def letter_detail(request: HttpRequest, letter_id: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_GET
-def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
+def letter_pdf(request: AuthenticatedHttpRequest, letter_id: int) -> HttpResponse:
     letter = _own_letter(request, letter_id)
     response = HttpResponse(attendance_letters.letter_pdf(letter), content_type="application/pdf")
     filename = f"proof-of-attendance-{letter_issued_on(letter).isoformat()}.pdf"
@@ -255,13 +252,13 @@ def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def letter_revoke(request: HttpRequest, letter_id: int) -> HttpResponse:
+def letter_revoke(request: AuthenticatedHttpRequest, letter_id: int) -> HttpResponse:
     letter = _own_letter(request, letter_id)
     if request.method == "POST":
         if letter.is_revoked:
             messages.info(request, "This letter was already revoked.")
         else:
-            attendance_service.letter_revoke(letter=letter, request=request)
+            attendance_service.letter_revoke(letter=letter)
             messages.success(
                 request, "The letter is revoked: its code no longer confirms anything."
             )

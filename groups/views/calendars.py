@@ -4,6 +4,8 @@ themselves are built in groups.calendars."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -15,17 +17,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from groups.calendars.feeds import calendar_feed_reset
 from groups.calendars.ics import (
-    calendar_feed_get_by_token,
-    calendar_group_get_public,
-    calendar_meeting_get,
     group_calendar_build,
     meeting_calendar_build,
     personal_calendar_build,
 )
 from groups.models import SupportGroup
 from groups.permissions import group_access
+from groups.selectors import (
+    calendar_feed_for,
+    calendar_feed_get_by_token,
+    calendar_group_get_public,
+    calendar_meeting_get,
+)
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Phones re-read subscriptions every few hours at most; a quarter of an hour spares us the
@@ -60,7 +67,10 @@ def meeting_ics(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespons
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied("Only the group's members can add its meetings to a calendar.")
     meeting = calendar_meeting_get(group=group, meeting_id=meeting_id)
-    body = meeting_calendar_build(meeting=meeting, discreet=request.user.discreet_mode)
+    if meeting is None:
+        raise Http404("No such meeting.")
+    # Members-only details are for active members and admins: someone signed in.
+    body = meeting_calendar_build(meeting=meeting, discreet=cast(User, request.user).discreet_mode)
     return _private(_calendar_response(body, filename="meeting.ics", attachment=True))
 
 
@@ -68,6 +78,8 @@ def meeting_ics(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespons
 def group_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """A listed group's public feed: times and the city, never the street or the link."""
     group = calendar_group_get_public(slug=slug)
+    if group is None:
+        raise Http404("No such group.")
     response = _calendar_response(group_calendar_build(group=group), filename=f"{slug}.ics")
     patch_cache_control(response, public=True, max_age=PUBLIC_FEED_MAX_AGE)
     return response
@@ -79,6 +91,8 @@ def personal_calendar(request: HttpRequest, token: str) -> HttpResponse:
     """A member's feed, by the secret token alone (calendar apps send no cookies). An unknown
     or reset token is a plain 404; the request log redacts the token (config.logs)."""
     feed = calendar_feed_get_by_token(token=token)
+    if feed is None:
+        raise Http404("No such calendar.")
     body = personal_calendar_build(user=feed.user)
     return _private(_calendar_response(body, filename="calendar.ics"))
 
@@ -94,14 +108,17 @@ def _next_url(request: HttpRequest) -> str | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def personal_calendar_reset(request: HttpRequest) -> HttpResponse:
+def personal_calendar_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET asks to confirm (a page that works without JavaScript); POST makes a new address."""
     if request.method == "POST":
+        had_one = calendar_feed_for(user=request.user) is not None
         calendar_feed_reset(user=request.user)
         messages.success(
             request,
             "Your calendar address has changed. Calendars subscribed to the old address will "
-            "no longer update: subscribe again with the new one.",
+            "no longer update: subscribe again with the new one."
+            if had_one
+            else "Your personal calendar address is ready: subscribe to it below.",
         )
         return redirect(_next_url(request) or "groups:my-meetings")
     return render(request, "groups/calendar_reset_confirm.html", {"next": _next_url(request)})

@@ -8,16 +8,20 @@ to facilitate it (403), then they must have a second factor (sent to set one up)
 
 from __future__ import annotations
 
-from django.conf import settings
+from collections.abc import Callable
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent
 from accounts.permissions import redirect_to_second_factor_setup
 from accounts.services.audit import audit_record
@@ -42,13 +46,14 @@ from groups.services.memberships import (
 )
 from groups.views.access import facilitator_view, lacks_second_factor
 from lib.forms import form_page_status, posted_data
+from lib.urls import absolute_reverse
 
 # --- dashboard --------------------------------------------------------------------------------
 
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups = list(selectors.group_list_facilitated(user=request.user))
     user = request.user
     if not groups and not (user.is_facilitator or user.is_staff):
@@ -74,14 +79,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @facilitator_view
-def member_list(request: HttpRequest, group: SupportGroup, access: GroupAccess) -> HttpResponse:
+def member_list(
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
+) -> HttpResponse:
     memberships = list(selectors.membership_list_for_facilitators(group=group))
     # Who belongs to a recovery group is health information: each look at the list is kept.
     audit_record(
         action=AuditEvent.Action.MEMBER_LIST_VIEWED,
         subject=None,
         actor=request.user,
-        request=request,
         details={"group": group.pk},
     )
     pending = [m for m in memberships if m.state == Membership.State.PENDING]
@@ -93,12 +99,15 @@ def member_list(request: HttpRequest, group: SupportGroup, access: GroupAccess) 
             "access": access,
             "pending": pending,
             "others": memberships[len(pending) :],
-            "message_max_length": MembershipDecisionForm.base_fields["message"].max_length,
+            # The message field is a CharField.
+            "message_max_length": cast(
+                forms.CharField, MembershipDecisionForm.base_fields["message"]
+            ).max_length,
         },
     )
 
 
-DECISIONS = {
+DECISIONS: dict[str, tuple[Callable[..., Membership], str]] = {
     "approve": (membership_approve, "{name} is now a member. We have e-mailed them."),
     "decline": (membership_decline, "You declined {name}'s request. We have e-mailed them."),
     "remove": (membership_remove, "{name} is no longer a member. We have e-mailed them."),
@@ -109,7 +118,11 @@ DECISIONS = {
 @require_http_methods(["GET", "POST"])
 @facilitator_view
 def membership_decide(
-    request: HttpRequest, group: SupportGroup, access: GroupAccess, membership_id: int, action: str
+    request: AuthenticatedHttpRequest,
+    group: SupportGroup,
+    access: GroupAccess,
+    membership_id: int,
+    action: str,
 ) -> HttpResponse:
     if action not in DECISIONS:
         raise Http404("No such action.")
@@ -127,7 +140,6 @@ def membership_decide(
                     membership=membership,
                     by=request.user,
                     message=form.cleaned_data["message"],
-                    request=request,
                 )
             except MembershipError as error:
                 form.add_error(None, error)
@@ -147,11 +159,11 @@ def membership_decide(
     if action in {"approve", "decline"}:
         form = MembershipDecisionForm(request.POST)
         if not form.is_valid():
-            messages.error(request, form.errors["message"][0])
+            messages.error(request, form.errors["message"][0])  # type: ignore[arg-type]  # ErrorList[i] is a str; stubs say ValidationError too
             return redirect(member_list_url)
         kwargs["message"] = form.cleaned_data["message"]
     try:
-        decide(membership=membership, by=request.user, request=request, **kwargs)
+        decide(membership=membership, by=request.user, **kwargs)
     except MembershipError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -161,7 +173,7 @@ def membership_decide(
 
 @login_required
 @require_GET
-def visible_members(request: HttpRequest, slug: str) -> HttpResponse:
+def visible_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """What a member sees of the others: the facilitators, and those who chose to be seen."""
     group = get_object_or_404(SupportGroup, slug=slug)
     access = group_access(user=request.user, group=group)
@@ -187,7 +199,9 @@ def visible_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @facilitator_view
-def invitations(request: HttpRequest, group: SupportGroup, access: GroupAccess) -> HttpResponse:
+def invitations(
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
+) -> HttpResponse:
     if request.method == "POST":
         invitation_create(group=group, by=request.user)
         messages.success(
@@ -198,7 +212,7 @@ def invitations(request: HttpRequest, group: SupportGroup, access: GroupAccess) 
     rows = [
         {
             "invitation": invitation,
-            "url": settings.SITE_URL + reverse("groups:invitation-accept", args=[invitation.token]),
+            "url": absolute_reverse("groups:invitation-accept", args=[invitation.token]),
             "usable": invitation.is_usable(now=now),
         }
         for invitation in group.invitations.order_by("-created_at", "-pk")
@@ -213,7 +227,7 @@ def invitations(request: HttpRequest, group: SupportGroup, access: GroupAccess) 
 @require_POST
 @facilitator_view
 def invitation_revoke_view(
-    request: HttpRequest, group: SupportGroup, access: GroupAccess, invitation_id: int
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess, invitation_id: int
 ) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=invitation_id, group=group)
     invitation_revoke(invitation=invitation)
@@ -226,7 +240,7 @@ def invitation_revoke_view(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_create_view(request: HttpRequest) -> HttpResponse:
+def group_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not user_can_create_groups(request.user):
         raise PermissionDenied("Only people an admin has approved as facilitators start groups.")
     if lacks_second_factor(request):
@@ -254,7 +268,9 @@ def group_create_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @facilitator_view
-def group_settings(request: HttpRequest, group: SupportGroup, access: GroupAccess) -> HttpResponse:
+def group_settings(
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
+) -> HttpResponse:
     # Bind to a copy: a rejected form must not leave half-applied values on `group`.
     form = GroupForm(posted_data(request), instance=SupportGroup.objects.get(pk=group.pk))
     if request.method == "POST" and form.is_valid():
@@ -283,12 +299,12 @@ def group_settings(request: HttpRequest, group: SupportGroup, access: GroupAcces
 @require_http_methods(["GET", "POST"])
 @facilitator_view
 def group_archive_view(
-    request: HttpRequest, group: SupportGroup, access: GroupAccess
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
 ) -> HttpResponse:
     if not access.can_archive:
         raise PermissionDenied("Only admins can archive a group.")
     if request.method == "POST":
-        group_archive(group=group, by=request.user, request=request)
+        group_archive(group=group, by=request.user)
         messages.success(
             request, f"{group.name} is archived: it has left the directory and takes no members."
         )
@@ -302,7 +318,7 @@ def group_archive_view(
 @require_http_methods(["GET", "POST"])
 @facilitator_view
 def announcement_create(
-    request: HttpRequest, group: SupportGroup, access: GroupAccess
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
 ) -> HttpResponse:
     form = AnnouncementForm(posted_data(request))
     if request.method == "POST" and form.is_valid():

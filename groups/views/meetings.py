@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,23 +12,35 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from groups.calendars.feeds import calendar_feed_get_or_create
+from accounts.http import AuthenticatedHttpRequest
 from groups.calendars.ics import calendar_feed_links
 from groups.meetings.places import meeting_place
 from groups.models import Meeting, Rsvp
 from groups.pages import meeting_page_panels
-from groups.selectors import meeting_get_for_page, meeting_list_upcoming_for_user, rsvp_for
+from groups.selectors import (
+    calendar_feed_for,
+    meeting_get_for_page,
+    meeting_list_upcoming_for_user,
+    rsvp_for,
+)
 from groups.services.errors import MeetingError
 from groups.services.rsvps import rsvp_answer
 from groups.views.access import viewable_group, viewer_zone
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
-def _places_left(meeting: Meeting) -> int | None:
+    from groups.selectors import MeetingCounts
+
+
+def _places_left(meeting: WithAnnotations[Meeting, MeetingCounts]) -> int | None:
     limit = meeting.series.rsvp_limit
     return None if limit is None else max(limit - meeting.going_count, 0)
 
 
-def _render_meeting(request: HttpRequest, slug: str, meeting_id: int, *, error: str = ""):
+def _render_meeting(
+    request: HttpRequest, slug: str, meeting_id: int, *, error: StrOrPromise = ""
+) -> HttpResponse:
     group, access = viewable_group(request, slug)
     meeting = meeting_get_for_page(group=group, meeting_id=meeting_id)
     rsvp, waitlist_position = rsvp_for(user=request.user, meeting=meeting)
@@ -57,7 +71,7 @@ def meeting_detail(request: HttpRequest, slug: str, meeting_id: int) -> HttpResp
     return _render_meeting(request, slug, meeting_id)
 
 
-ANSWER_MESSAGES = {
+ANSWER_MESSAGES: dict[str, str] = {
     Rsvp.Answer.GOING: "You're going. We'll see you there.",
     Rsvp.Answer.WAITLISTED: (
         "The meeting is full, so you're on the waiting list. If a place opens up, it's yours "
@@ -69,7 +83,7 @@ ANSWER_MESSAGES = {
 
 @login_required
 @require_POST
-def meeting_rsvp(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+def meeting_rsvp(request: AuthenticatedHttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     group, access = viewable_group(request, slug)
     meeting = meeting_get_for_page(group=group, meeting_id=meeting_id)
     if not access.can_rsvp:
@@ -89,10 +103,10 @@ def meeting_rsvp(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespon
 
 @login_required
 @require_GET
-def my_meetings(request: HttpRequest) -> HttpResponse:
+def my_meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
     meetings = meeting_list_upcoming_for_user(user=request.user, now=timezone.now())
     rows = [(meeting, meeting_place(meeting)) for meeting in meetings]
-    feed = calendar_feed_get_or_create(user=request.user)
+    feed = calendar_feed_for(user=request.user)
     return render(
         request,
         "groups/my_meetings.html",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -12,6 +14,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from groups.forms import DirectoryFilterForm, JoinForm
 from groups.meetings.recurrence import Recurrence
 from groups.models import Invitation, Membership, SupportGroup
@@ -29,12 +33,24 @@ from groups.services.memberships import MembershipError, membership_join, member
 from groups.views.access import viewable_group, viewer_zone
 from lib.forms import form_page_status
 
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+    from django_stubs_ext import WithAnnotations
+
+    from groups.selectors import GroupPageCounts
+
+    class HtmxHttpRequest(HttpRequest):
+        """A request that went through django-htmx's middleware."""
+
+        htmx: HtmxDetails
+
+
 GROUPS_PER_PAGE = 20
 Policy = SupportGroup.JoinPolicy
 
 
 @require_GET
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: HtmxHttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET)
     filters = form.filters()
     page = Paginator(group_list_directory(**filters), GROUPS_PER_PAGE).get_page(
@@ -58,7 +74,9 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 def _is_full(group: SupportGroup) -> bool:
-    return group.member_limit is not None and group.active_member_count >= group.member_limit
+    # The group of a page's access always comes from group_get_for_page, which counts members.
+    counted = cast("WithAnnotations[SupportGroup, GroupPageCounts]", group)
+    return group.member_limit is not None and counted.active_member_count >= group.member_limit
 
 
 def membership_status(access: GroupAccess, *, invited: bool = False) -> str:
@@ -122,11 +140,12 @@ def _join(
         return None
     try:
         return membership_join(
-            user=request.user,
+            # Only signed-in people get here: group_join requires it, and invitation_accept
+            # sends visitors to sign in before they can post.
+            user=cast(User, request.user),
             group=group,
             accept_conduct=form.cleaned_data["accept_conduct"],
             message=form.cleaned_data.get("message", ""),
-            request=request,
             **extra,
         )
     except MembershipError as error:
@@ -156,7 +175,7 @@ def _joined_message(request: HttpRequest, membership: Membership, before: str | 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_join(request: HttpRequest, slug: str) -> HttpResponse:
+def group_join(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group, access = viewable_group(request, slug)
     status = membership_status(access)
     if request.method == "GET" and status not in {"can_join", "can_request"}:
@@ -179,7 +198,7 @@ def group_join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
+def group_leave(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group, access = viewable_group(request, slug)
     if not access.can_leave:
         messages.info(request, f"You're not a member of {group.name}.")
@@ -188,7 +207,8 @@ def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         was_pending = access.is_pending
         try:
-            membership_leave(membership=access.membership, request=request)
+            # can_leave means there is a membership (active or pending) to leave.
+            membership_leave(membership=cast(Membership, access.membership))
         except MembershipError as refused:
             error = refused.message
         else:

@@ -3,18 +3,30 @@ see the thing may report it; the admins work the reports in the admin."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from groups import selectors
 from groups.forms import ReportForm
 from groups.models import Announcement, SupportGroup
 from groups.permissions import GroupAccess, group_access
 from groups.services.groups import report_file
 from lib.forms import form_page_status
+
+
+class ReportTarget(TypedDict, total=False):
+    """What a report is about: the keyword arguments of `report_file` that name it."""
+
+    group: SupportGroup
+    announcement: Announcement
+    person: User
 
 
 def _visible_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, GroupAccess]:
@@ -26,7 +38,7 @@ def _visible_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, Group
 
 
 def _report_page(
-    request: HttpRequest, *, about: str, back_url: str, target: dict[str, object]
+    request: AuthenticatedHttpRequest, *, about: str, back_url: str, target: ReportTarget
 ) -> HttpResponse:
     """The form, or once it is sent, the acknowledgement (the reporter is e-mailed one too)."""
     form = ReportForm(request.POST if request.method == "POST" else None)
@@ -35,7 +47,6 @@ def _report_page(
             reporter=request.user,
             reason=form.cleaned_data["reason"],
             text=form.cleaned_data["text"],
-            request=request,
             **target,
         )
         return render(request, "groups/report_sent.html", {"report": report, "back_url": back_url})
@@ -49,7 +60,7 @@ def _report_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_group(request: HttpRequest, slug: str) -> HttpResponse:
+def report_group(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group, _ = _visible_group(request, slug)
     return _report_page(
         request,
@@ -61,7 +72,9 @@ def report_group(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_announcement(request: HttpRequest, slug: str, announcement_id: int) -> HttpResponse:
+def report_announcement(
+    request: AuthenticatedHttpRequest, slug: str, announcement_id: int
+) -> HttpResponse:
     group, access = _visible_group(request, slug)
     # Announcements are for members: to anyone else they do not exist.
     if not access.can_see_members_only_details:
@@ -77,7 +90,7 @@ def report_announcement(request: HttpRequest, slug: str, announcement_id: int) -
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_person(request: HttpRequest, user_id: int) -> HttpResponse:
+def report_person(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     person, name_visible = selectors.person_get_reportable(reporter=request.user, person_id=user_id)
     return _report_page(
         request,

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from groups.forms import MeetingCancelForm, MeetingMoveForm, SeriesForm
 from groups.meetings.recurrence import Frequency, Recurrence
 from groups.models import MeetingSeries, SupportGroup
@@ -20,8 +22,8 @@ from groups.selectors import (
     meeting_list_for_schedule,
     series_list_for_group,
 )
+from groups.services.errors import MeetingError
 from groups.services.meetings import (
-    MeetingError,
     meeting_cancel,
     meeting_move,
     series_create,
@@ -33,13 +35,15 @@ from lib.forms import form_page_status, posted_data
 SCHEDULE_MEETINGS = 30
 
 
-def _today_in(group: SupportGroup):
+def _today_in(group: SupportGroup) -> date:
     return timezone.now().astimezone(ZoneInfo(group.time_zone)).date()
 
 
 @require_GET
 @facilitator_view
-def schedule(request: HttpRequest, group: SupportGroup, access: GroupAccess) -> HttpResponse:
+def schedule(
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
+) -> HttpResponse:
     series = series_list_for_group(group=group)
     descriptions = [
         (one, Recurrence.from_rrule(one.rrule, time_zone=one.time_zone).describe())
@@ -62,7 +66,7 @@ def schedule(request: HttpRequest, group: SupportGroup, access: GroupAccess) -> 
 @require_http_methods(["GET", "POST"])
 @facilitator_view
 def series_create_view(
-    request: HttpRequest, group: SupportGroup, access: GroupAccess
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
 ) -> HttpResponse:
     initial = {"frequency": Frequency.ONCE} if request.GET.get("once") else {}
     form = SeriesForm(posted_data(request), group=group, today=_today_in(group), initial=initial)
@@ -92,7 +96,7 @@ def series_create_view(
 @require_http_methods(["GET", "POST"])
 @facilitator_view
 def series_edit(
-    request: HttpRequest, group: SupportGroup, access: GroupAccess, series_id: int
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess, series_id: int
 ) -> HttpResponse:
     series = get_object_or_404(MeetingSeries, pk=series_id, group=group)
     form = SeriesForm(posted_data(request), instance=series, group=group, today=_today_in(group))
@@ -120,7 +124,7 @@ def series_edit(
 @require_http_methods(["GET", "POST"])
 @facilitator_view
 def meeting_cancel_view(
-    request: HttpRequest, group: SupportGroup, access: GroupAccess, meeting_id: int
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess, meeting_id: int
 ) -> HttpResponse:
     meeting = meeting_get_for_page(group=group, meeting_id=meeting_id)
     form = MeetingCancelForm(posted_data(request))
@@ -154,7 +158,7 @@ def meeting_cancel_view(
 @require_http_methods(["GET", "POST"])
 @facilitator_view
 def meeting_move_view(
-    request: HttpRequest, group: SupportGroup, access: GroupAccess, meeting_id: int
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess, meeting_id: int
 ) -> HttpResponse:
     meeting = meeting_get_for_page(group=group, meeting_id=meeting_id)
     local = meeting.starts_at.astimezone(meeting.series.zone)

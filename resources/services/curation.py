@@ -33,7 +33,7 @@ def reading_minutes(text: str) -> int:
 def resource_unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:120] or "resource"
     slug, n = base, 2
-    others = Resource.objects.exclude(pk=exclude_pk)
+    others = Resource.objects.exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None is IS NULL: excludes nothing
     while others.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug

@@ -33,7 +33,9 @@ def download_url(export: DataExport) -> str:
 
 def ready_export(user) -> DataExport:
     export = export_request(user=user)
-    return export_build(export_id=export.pk)
+    built = export_build(export_id=export.pk)
+    assert built is not None
+    return built
 
 
 def test_requesting_an_export_builds_a_file_with_everything_we_hold_and_no_secrets(

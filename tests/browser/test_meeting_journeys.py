@@ -90,7 +90,9 @@ def robin(group):
 
 
 def member_of(group, name: str) -> User:
-    user = UserFactory(email=f"{name.lower()}@example.org", display_name=name, time_zone=ZONE)
+    user = UserFactory.create(
+        email=f"{name.lower()}@example.org", display_name=name, time_zone=ZONE
+    )
     MembershipFactory(user=user, group=group)
     return user
 

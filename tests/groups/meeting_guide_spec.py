@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from groups.meeting_guide import CUSTOM_TYPES
@@ -181,7 +182,8 @@ def meeting_problems(meeting: dict, custom_types: Mapping[str, str]) -> list[str
         value = meeting[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
             problems.append(f"{key} must be a number")
-        elif Decimal(repr(value)).as_tuple().exponent < -5:
+        # A finite number's exponent is an int ("n", "N", "F" are for NaN and infinity).
+        elif cast(int, Decimal(repr(value)).as_tuple().exponent) < -5:
             problems.append(f"{key} has more than 5 decimals")
         elif not -bound <= value <= bound:
             problems.append(f"{key} is out of range")

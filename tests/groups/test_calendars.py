@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-import recurring_ical_events
+import recurring_ical_events  # type: ignore[import-untyped]  # it ships no type hints
 import time_machine
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -114,8 +114,8 @@ def assert_exact(body: bytes, series_list, window: Window = WINDOW) -> Calendar:
     return calendar
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def weekly(*days: int, **kwargs) -> Recurrence:
@@ -455,7 +455,7 @@ def test_sequence_rises_on_every_change(db):
     def sequences() -> dict:
         calendar = parse(group_calendar_build(group=group, now=NOW))
         return {
-            event.get("RECURRENCE-ID") and event["RECURRENCE-ID"].dt: event["SEQUENCE"]
+            (recurrence_id := event.get("RECURRENCE-ID")) and recurrence_id.dt: event["SEQUENCE"]
             for event in calendar.walk("VEVENT")
         }
 

@@ -287,7 +287,7 @@ def test_directory_makes_as_many_queries_with_500_groups_as_with_5(client, signe
 
 
 def _meets(group, rrule: str, weekdays: str, at: time) -> None:
-    series = MeetingSeriesFactory(group=group, rrule=rrule, weekdays=weekdays, start_time=at)
+    series = MeetingSeriesFactory.create(group=group, rrule=rrule, weekdays=weekdays, start_time=at)
     meetings_extend(series=series)
 
 

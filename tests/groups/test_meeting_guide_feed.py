@@ -40,7 +40,7 @@ def by_slug(client) -> dict[str, dict]:
 
 
 def in_person_group(**fields) -> SupportGroup:
-    return SupportGroupFactory(
+    return SupportGroupFactory.create(
         **{
             "format": "in_person",
             "online_url": "",
@@ -55,7 +55,7 @@ def in_person_group(**fields) -> SupportGroup:
 
 
 def online_group(**fields) -> SupportGroup:
-    return SupportGroupFactory(
+    return SupportGroupFactory.create(
         **{"city": "Portland", "region": "OR", "country": "US", "time_zone": "America/Los_Angeles"}
         | fields
     )

@@ -12,8 +12,8 @@ from django.core import mail
 
 from groups.meetings.recurrence import Frequency, Recurrence
 from groups.models import HORIZON, Meeting, Rsvp
+from groups.services.errors import MeetingError
 from groups.services.meetings import (
-    MeetingError,
     meeting_cancel,
     meeting_move,
     meetings_extend,

@@ -75,7 +75,7 @@ class World:
 
 @pytest.fixture
 def world() -> World:
-    group = SupportGroupFactory(
+    group = SupportGroupFactory.create(
         name="Saturday room",
         format="hybrid",
         street=STREET,
@@ -84,19 +84,19 @@ def world() -> World:
         join_policy="open",
     )
     Announcement.objects.create(group=group, title=NEWS, body="Room 4.")
-    other_group = SupportGroupFactory(name="Elsewhere")
+    other_group = SupportGroupFactory.create(name="Elsewhere")
     users: dict[str, User | None] = {"anonymous": None}
-    users["outsider"] = UserFactory(display_name="Outsider")
-    users["pending"] = MembershipFactory(group=group, state="pending").user
-    users["member"] = MembershipFactory(group=group).user
+    users["outsider"] = UserFactory.create(display_name="Outsider")
+    users["pending"] = MembershipFactory.create(group=group, state="pending").user
+    users["member"] = MembershipFactory.create(group=group).user
     MembershipFactory(group=group, user=UserFactory(display_name="Harper Quietly"))
-    users["other_facilitator"] = MembershipFactory(
-        group=other_group, role="facilitator", user=UserFactory(is_facilitator=True)
+    users["other_facilitator"] = MembershipFactory.create(
+        group=other_group, role="facilitator", user=UserFactory.create(is_facilitator=True)
     ).user
-    users["facilitator"] = MembershipFactory(
-        group=group, role="facilitator", user=UserFactory(is_facilitator=True)
+    users["facilitator"] = MembershipFactory.create(
+        group=group, role="facilitator", user=UserFactory.create(is_facilitator=True)
     ).user
-    users["admin"] = UserFactory(is_staff=True, is_superuser=True)
+    users["admin"] = UserFactory.create(is_staff=True, is_superuser=True)
     # Facilitators and admins protect their accounts with a second factor (accounts issue).
     for role in ["other_facilitator", "facilitator", "admin"]:
         activate_totp(users[role])

@@ -18,6 +18,7 @@ def start_redis(port: int) -> subprocess.Popen:
     binary = shutil.which("redis-server")
     if not binary:
         skip_or_fail("redis-server is not installed")
+    assert binary is not None  # skip_or_fail does not return
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,

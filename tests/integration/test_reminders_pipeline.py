@@ -2,7 +2,7 @@
 PostgreSQL, and an SMTP server on loopback that records what it receives.
 
 What a member would notice is asserted: each reminder arrives once, on time, with its parts;
-and the ledger (accounts.OutboxMessage) ends in the right state. Every message's Message-ID
+and the ledger (notifications.OutboxMessage) ends in the right state. Every message's Message-ID
 names its ledger row (<outbox-ROW@host>), so a duplicate is recognisable. The pipeline runs
 fast here (tests/integration/conftest.py): beat dispatches every second, a lost message
 comes back after OUTBOX_LEASE_SECONDS=5, a refused one is tried again after 1 s, 2 s, 4 s …
@@ -24,13 +24,12 @@ import redis
 from django.db import connection, connections
 from django.utils import timezone
 
-from accounts import tasks
 from accounts.models import User
 from groups.meetings.times import format_meeting_time
 from groups.models import Meeting
 from groups.reminders import EARLY_ENOUGH, reminders_plan_due
 from groups.services.meetings import meeting_cancel, meeting_move
-from notifications import outbox
+from notifications import outbox, tasks
 from notifications.models import OutboxMessage
 from tests.conftest import message_text, skip_or_fail
 from tests.factories import (
@@ -62,12 +61,12 @@ def reminders_for(
     group = group or SupportGroupFactory()
     series = MeetingSeriesFactory(group=group)
     meetings = [
-        MeetingFactory(series=series, occurrence_start=start.replace(microsecond=0))
+        MeetingFactory.create(series=series, occurrence_start=start.replace(microsecond=0))
         for start in starts
     ]
     users = []
     for index in range(members):
-        user = UserFactory(
+        user = UserFactory.create(
             reminder_lead_minutes=[15], reminder_scope="all", time_zone=ZONES[index % len(ZONES)]
         )
         MembershipFactory(user=user, group=group)
@@ -84,7 +83,9 @@ def states() -> Counter[str]:
 
 
 def row_id(message: Message) -> int:
-    return int(MESSAGE_ID.fullmatch(message["Message-ID"].strip()).group(1))
+    match = MESSAGE_ID.fullmatch(message["Message-ID"].strip())
+    assert match is not None
+    return int(match.group(1))
 
 
 def received(inbox) -> list[Message]:
@@ -145,7 +146,7 @@ def test_each_reminder_arrives_once_on_time_with_its_parts(celery_processes, smt
     rows = {row.pk: row for row in reminder_rows().select_related("user")}
     messages = received(smtp_inbox)
     assert len(messages) == len(expected)  # none twice
-    assert {(rows[row_id(m)].user.email, rows[row_id(m)].meeting_id) for m in messages} == expected
+    assert {(rows[row_id(m)].user.email, rows[row_id(m)].target_id) for m in messages} == expected
     for message in messages:
         row = rows[row_id(message)]
         assert message["X-Envelope-To"] == row.user.email
@@ -157,7 +158,7 @@ def test_each_reminder_arrives_once_on_time_with_its_parts(celery_processes, smt
         assert len(ics) == 1 and ics[0].get_content_type() == "text/calendar"
         assert message["List-Unsubscribe"].strip().startswith("<http")  # may be folded
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        meeting = Meeting.objects.get(pk=row.meeting_id)
+        meeting = Meeting.objects.get(pk=row.target_id)
         when = format_meeting_time(
             meeting.starts_at, viewer_zone=row.user.time_zone, meeting_zone=meeting.series.time_zone
         )
@@ -387,7 +388,7 @@ def test_no_reminder_for_a_cancelled_meeting_and_a_moved_one_reminds_at_its_new_
 
 
 def meetings_of_rows() -> dict[int, int]:
-    return dict(reminder_rows().values_list("pk", "meeting_id"))
+    return dict(reminder_rows().values_list("pk", "target_id"))
 
 
 def sent_once_for(inbox, meeting: Meeting, expected: int) -> bool:

@@ -25,6 +25,7 @@ def admin_client(client, admin_user):
 
 
 def row(state: str, due_at, **kwargs) -> OutboxMessage:
+    payload: dict[str, object]
     payload = {"subject": "Private subject", "body": "Private words.", "from_email": "k@x.org"}
     payload |= {"to": ["sam@example.org"], "reply_to": [], "headers": {}, "alternatives": []}
     return OutboxMessage.objects.create(state=state, due_at=due_at, payload=payload, **kwargs)
@@ -71,3 +72,16 @@ def test_nobody_edits_or_deletes_a_message_in_the_admin(admin_client):
     assert 'name="state"' not in page  # shown, not editable
     delete = reverse("admin:notifications_outboxmessage_delete", args=[message.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_the_pipeline_pages_old_addresses_lead_to_their_new_ones(admin_client):
+    message = OutboxMessage.objects.create(due_at=timezone.now(), state="failed")
+    old = f"/admin/accounts/outboxmessage/{message.pk}/change/"
+    response = admin_client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == reverse(
+        "admin:notifications_outboxmessage_change", args=[message.pk]
+    )
+    listing = admin_client.get("/admin/accounts/outboxmessage/?state__exact=failed", follow=True)
+    assert listing.redirect_chain[-1][0] == URL + "?state__exact=failed"
+    assert listing.status_code == 200

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services.users import user_upsert_verified
 from demo.groups import demo_groups_seed, demo_meetings_seed
+from groups.calendars.feeds import calendar_feed_get_or_create
 from resources.starter import starter_library_seed
 
 DEMO_PASSWORD = "kinship-demo-2026"  # noqa: S105 - documented in the README, demo only
 
-DEMO_USERS = [
+DEMO_USERS: list[dict[str, Any]] = [
     {"email": "member@kinship.test", "display_name": "Sam (demo member)"},
     {
         "email": "facilitator@kinship.test",
@@ -25,7 +28,7 @@ DEMO_USERS = [
 ]
 
 # Fellow members, so groups have people in them (they can sign in too).
-DEMO_PEERS = [
+DEMO_PEERS: list[dict[str, Any]] = [
     {"email": f"peer{n}@kinship.test", "display_name": name}
     for n, name in enumerate(["Jo", "Kit", "Lee", "Max"], start=1)
 ]
@@ -55,7 +58,7 @@ class Command(BaseCommand):
             users[user.email] = user
             verb = "created" if created else "refreshed"
             self.stdout.write(f"{verb} demo account {user.email}")
-        people = {
+        people: dict[str, Any] = {
             "facilitator": users["facilitator@kinship.test"],
             "member": users["member@kinship.test"],
             "others": [users[spec["email"]] for spec in DEMO_PEERS],
@@ -64,6 +67,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{groups} demo groups with members, a request and an announcement")
         series = demo_meetings_seed(**people)
         self.stdout.write(f"{series} new meeting series, with a cancelled and a moved meeting")
+        for user in users.values():
+            calendar_feed_get_or_create(user=user)  # so "My meetings" shows an address at once
         # Written by the starter library's own hand, published by the demo admin: four eyes.
         resources = starter_library_seed(admin_publisher=users["admin@kinship.test"])
         self.stdout.write(f"{resources} starter resources added or refreshed in the library")
