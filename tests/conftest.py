@@ -67,6 +67,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_database_order)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """pytest-django's own (a test database per xdist worker, test_<name>_gw0 …), and on
+    PostgreSQL commits that do not wait for the disk: a test database need not survive a
+    crash, and the browser tests commit at every request and empty the tables after each."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     # Unhashed static names: the live test server serves static files from the finders.
@@ -236,12 +248,3 @@ def smtp_inbox(smtp_server, settings):
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     return smtp_server
-
-
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    from django.conf import settings
-
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.postgresql":
-        database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"

@@ -1,9 +1,10 @@
 """The facilitator side: the dashboard, member lists and decisions, invitations, a group's
 settings, archiving, announcements.
 
-Every view about one group goes through `facilitated_group`: signed in, then the group must be
-visible to the person (404 otherwise, so its existence stays private), then they must be able
-to facilitate it (403), then they must have a second factor (sent to set one up).
+Every view about one group goes through `groups.views.access.facilitator_view`: signed in,
+then the group must be visible to the person (404 otherwise, so its existence stays private),
+then they must be able to facilitate it (403), then they must have a second factor (sent to
+set one up).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.http import AuthenticatedHttpRequest
+from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import User
 from groups.forms import DirectoryFilterForm, JoinForm
 from groups.meetings.recurrence import Recurrence
@@ -34,15 +34,9 @@ from groups.views.access import viewable_group, viewer_zone
 from lib.forms import form_page_status
 
 if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
     from django_stubs_ext import WithAnnotations
 
     from groups.selectors import GroupPageCounts
-
-    class HtmxHttpRequest(HttpRequest):
-        """A request that went through django-htmx's middleware."""
-
-        htmx: HtmxDetails
 
 
 GROUPS_PER_PAGE = 20
