@@ -35,14 +35,15 @@ test: install
 	@# Two pytest runs, each given PYTEST_ARGS (so no -m there): the unit and browser tests in
 	@# parallel, a pytest-xdist worker per core with its own test database, live server and SMTP
 	@# port (`--dist load` keeps pytest-django's order on each, see tests/conftest.py); then the
-	@# integration tests one at a time, as they share one Redis (they flush it) and time what
-	@# they see. Both always run; the target fails if either does. pytest exits 5 when it
+	@# integration tests, two at a time (they mostly wait for their worker, beat and web
+	@# processes; each has its own queue, and a Redis of its own where it stops or flushes
+	@# one). Both always run; the target fails if either does. pytest exits 5 when it
 	@# collected no test: say so instead of failing obscurely.
 	@run() { $(BIN)/pytest "$$@" $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; rc=0; fi; return $$rc; }; \
 	run -n auto --dist load -m "not integration"; parallel=$$?; \
-	run -m integration; serial=$$?; \
-	[ $$parallel -eq 0 ] && [ $$serial -eq 0 ]
+	run -n 2 --dist load -m integration; integration=$$?; \
+	[ $$parallel -eq 0 ] && [ $$integration -eq 0 ]
 
 lint: install
 	$(BIN)/ruff check .

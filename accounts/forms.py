@@ -19,6 +19,7 @@ from accounts.validators import (
     validate_display_name,
     validate_time_zone,
 )
+from lib.fields import SingleLineFormField
 
 if TYPE_CHECKING:
     from django.forms.renderers import BaseRenderer
@@ -66,7 +67,7 @@ def time_zone_field(**kwargs) -> forms.CharField:
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up with the two things we need from the start: a display name and a zone."""
 
-    display_name = forms.CharField(
+    display_name = SingleLineFormField(
         label="Display name",
         max_length=User._meta.get_field("display_name").max_length,
         validators=[validate_display_name],

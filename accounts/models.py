@@ -15,6 +15,7 @@ from accounts.validators import (
     validate_reminder_lead_minutes,
     validate_time_zone,
 )
+from lib.fields import SingleLineCharField
 
 FORMER_MEMBER = "Former member"
 
@@ -62,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ALL = "all", "All meetings of my groups"
 
     email = models.EmailField("e-mail address", max_length=254, unique=True)
-    display_name = models.CharField(
+    display_name = SingleLineCharField(
         max_length=40,
         validators=[validate_display_name],
         help_text="The name others see. A first name, nickname or initials: never your legal name.",

@@ -15,6 +15,18 @@ def export_build(export_id: int) -> None:
     exports.export_build(export_id=export_id)
 
 
+@shared_task(name="accounts.tasks.exports_build_stalled")
+def exports_build_stalled() -> int:
+    """Every five minutes (beat): build the exports whose task never came (see
+    exports.STALLED_AFTER). Each is built in a task of its own."""
+    stalled = exports.exports_stalled()
+    for export_id in stalled:
+        export_build.delay(export_id)
+    if stalled:
+        logger.info("exports: %d stalled, queued again", len(stalled))
+    return len(stalled)
+
+
 @shared_task(name="accounts.tasks.exports_purge_expired")
 def exports_purge_expired() -> int:
     return exports.export_purge_expired()

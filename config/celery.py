@@ -28,6 +28,7 @@ app.conf.beat_schedule = {
         "task": "config.tasks.heartbeat",
         "schedule": float(os.environ.get("HEARTBEAT_SECONDS") or 60),
     },
+    "exports-build-stalled": {"task": "accounts.tasks.exports_build_stalled", "schedule": 300.0},
     "exports-purge-expired": {"task": "accounts.tasks.exports_purge_expired", "schedule": 3600.0},
     "audit-prune": {"task": "accounts.tasks.audit_prune", "schedule": 24 * 3600.0},
     # Meetings are stored 13 weeks ahead; hourly keeps that window full without any hurry.

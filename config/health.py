@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from collections.abc import Callable
@@ -16,8 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app as celery_app
-
-logger = logging.getLogger(__name__)
+from lib.outages import Outage
 
 HEARTBEAT_CACHE_KEY = "health:scheduler-heartbeat"
 HEARTBEAT_STALE_AFTER_SECONDS = 180
@@ -34,6 +32,14 @@ class Check:
         return {"state": "up" if self.ok else "down", "duration_ms": self.duration_ms}
 
 
+# A load balancer asks every few seconds: the log says once that a part is down, and once
+# that it is back, rather than once per probe.
+_outages = {
+    "database": Outage("the database", effect="/healthz answers 503"),
+    "broker": Outage("the broker (health check)", effect="/healthz answers 503"),
+}
+
+
 def _timed(name: str, probe: Callable[[], None]) -> Check:
     started = time.monotonic()
     try:
@@ -41,7 +47,9 @@ def _timed(name: str, probe: Callable[[], None]) -> Check:
         ok = True
     except Exception as exc:
         ok = False
-        logger.warning("health check %s failed: %s: %s", name, type(exc).__name__, exc)
+        _outages[name].down(exc)
+    else:
+        _outages[name].up()
     return Check(name, ok, round((time.monotonic() - started) * 1000))
 
 

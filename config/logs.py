@@ -30,3 +30,12 @@ class RedactSecretPaths(logging.Filter):
         if redacted != message:
             record.msg, record.args = redacted, ()
         return True
+
+
+class QuietHealthProbes(logging.Filter):
+    """Drop django.request's line for each 503 of /healthz: a load balancer asks every few
+    seconds, and the outage is logged once (lib.outages) instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        return getattr(request, "path", None) != "/healthz"

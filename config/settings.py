@@ -148,25 +148,51 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The zero-setup database serves `make run`'s web threads, worker and beat at once: a
+    # write transaction takes the lock when it begins (never half-way, where SQLite would
+    # give up at once), readers do not wait for writers (WAL), and a writer waits up to 20 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis serves as the Celery broker and the cache. Without it, a broker on the file system
 # and a per-process memory cache keep `make run` working on a machine with nothing installed.
 REDIS_URL = env("REDIS_URL", "")
 CELERY_FILESYSTEM_BROKER_DIR = VAR_DIR / "celery-broker"
+# While Redis does not answer, the cache turns to a table in the database (lib.cache says
+# what the cache holds and what it may lose).
+CACHE_FALLBACK = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "kinship_cache_fallback",
+    "KEY_PREFIX": "kinship",
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT = None
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lib.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kinship",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+            "FALLBACK": "fallback",
+        },
+        "fallback": CACHE_FALLBACK,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # kombu's file-system transport, made safe for several processes (config.broker).
+    CELERY_BROKER_TRANSPORT = "config.broker:FilesystemTransport"
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "fallback": CACHE_FALLBACK,
+    }
     # If this fails, /healthz reports the broker as down and the log names the folder.
     with contextlib.suppress(OSError):
         for folder in ("processed", "control"):
@@ -360,7 +386,10 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
         },
     },
-    "filters": {"redact_secret_paths": {"()": "config.logs.RedactSecretPaths"}},
+    "filters": {
+        "redact_secret_paths": {"()": "config.logs.RedactSecretPaths"},
+        "health_probes": {"()": "config.logs.QuietHealthProbes"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -371,6 +400,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # A 503 from /healthz is the health check's answer, not an error: kinship.outages
+        # says once what is down.
+        "django.request": {"filters": ["health_probes"]},
         "django.security.DisallowedHost": {"level": "ERROR"},
     },
 }

@@ -18,6 +18,7 @@ from groups.models import (
     Topic,
 )
 from groups.selectors import TIMES_OF_DAY
+from lib.fields import SingleLineFormField
 
 # --- public side: the directory's filters and joining -----------------------------------------
 
@@ -518,7 +519,7 @@ class MeetingMoveForm(forms.Form):
         label="New start time",
         widget=forms.TimeInput(attrs={"type": "time", "step": 60}, format="%H:%M"),
     )
-    place = forms.CharField(
+    place = SingleLineFormField(
         label="New place",
         required=False,
         max_length=Meeting._meta.get_field("place_override").max_length,

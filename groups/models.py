@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.validators import validate_time_zone
+from lib.fields import SingleLineCharField
 
 
 class Topic(models.Model):
@@ -17,7 +18,7 @@ class Topic(models.Model):
     friends). A table rather than choices so the directory filter is a plain join everywhere."""
 
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=60)
+    name = SingleLineCharField(max_length=60)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -47,7 +48,7 @@ class SupportGroup(models.Model):
         ACTIVE = "active", "Active"
         ARCHIVED = "archived", "Archived"
 
-    name = models.CharField(max_length=80)
+    name = SingleLineCharField(max_length=80)
     slug = models.SlugField(max_length=90, unique=True)
     description = models.TextField(
         max_length=5000,
@@ -61,10 +62,10 @@ class SupportGroup(models.Model):
         max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
     )
     # Where it meets: only active members see the street and the link; everyone sees the city.
-    street = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    region = models.CharField(max_length=100, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
+    street = SingleLineCharField(max_length=200, blank=True)
+    city = SingleLineCharField(max_length=100, blank=True)
+    region = SingleLineCharField(max_length=100, blank=True)
+    postal_code = SingleLineCharField(max_length=20, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="Two-letter code, e.g. US.")
     latitude = models.DecimalField(
         max_digits=8,
@@ -218,7 +219,7 @@ class Announcement(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    title = models.CharField(max_length=120)
+    title = SingleLineCharField(max_length=120)
     body = models.TextField(max_length=5000, help_text="Markdown.")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -300,7 +301,7 @@ class MeetingSeries(models.Model):
     group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="series")
     # Meeting finder apps keep favourites by this: it never changes once the series exists.
     slug = models.SlugField(max_length=64, unique=True)
-    title = models.CharField(max_length=80)
+    title = SingleLineCharField(max_length=80)
     rrule = models.CharField(
         "recurrence rule", max_length=200, blank=True, help_text="RFC 5545; empty for a one-off."
     )
@@ -320,21 +321,21 @@ class MeetingSeries(models.Model):
     )
     # Where: the group's address unless `use_group_address` is off.
     use_group_address = models.BooleanField(default=True)
-    location = models.CharField(
+    location = SingleLineCharField(
         "building or landmark", max_length=120, blank=True, help_text="e.g. St Anne's Hall."
     )
-    street = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    region = models.CharField(max_length=100, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
+    street = SingleLineCharField(max_length=200, blank=True)
+    city = SingleLineCharField(max_length=100, blank=True)
+    region = SingleLineCharField(max_length=100, blank=True)
+    postal_code = SingleLineCharField(max_length=20, blank=True)
     country = models.CharField(max_length=2, blank=True)
-    location_notes = models.CharField(
+    location_notes = SingleLineCharField(
         "how to find it", max_length=300, blank=True, help_text="e.g. Upstairs, room 4."
     )
     online_url = models.URLField(
         "online meeting link", blank=True, help_text="Empty: the group's link."
     )
-    online_notes = models.CharField(
+    online_notes = SingleLineCharField(
         "notes for the link", max_length=200, blank=True, help_text="e.g. the passcode."
     )
     dial_in = models.CharField(
@@ -345,7 +346,7 @@ class MeetingSeries(models.Model):
             RegexValidator(r"^[0-9+,*# ]*$", "Only digits, spaces and + , * # are allowed.")
         ],
     )
-    dial_in_notes = models.CharField("dial-in notes", max_length=200, blank=True)
+    dial_in_notes = SingleLineCharField("dial-in notes", max_length=200, blank=True)
     rsvp_limit = models.PositiveIntegerField(
         "places",
         null=True,
@@ -430,7 +431,7 @@ class Meeting(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     cancel_reason = models.CharField(max_length=300, blank=True)
     # A move may change the place too; empty means the series' place.
-    place_override = models.CharField(
+    place_override = SingleLineCharField(
         "new place", max_length=300, blank=True, help_text="Empty: the usual place."
     )
     online_url_override = models.URLField(
@@ -556,7 +557,7 @@ class AttendanceLetter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendance_letters"
     )
     code = models.CharField(max_length=32, unique=True, default=letter_code)
-    display_name = models.CharField(max_length=80)
+    display_name = SingleLineCharField(max_length=80)
     date_from = models.DateField()
     date_to = models.DateField()
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])

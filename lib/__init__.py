@@ -1,2 +1,3 @@
 """What every app uses and no app owns: absolute URLs, registries, Markdown, form helpers,
-the crisis lines. No models, and no imports from any app of ours (the lowest layer)."""
+the crisis lines, one-line text, the resilient cache, outages and handing tasks to Celery.
+No models, and no imports from any app of ours (the lowest layer)."""

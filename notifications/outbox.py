@@ -31,6 +31,18 @@ Delivery guarantee, and why it holds:
   (`retry_delay`), up to `MAX_ATTEMPTS`, then it is marked failed; an admin can retry it.
   The SMTP connection, reused for a batch, is closed after any error so the next message
   starts a clean conversation.
+- One bad row harms no other. Whatever building or sending one message raises, apart from
+  the mail server's errors above and a lost database connection (a header with a line
+  break, a template error, a character the encoding refuses, a builder's or preparer's
+  bug), that row alone is marked failed, with the error's type and place as its reason
+  (never its text, which can quote the subject or the address), and the batch goes on. A
+  planner that raises is logged and skipped; the other planners, the expiry, the recovery
+  and the claim still run. A row whose sending never finishes (its worker dies on it every
+  time) is given up after `MAX_ATTEMPTS` claims.
+- A lost database connection (a restart, a failover, a terminated backend): recording
+  "sent" reconnects and tries again for a few seconds, so an accepted message is not sent
+  again; any other query that fails ends the batch, whose unsent rows go back after the
+  lease. Celery's Django fixup gives the next task a fresh connection.
 """
 
 from __future__ import annotations
@@ -38,6 +50,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import smtplib
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,10 +61,11 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from lib.logs import describe_exception
 from notifications.email import email_from_payload, finalise
 from notifications.kinds import (
     OUTBOX_BUILDERS,
@@ -75,6 +89,10 @@ BATCH_SIZE = 50
 # How many rows one dispatcher run claims at most; the rest wait for the next run.
 CLAIM_LIMIT = 20_000
 MAX_ATTEMPTS = 8
+# Tries at recording "sent" through a lost database connection: 0.2 s, 0.4 s … 1.6 s apart.
+SENT_RECORD_ATTEMPTS = 5
+# Errors of the database connection, not of a row: a batch stops and is recovered later.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -126,18 +144,37 @@ def outbox_dispatch(*, now: datetime | None = None) -> DispatchReport:
     rows another run has locked (PostgreSQL's SKIP LOCKED; SQLite runs one writer at a time).
     A fixed number of queries, however many rows are due."""
     now = now or timezone.now()
-    planned = sum(planner(now=now) for planner in OUTBOX_PLANNERS.values())
+    planned = _plan(now)
     waiting = [State.SCHEDULED, State.QUEUED]
     expired = OutboxMessage.objects.filter(state__in=waiting, expires_at__lte=now).update(
         state=State.EXPIRED, finished_at=now, last_error="too late to be useful"
     )
+    lost_in_sending = Q(state=State.SENDING, claimed_at__lt=now - LEASE)
+    # A row whose sending never finished MAX_ATTEMPTS times (a worker that dies on it each
+    # time) is given up, so that it cannot take a slot down forever.
+    OutboxMessage.objects.filter(lost_in_sending, attempts__gte=MAX_ATTEMPTS).update(
+        state=State.FAILED, finished_at=now, last_error="its sending never finished"
+    )
     recovered = OutboxMessage.objects.filter(
-        Q(state=State.QUEUED, queued_at__lt=now - LEASE)
-        | Q(state=State.SENDING, claimed_at__lt=now - LEASE)
+        Q(state=State.QUEUED, queued_at__lt=now - LEASE) | lost_in_sending
     ).update(state=State.SCHEDULED)
     return DispatchReport(
         planned=planned, expired=expired, recovered=recovered, claimed=_claim_due(now)
     )
+
+
+def _plan(now: datetime) -> int:
+    """Run every planner, each on its own: one that raises is logged and skipped (its rows
+    are planned on a later run, once it is fixed), and the others, the expiry, the recovery
+    and the claim still run, so a fault in reminders never holds back a password reset."""
+    planned = 0
+    for name, planner in OUTBOX_PLANNERS.items():
+        try:
+            with transaction.atomic():
+                planned += planner(now=now)
+        except Exception as exc:
+            logger.error("outbox planner %s failed: %s", name, describe_exception(exc))
+    return planned
 
 
 _CLAIM_DUE = """
@@ -216,10 +253,37 @@ def _put_back(
     _mine(row).update(**changes)
 
 
-def _build(row: OutboxMessage, now: datetime, prepared: dict[str, Any]) -> EmailMessage:
+def _prepare(rows: list[OutboxMessage]) -> dict[int, Any]:
+    """What each row's builder needs, by row: one preparer call per kind for the batch, and
+    only if that raises, one per row, so that a row that breaks its preparer fails alone
+    (the exception stands in for its preparation, and _build raises it)."""
+    prepared: dict[int, Any] = {}
+    for kind in {row.kind for row in rows} & OUTBOX_PREPARERS.keys():
+        preparer = OUTBOX_PREPARERS[kind]
+        of_kind = [row for row in rows if row.kind == kind]
+        try:
+            batch = preparer(of_kind)
+            prepared.update(dict.fromkeys((row.pk for row in of_kind), batch))
+        except DATABASE_UNREACHABLE:
+            raise
+        except Exception:
+            for row in of_kind:
+                try:
+                    prepared[row.pk] = preparer([row])
+                except DATABASE_UNREACHABLE:
+                    raise
+                except Exception as exc:
+                    prepared[row.pk] = exc
+    return prepared
+
+
+def _build(row: OutboxMessage, now: datetime, prepared: dict[int, Any]) -> EmailMessage:
     if row.kind == OutboxMessage.BUILT:
         return email_from_payload(row.payload)
-    return OUTBOX_BUILDERS[row.kind](row, now, prepared.get(row.kind))
+    preparation = prepared.get(row.pk)
+    if isinstance(preparation, Exception):
+        raise preparation
+    return OUTBOX_BUILDERS[row.kind](row, now, preparation)
 
 
 def _describe_error(exc: BaseException) -> str:
@@ -234,11 +298,7 @@ def outbox_send(ids: list[int], *, now: Callable[[], datetime] = timezone.now) -
     rows = _claim(ids, now())
     skipped = len(set(ids)) - len(rows)  # another task had them, or they were done
     counts: dict[str, int] = {"skipped": skipped} if skipped else {}
-    prepared = {
-        kind: OUTBOX_PREPARERS[kind]([row for row in rows if row.kind == kind])
-        for kind in {row.kind for row in rows}
-        if kind in OUTBOX_PREPARERS
-    }
+    prepared = _prepare(rows)
     smtp = mail.get_connection()
     try:
         for row in rows:
@@ -256,7 +316,7 @@ def _close(smtp: BaseEmailBackend) -> None:
 
 
 def _send_one(
-    row: OutboxMessage, smtp: BaseEmailBackend, now: datetime, prepared: dict[str, Any]
+    row: OutboxMessage, smtp: BaseEmailBackend, now: datetime, prepared: dict[int, Any]
 ) -> str:
     if row.expires_at is not None and row.expires_at <= now:
         _finish(row, State.EXPIRED, now, error="too late to be useful")
@@ -269,6 +329,10 @@ def _send_one(
     except NotYet as later:
         _put_back(row, later.due_at, error=str(later), expires_at=later.expires_at)
         return State.SCHEDULED
+    except DATABASE_UNREACHABLE:
+        raise  # not this row's fault: the batch's rows go back after the lease
+    except Exception as exc:
+        return _poisoned(row, now, exc)
     message.connection = smtp
     try:
         # Opened here, not by send(): a connection send() opens, it closes again at once,
@@ -288,8 +352,38 @@ def _send_one(
         _put_back(row, now + retry_delay(row.attempts), error=error)
         logger.info("outbox message %s deferred (attempt %d): %s", row.pk, row.attempts, error)
         return "deferred"
-    _finish(row, State.SENT, now)
+    except Exception as exc:
+        # Not the server's doing but the message's (a header with a line break, a character
+        # the encoding cannot take): it would fail again. The conversation may be half-way.
+        _close(smtp)
+        return _poisoned(row, now, exc)
+    _record_sent(row, now)
     return State.SENT
+
+
+def _poisoned(row: OutboxMessage, now: datetime, exc: Exception) -> str:
+    """A message that cannot be built or sent as it is: this row alone fails, with a reason
+    an admin can act on and nothing of the message in it (an exception's text can quote the
+    subject or the address); the batch goes on. An admin's retry sends it once fixed."""
+    reason = describe_exception(exc)
+    _finish(row, State.FAILED, now, error=reason)
+    logger.error("outbox message %s failed and will not be retried: %s", row.pk, reason)
+    return State.FAILED
+
+
+def _record_sent(row: OutboxMessage, now: datetime) -> None:
+    """Mark a row sent that the SMTP server has accepted, through a lost database connection
+    (a restart, a failover, a terminated backend): reconnect and try again, so that a blip
+    does not leave an accepted message "sending" to be sent again after the lease."""
+    for attempt in range(SENT_RECORD_ATTEMPTS):
+        try:
+            _finish(row, State.SENT, now)
+            return
+        except DATABASE_UNREACHABLE:
+            if attempt == SENT_RECORD_ATTEMPTS - 1:
+                raise
+            connection.close()
+            time.sleep(0.2 * 2**attempt)
 
 
 # --- tidying up ----------------------------------------------------------------------------

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from lib.tasks import task_publish
 from notifications.email import email_to_payload
 from notifications.models import OutboxMessage
 from notifications.tasks import outbox_dispatch
@@ -61,10 +61,11 @@ def one_dispatch_per_request() -> Iterator[None]:
         _request_scope.reset(token)
 
 
-def _dispatch_now(scope: dict[str, bool] | None) -> None:
-    if scope is not None:
-        scope["pending"] = False
-    outbox_dispatch.delay()
+def dispatch_now() -> None:
+    """Queue one dispatcher run. Never raises: the change that recorded the mail has been
+    committed already, and the dispatcher's next run (beat, every minute) sends what this
+    one would have."""
+    task_publish(outbox_dispatch)
 
 
 def dispatch_after_commit() -> None:
@@ -75,7 +76,14 @@ def dispatch_after_commit() -> None:
         if scope["pending"]:
             return
         scope["pending"] = True
-    transaction.on_commit(partial(_dispatch_now, scope), robust=True)
+
+    def dispatch_once_committed() -> None:
+        if scope is not None:
+            scope["pending"] = False
+        dispatch_now()
+
+    # robust: should anything here raise after all, Django logs it and the request goes on.
+    transaction.on_commit(dispatch_once_committed, robust=True)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from groups.meetings.times import format_instant
 from groups.models import Meeting, SupportGroup
+from lib.fields import SingleLineFormField
 from resources.models import Category, Resource, Tag, http_url
 from resources.selectors import AUDIENCE_CHOICES, AUDIENCE_FIELDS, MAX_QUERY_LENGTH
 
@@ -68,7 +69,7 @@ class LibraryFilterForm(forms.Form):
 
 
 class SuggestForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=120)
+    title = SingleLineFormField(label="Title", max_length=120)
     summary = forms.CharField(
         label="Why it helps",
         max_length=300,

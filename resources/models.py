@@ -8,6 +8,8 @@ from django.core.validators import FileExtensionValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 
+from lib.fields import SingleLineCharField
+
 # A link must be one a browser opens safely: never javascript:, data: or file:.
 http_url = URLValidator(schemes=["http", "https"])
 
@@ -17,8 +19,8 @@ REVIEW_AFTER = timedelta(days=365)
 
 class Category(models.Model):
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=60)
-    description = models.CharField(max_length=200, blank=True)
+    name = SingleLineCharField(max_length=60)
+    description = SingleLineCharField(max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -31,7 +33,7 @@ class Category(models.Model):
 
 class Tag(models.Model):
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=40)
+    name = SingleLineCharField(max_length=40)
 
     class Meta:
         ordering = ["name"]
@@ -65,7 +67,7 @@ class Resource(models.Model):
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
-    title = models.CharField(max_length=120)
+    title = SingleLineCharField(max_length=120)
     slug = models.SlugField(max_length=130, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
     summary = models.CharField(
@@ -91,9 +93,9 @@ class Resource(models.Model):
     reading_minutes = models.PositiveSmallIntegerField(default=0, editable=False)
     language = models.CharField(max_length=8, default="en")
     # Helplines.
-    phone = models.CharField(max_length=40, blank=True)
-    text_line = models.CharField("text line", max_length=80, blank=True)
-    hours = models.CharField(max_length=120, blank=True, help_text="e.g. 24 hours, every day.")
+    phone = SingleLineCharField(max_length=40, blank=True)
+    text_line = SingleLineCharField("text line", max_length=80, blank=True)
+    hours = SingleLineCharField(max_length=120, blank=True, help_text="e.g. 24 hours, every day.")
     # Curation.
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     author = models.ForeignKey(

@@ -19,6 +19,7 @@ from aiosmtpd.controller import Controller
 from celery.app.task import Task
 
 from config.celery import app as celery_app
+from lib.outages import outages_forget
 from tests.factories import UserFactory
 
 # CI sets this so that a test which cannot find PostgreSQL, Redis, a worker or the browser
@@ -96,6 +97,14 @@ def _test_settings(settings, tmp_path):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+
+
+@pytest.fixture(autouse=True)
+def _healthy_process():
+    """Each test starts with no part known to be down (lib.outages)."""
+    outages_forget()
+    yield
+    outages_forget()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -238,6 +238,25 @@ def export_build(*, export_id: int, now: datetime | None = None) -> DataExport |
 
 def export_record_download(*, export: DataExport) -> None:
     audit_record(action=AuditEvent.Action.EXPORT_DOWNLOADED, subject=export.user)
+
+
+# An export still pending after this long lost its task (the broker was down when it was
+# asked for, or lost it): the sweep builds it.
+STALLED_AFTER = timedelta(minutes=5)
+
+
+def exports_stalled(*, now: datetime | None = None) -> list[int]:
+    """The exports asked for more than STALLED_AFTER ago and still pending, oldest first."""
+    now = now or timezone.now()
+    return list(
+        DataExport.objects.filter(
+            status=DataExport.Status.PENDING,
+            created_at__lte=now - STALLED_AFTER,
+            expires_at__gt=now,
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def export_purge_expired(*, now: datetime | None = None) -> int:

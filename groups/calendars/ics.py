@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone, vRecur
+from icalendar import Calendar, Event, Timezone, vRecur, vText
 
 from accounts.models import User
 from groups.meetings.places import Place, meeting_place, series_place
@@ -258,7 +258,9 @@ def _new_calendar(*, name: str, publish: bool = True) -> Calendar:
     calendar.add("calscale", "GREGORIAN")
     if publish:
         calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # icalendar escapes the properties it knows; an X- property it takes as it comes, so it
+    # is given as TEXT (RFC 5545 3.3.11: commas, semicolons and line breaks escaped).
+    calendar.add("x-wr-calname", vText(name))
     return calendar
 
 

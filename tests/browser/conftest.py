@@ -33,9 +33,15 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    """CHROMIUM_PATH, else Debian's headless shell (the old headless mode, which Playwright
+    runs by default and which takes a third less time here), else the full Chromium."""
+    path = (
+        os.environ.get("CHROMIUM_PATH")
+        or shutil.which("chromium-headless-shell")
+        or shutil.which("chromium")
+    )
     if not path:
-        skip_or_fail("Chromium is not installed (apt-get install chromium)")
+        skip_or_fail("Chromium is not installed (apt-get install chromium-headless-shell)")
     return path
 
 

@@ -111,7 +111,7 @@ def test_the_page_shows_the_file_once_ready_without_a_reload(
     from accounts.services.exports import export_build
 
     # No worker picks the job up: the test plays the worker once the page is waiting.
-    monkeypatch.setattr(tasks.export_build, "delay_on_commit", lambda *args, **kwargs: None)
+    monkeypatch.setattr(tasks.export_build, "apply_async", lambda *args, **kwargs: None)
     UserFactory(email="sage@example.org", display_name="Sage")
     sign_in(page, site, email="sage@example.org")
     page.goto(site.url + "/accounts/export/")

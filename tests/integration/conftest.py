@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +19,8 @@ import redis
 from django.conf import settings
 
 from config.celery import app as celery_app
-from tests.conftest import skip_or_fail
+from tests.conftest import free_port, skip_or_fail
+from tests.integration.http import Browser
 
 
 @pytest.fixture(scope="session")
@@ -33,12 +35,54 @@ def redis_url() -> str:
     return url
 
 
+class PrivateRedis:
+    """A redis-server of the test's own on a free port, to stop and start at will (the
+    machine's Redis, which other tests use, is never touched)."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("redis-server")
+        if not binary:
+            skip_or_fail("redis-server is not installed")
+        self.binary = binary
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen | None = None
+
+    def _answers(self) -> bool:
+        try:
+            return bool(redis.Redis(port=self.port, socket_connect_timeout=1).ping())
+        except redis.RedisError:
+            return False
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
+            stdout=subprocess.DEVNULL,
+        )
+        assert wait_until(self._answers, timeout=10), "private redis-server did not start"
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        assert not self._answers()
+
+
+@pytest.fixture
+def private_redis():
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def celery_queue(redis_url, monkeypatch) -> str:
     """A queue of this test's own, so no other worker on the machine takes its tasks."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     monkeypatch.setitem(celery_app.conf, "broker_url", redis_url)
+    monkeypatch.setitem(celery_app.conf, "broker_transport", None)
     monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
     return queue
 
@@ -58,14 +102,17 @@ class CeleryProcesses:
     def queue(self) -> str:
         return self.env["CELERY_TASK_DEFAULT_QUEUE"]
 
-    def start(self, role: str, *args: str) -> subprocess.Popen:
-        """`role` is "worker" or "beat"; a second process of a role logs to `<role>-2.log`."""
+    def start(self, role: str, *args: str, command: list[str] | None = None) -> subprocess.Popen:
+        """`role` is "worker", "beat" (celery's) or "web" (`command`); a second process of a
+        role logs to `<role>-2.log`."""
         logs = self._logs.setdefault(role, [])
         path = self.tmp_path / (f"{role}.log" if not logs else f"{role}-{len(logs) + 1}.log")
         logs.append(path)
         log = path.open("w")
         self._files.append(log)
-        command = [sys.executable, "-m", "celery", "-A", "config", role, "--loglevel", "INFO"]
+        command = command or [
+            sys.executable, "-m", "celery", "-A", "config", role, "--loglevel", "INFO"
+        ]  # fmt: skip
         proc = subprocess.Popen(
             [*command, *args],
             cwd=settings.BASE_DIR,
@@ -94,6 +141,29 @@ class CeleryProcesses:
         """A beat with a schedule file of its own (two beats may run at once)."""
         schedule = self.tmp_path / f"beat-schedule-{len(self._logs.get('beat', [])) + 1}"
         return self.start("beat", "--schedule", str(schedule))
+
+    def start_web(self, *, workers: int = 2) -> str:
+        """The site under gunicorn, as in production (Procfile), on a free port; its address
+        once /healthz answers (200 or 503: up, whatever its dependencies say)."""
+        port = free_port()
+        self.start(
+            "web",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            command=[sys.executable, "-m", "gunicorn", "config.wsgi"],
+        )
+        base = f"http://127.0.0.1:{port}"
+
+        def answers() -> bool:
+            try:
+                return Browser(base).get("/healthz").status in {200, 503}
+            except OSError:
+                return False
+
+        assert wait_until(answers, timeout=60), self.log("web")
+        return base
 
     def log(self, role: str) -> str:
         return "".join(path.read_text() for path in self._logs.get(role, []))

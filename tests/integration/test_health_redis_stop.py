@@ -41,6 +41,7 @@ def test_healthz_follows_a_redis_that_stops_and_comes_back(client, monkeypatch):
     monkeypatch.setitem(celery_app.conf, "broker_url", f"redis://127.0.0.1:{port}/0")
     monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
     monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
+    monkeypatch.setitem(celery_app.conf, "broker_transport", None)
     server = start_redis(port)
     try:
         assert client.get(reverse("healthz")).status_code == 200

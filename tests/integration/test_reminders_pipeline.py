@@ -25,6 +25,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from accounts.models import User
+from config.celery import app as celery_app
 from groups.meetings.times import format_meeting_time
 from groups.models import Meeting
 from groups.reminders import EARLY_ENOUGH, reminders_plan_due
@@ -201,12 +202,17 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_one_per_slo
 
 
 def test_reminders_queued_in_a_flushed_redis_are_all_sent_once(
-    celery_processes, smtp_inbox, redis_url
+    celery_processes, smtp_inbox, private_redis, monkeypatch
 ):
+    # A Redis of the test's own: flushing the shared one would empty other tests' queues.
+    celery_processes.env["REDIS_URL"] = private_redis.url
+    monkeypatch.setitem(celery_app.conf, "broker_url", private_redis.url)
+    monkeypatch.setattr(celery_app, "_pool", None)
+    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
     reminders_for(members=5, starts=[soon(-60 - n) for n in range(4)])  # 20, due now
     queued = queue_without_a_worker()
     assert len(queued) == 20
-    broker = redis.Redis.from_url(redis_url)
+    broker = redis.Redis.from_url(private_redis.url)
     assert broker.llen(celery_processes.queue) > 0  # the sending tasks wait in Redis
 
     broker.flushdb()  # what a Redis restart without persistence does: the tasks are gone
@@ -285,14 +291,18 @@ def test_a_refusing_smtp_server_defers_with_backoff_then_each_arrives_once(
     celery_processes.start_worker()
     celery_processes.start_beat()
 
-    def retried_twice() -> bool:
-        attempts = list(reminder_rows().values_list("attempts", flat=True))
-        return len(attempts) == 10 and min(attempts) >= 2
+    waiting: list[OutboxMessage] = []
 
-    assert wait_until(retried_twice, timeout=60), celery_processes.log("worker")[-3000:]
+    def retried_twice_and_waiting() -> bool:
+        # One snapshot: with beat ticking every second, a row is waiting (scheduled for its
+        # next attempt) only between its attempts, so the rows are read once, then judged.
+        rows = list(reminder_rows())
+        waiting[:] = [row for row in rows if row.state == State.SCHEDULED and row.attempts]
+        return len(rows) == 10 and min(row.attempts for row in rows) >= 2 and bool(waiting)
+
+    assert wait_until(retried_twice_and_waiting, timeout=60), celery_processes.log("worker")[-3000:]
     assert smtp_inbox.messages == []
-    waiting = list(reminder_rows().filter(state=State.SCHEDULED, attempts__gte=1))
-    assert waiting  # back in the ledger, not lost, not failed
+    # `waiting` holds rows back in the ledger, not lost, not failed
     for row in waiting:
         # Each pause twice the one before (1 s, 2 s, 4 s … here; 30 s, 1 min … by default),
         # counted from the attempt (a little after the batch was claimed).

@@ -204,7 +204,7 @@ def test_a_request_that_records_many_messages_queues_one_task_after_commit(
         MembershipFactory(group=group)
     client.force_login(facilitator)
     url = reverse("groups:announcement-create", args=[group.slug])
-    with mock.patch("notifications.tasks.outbox_dispatch.delay") as queued:
+    with mock.patch("notifications.tasks.outbox_dispatch.apply_async") as queued:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             response = client.post(url, {"title": "Room change", "body": "Room 4 now."})
             assert response.status_code == 302
