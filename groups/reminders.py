@@ -14,7 +14,7 @@ many reminders fall due. See notifications.outbox for the delivery guarantees.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.validators import REMINDER_LEAD_LABELS
@@ -46,6 +47,9 @@ Scope = User.ReminderScope
 # A reminder that is due within this much is sent now rather than put back (the dispatcher
 # runs every minute: waiting would make it later, not more punctual).
 EARLY_ENOUGH = timedelta(seconds=60)
+# A reminder later than this after its due time gives way to a nearer one that is due too
+# (reminder_build): a 1-hour reminder 45 minutes late is not sent beside the 15-minute one.
+LATE_TOLERANCE = timedelta(minutes=5)
 
 
 def _wants_reminder(*, user_id: OuterRef, meeting_id: OuterRef) -> Q:
@@ -123,19 +127,39 @@ def reminders_plan_due(*, now: datetime) -> int:
     return sum(1 for row in rows if row.state == State.SCHEDULED)
 
 
-def reminders_follow_move(*, meeting: Meeting) -> int:
-    """A moved meeting's reminders not yet sent are due relative to its new start (earlier
-    or later), and useful until then; returns how many were moved. A reminder already on
-    its way is checked again by its builder, which puts it back if it is now early."""
-    pending = OutboxMessage.objects.filter(kind=KIND, target_id=meeting.pk, state=State.SCHEDULED)
-    moved = 0
+def reminders_follow_move(*, meeting: Meeting, now: datetime | None = None) -> int:
+    """Plan every reminder of a moved meeting again for its new start, whatever became of it
+    for the old one (waiting, cancelled because a shorter one was due, expired, sent);
+    returns how many. The one rule of reminder_build then decides, at send time, which still
+    go out (a lead time long past gives way to a nearer one). A reminder already sent is sent
+    again only if its lead time is still ahead for the new start (the member was told of the
+    move; a second "in 24 hours" a day late would be noise), and then as a new message
+    (`generation`, so with a Message-ID of its own). One on its way (queued, being sent) is
+    left to its builder, which puts it back if it is now early."""
+    now = now or timezone.now()
+    rows = OutboxMessage.objects.filter(kind=KIND, target_id=meeting.pk).exclude(
+        state__in=[State.QUEUED, State.SENDING, State.FAILED]
+    )
+    replanned = 0
     # A reminder's variant is its lead time: never None (reminders_plan_due).
-    for lead in set(pending.values_list("variant", flat=True)):
-        moved += pending.filter(variant=lead).update(
-            due_at=meeting.starts_at - timedelta(minutes=cast(int, lead)),
-            expires_at=meeting.starts_at,
-        )
-    return moved
+    for lead in set(rows.values_list("variant", flat=True)):
+        due_at = meeting.starts_at - timedelta(minutes=cast(int, lead))
+        again = {
+            "state": State.SCHEDULED,
+            "due_at": due_at,
+            "expires_at": meeting.starts_at,
+            "attempts": 0,
+            "last_error": "",
+            "finished_at": None,
+            "claimed_by": "",
+        }
+        of_lead = rows.filter(variant=lead)
+        replanned += of_lead.exclude(state=State.SENT).update(**again)
+        if due_at > now:
+            replanned += of_lead.filter(state=State.SENT).update(
+                **again, generation=F("generation") + 1
+            )
+    return replanned
 
 
 @dataclass(frozen=True)
@@ -145,6 +169,9 @@ class ReminderBatch:
     meetings: dict[int, Meeting]
     memberships: set[tuple[int, int]]  # (member, group) of active memberships
     answers: dict[tuple[int, int], str]  # (meeting, member) -> RSVP answer
+    # Each meeting's .ics, discreet or not, made once for the batch: it names no member, and
+    # building it is half of what a reminder costs.
+    calendars: dict[tuple[int, bool], bytes] = field(default_factory=dict)
 
 
 @outbox_preparer(KIND)
@@ -195,11 +222,32 @@ def reminder_build(
         raise NotToBeSent(State.CANCELLED, "the member no longer wants it")
     if row.variant not in (user.reminder_lead_minutes or []):
         raise NotToBeSent(State.CANCELLED, "the member no longer wants this lead time")
-    return reminder_email(meeting=meeting, user=user, answer=answer, now=now)
+    if _superseded(lead=cast(int, row.variant), meeting=meeting, user=user, now=now):
+        raise NotToBeSent(State.CANCELLED, "a nearer reminder is due")
+    return reminder_email(
+        meeting=meeting, user=user, answer=answer, now=now, calendars=batch.calendars
+    )
+
+
+def _superseded(*, lead: int, meeting: Meeting, user: User, now: datetime) -> bool:
+    """The one rule for a reminder sent late, whatever delayed it (an outage, a queue, a
+    move): once its lead time has passed by more than LATE_TOLERANCE, it gives way to any
+    shorter lead time of the member's that is due by now (and so sent, or about to be)."""
+    if now - (meeting.starts_at - timedelta(minutes=lead)) <= LATE_TOLERANCE:
+        return False
+    return any(
+        shorter < lead and meeting.starts_at - timedelta(minutes=shorter) <= now + EARLY_ENOUGH
+        for shorter in user.reminder_lead_minutes or []
+    )
 
 
 def reminder_email(
-    *, meeting: Meeting, user: User, answer: str | None, now: datetime
+    *,
+    meeting: Meeting,
+    user: User,
+    answer: str | None,
+    now: datetime,
+    calendars: dict[tuple[int, bool], bytes] | None = None,
 ) -> EmailMultiAlternatives:
     """When (in the member's zone), where, how to change the answer, and the meeting's .ics.
     With discreet mode the subject and the calendar title name nothing (member_email)."""
@@ -219,17 +267,32 @@ def reminder_email(
             "when": when,
             "place": meeting_place(meeting),
             "answer": answer,
+            "starts_in": time_left(meeting.starts_at - now),
             "meeting_url": absolute_reverse("groups:meeting-detail", args=[group.slug, meeting.pk]),
         },
     )
     if user.discreet_mode:
         message.subject = f"{settings.SITE_NAME}: a reminder for {_short_when(meeting, user)}"
-    message.attach(
-        "meeting.ics",
-        meeting_calendar_build(meeting=meeting, discreet=user.discreet_mode, now=now),
-        "text/calendar; charset=utf-8; method=PUBLISH",
-    )
+    calendars = {} if calendars is None else calendars
+    key = (meeting.pk, user.discreet_mode)
+    if key not in calendars:
+        calendars[key] = meeting_calendar_build(
+            meeting=meeting, discreet=user.discreet_mode, now=now
+        )
+    message.attach("meeting.ics", calendars[key], "text/calendar; charset=utf-8; method=PUBLISH")
     return message
+
+
+def time_left(left: timedelta) -> str:
+    """How long until the meeting starts, as a reminder says it: from the time it is sent,
+    not the lead time it was planned for ("in 11 minutes", not "in an hour")."""
+    minutes = max(1, -(-int(left.total_seconds()) // 60))  # rounded up: never "in 0 minutes"
+    if minutes < 90:
+        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+    hours = round(minutes / 60)
+    if hours < 36:
+        return f"in about {hours} hours"
+    return f"in about {round(hours / 24)} days"
 
 
 def _short_when(meeting: Meeting, user: User) -> str:

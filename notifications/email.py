@@ -44,8 +44,10 @@ def email_from_payload(payload: dict[str, Any]) -> EmailMultiAlternatives:
 
 
 def message_id(row: OutboxMessage) -> str:
-    """Stable per row: a duplicate (see notifications.outbox) carries the same one."""
-    return f"<outbox-{row.pk}@{site_host()}>"
+    """Stable per row and generation: a duplicate (see notifications.outbox) carries the same
+    one; a row planned again after it was sent (a moved meeting's reminder) a new one."""
+    generation = f".{row.generation}" if row.generation else ""
+    return f"<outbox-{row.pk}{generation}@{site_host()}>"
 
 
 def finalise(message: EmailMessage, row: OutboxMessage) -> EmailMultiAlternatives:

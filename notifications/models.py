@@ -60,6 +60,9 @@ class OutboxMessage(models.Model):
     due_at = models.DateTimeField()
     expires_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Raised when a row that was sent is planned again for a new time (a moved meeting): what
+    # goes out then is a new message, with a Message-ID of its own.
+    generation = models.PositiveSmallIntegerField(default=0)
     # Why the last attempt failed, without addresses (an SMTP code and an exception name).
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -14,13 +14,16 @@ Delivery guarantee, and why it holds:
 - Sent once. A sending task claims its rows by one conditional update (queued → sending,
   with a token of its own), so two tasks holding the same rows (a redelivered one, two
   dispatchers) send each once: the second finds them claimed. It then sends them one at a
-  time, marking each sent as soon as the SMTP server accepted it. The only duplicate possible
-  is a message whose SMTP conversation had been accepted by the server when its worker died,
-  before the row was marked: the row's lease runs out and it is sent again. The batch's other
-  claimed rows were not sent, so they go out once after the lease. A sending slot has one
-  message in its SMTP conversation at a time, so that is at most one duplicate per killed
-  slot. Every message carries a Message-ID derived from its row, so such a duplicate is
-  recognisable.
+  time, marking each sent as soon as the SMTP server accepted it, and renews its claim on the
+  rows still to send whenever a quarter of `LEASE` has passed (`_Lease`): however slow the
+  server, a row is the task's own when its SMTP conversation starts, and only a worker that
+  stopped (died, or froze for longer than the lease) loses its rows to another. Recording
+  "sent" reconnects and tries again through a lost database connection. The duplicates that
+  remain possible, exactly: (1) a worker killed, or cut off by the task time limit, after
+  the server accepted a message and before the row was marked, at most one per killed
+  sending slot; (2) the database unreachable for longer than the few seconds of those tries
+  right after the server accepted a message, at most one per slot. Every message carries a
+  Message-ID derived from its row, so such a duplicate is recognisable.
 - On time, or not at all. Due rows are claimed every minute, so a message goes out within a
   minute or two of its due time. Reminders carry no long countdown in the broker (a Redis
   broker redelivers long-ETA tasks after its visibility timeout and loses them on a restart);
@@ -29,6 +32,9 @@ Delivery guarantee, and why it holds:
   once; the rest never.
 - A refused or unreachable mail server: the row goes back to scheduled with a growing pause
   (`retry_delay`), up to `MAX_ATTEMPTS`, then it is marked failed; an admin can retry it.
+  The sending task queues a dispatcher run for the moment the first such row is due again
+  (when that is within five minutes; beat covers longer pauses), so a pause is what
+  `retry_delay` says, not up to a beat interval more.
   The SMTP connection, reused for a batch, is closed after any error so the next message
   starts a clean conversation.
 - One bad row harms no other. Whatever building or sending one message raises, apart from
@@ -236,8 +242,28 @@ def _mine(row: OutboxMessage) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(pk=row.pk, state=State.SENDING, claimed_by=row.claimed_by)
 
 
+_FINISH = """
+    UPDATE {table} SET state = %s, finished_at = %s, last_error = %s
+    WHERE id = %s AND state = %s AND claimed_by = %s
+"""
+
+
 def _finish(row: OutboxMessage, state: str, now: datetime, *, error: str = "") -> None:
-    _mine(row).update(state=state, finished_at=now, last_error=error[:200])
+    """The row's last state, if it is still this task's (see _mine): one statement, written
+    out because it runs once a message and the ORM's building of it cost more than the
+    database's work."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FINISH.format(table=OutboxMessage._meta.db_table),
+            [
+                state,
+                connection.ops.adapt_datetimefield_value(now),
+                error[:200],
+                row.pk,
+                State.SENDING,
+                row.claimed_by,
+            ],
+        )
 
 
 def _put_back(
@@ -295,18 +321,66 @@ def _describe_error(exc: BaseException) -> str:
 def outbox_send(ids: list[int], *, now: Callable[[], datetime] = timezone.now) -> dict[str, int]:
     """Send the rows `ids` over one SMTP connection, one at a time (see the module's
     docstring for why one at a time). Returns how many ended in each state."""
-    rows = _claim(ids, now())
+    claimed_at = now()
+    rows = _claim(ids, claimed_at)
     skipped = len(set(ids)) - len(rows)  # another task had them, or they were done
     counts: dict[str, int] = {"skipped": skipped} if skipped else {}
     prepared = _prepare(rows)
+    lease = _Lease(rows, claimed_at)
     smtp = mail.get_connection()
     try:
         for row in rows:
-            state = _send_one(row, smtp, now(), prepared)
+            at = now()
+            if not lease.holds(row, at):
+                counts["skipped"] = counts.get("skipped", 0) + 1
+                continue
+            state = _send_one(row, smtp, at, prepared)
+            lease.done(row)
             counts[state] = counts.get(state, 0) + 1
     finally:
         _close(smtp)
     return counts
+
+
+def outbox_next_due(ids: list[int]) -> datetime | None:
+    """When the first of these rows that went back to waiting (a refusal's pause, a moved
+    meeting) is due again, if any did."""
+    return (
+        OutboxMessage.objects.filter(pk__in=ids, state=State.SCHEDULED)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+
+
+class _Lease:
+    """A sending task's hold on the rows it claimed. The dispatcher puts back a row claimed
+    longer than LEASE ago (its worker died), so a slow batch renews the claim of the rows it
+    has still to send whenever a quarter of LEASE has passed: a row is this task's when its
+    SMTP conversation starts, however slow the server, and the lease bounds only a dead
+    worker. A renewal also learns which rows are no longer this task's (a pause longer than
+    the lease, a worker frozen): those are skipped, never sent twice."""
+
+    def __init__(self, rows: list[OutboxMessage], claimed_at: datetime):
+        self.token = rows[0].claimed_by if rows else ""
+        self.waiting = {row.pk for row in rows}
+        self.renewed_at = claimed_at
+
+    def holds(self, row: OutboxMessage, at: datetime) -> bool:
+        if at - self.renewed_at >= LEASE / 4:
+            OutboxMessage.objects.filter(
+                pk__in=self.waiting, state=State.SENDING, claimed_by=self.token
+            ).update(claimed_at=at)
+            self.waiting = set(
+                OutboxMessage.objects.filter(
+                    pk__in=self.waiting, state=State.SENDING, claimed_by=self.token
+                ).values_list("pk", flat=True)
+            )
+            self.renewed_at = at
+        return row.pk in self.waiting
+
+    def done(self, row: OutboxMessage) -> None:
+        self.waiting.discard(row.pk)
 
 
 def _close(smtp: BaseEmailBackend) -> None:

@@ -68,22 +68,44 @@ def dispatch_now() -> None:
     task_publish(outbox_dispatch)
 
 
-def dispatch_after_commit() -> None:
-    """Queue one dispatcher run after the current transaction commits. If the broker cannot
-    take it, the beat's run a minute later does the same work."""
-    scope = _request_scope.get()
-    if scope is not None:
-        if scope["pending"]:
-            return
-        scope["pending"] = True
+class _DispatchOnCommit:
+    """The after-commit callback of a transaction that recorded mail outside a request. It
+    knows whether it ran, so that a transaction registers one that is still to run (Django
+    runs and forgets them at the commit; a test's capture runs them and leaves them listed)."""
 
-    def dispatch_once_committed() -> None:
-        if scope is not None:
-            scope["pending"] = False
+    def __init__(self) -> None:
+        self.ran = False
+        # Django's robust on_commit names the callback by this if it ever raises.
+        self.__qualname__ = "notifications.services.dispatch_after_commit"
+
+    def __call__(self) -> None:
+        self.ran = True
+        dispatch_now()
+
+
+def dispatch_after_commit() -> None:
+    """Queue one dispatcher run after the current transaction commits: one per web request
+    however many transactions it makes, and outside a request (a task, the shell) one per
+    transaction however many messages it records. If the broker cannot take it, the beat's
+    run a minute later does the same work."""
+    scope = _request_scope.get()
+    if scope is None:
+        # Already on this transaction's list (and not dropped with a rolled-back savepoint)?
+        pending = transaction.get_connection().run_on_commit
+        if any(isinstance(cb, _DispatchOnCommit) and not cb.ran for _, cb, _ in pending):
+            return
+        transaction.on_commit(_DispatchOnCommit(), robust=True)
+        return
+    if scope["pending"]:
+        return
+    scope["pending"] = True
+
+    def dispatch_once_request_committed() -> None:
+        scope["pending"] = False
         dispatch_now()
 
     # robust: should anything here raise after all, Django logs it and the request goes on.
-    transaction.on_commit(dispatch_once_committed, robust=True)
+    transaction.on_commit(dispatch_once_request_committed, robust=True)
 
 
 @transaction.atomic

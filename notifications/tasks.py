@@ -6,10 +6,13 @@ in a broker, and every beat schedule, keep working."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.utils import timezone
 
 from notifications import outbox
+from notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +35,22 @@ def outbox_dispatch() -> int:
     return len(report.claimed)
 
 
+# A row put back for later (a refused message's pause, a moved meeting) is due again at a
+# precise time: a dispatcher run is queued for then, so that the pause is what the README
+# says and not up to a beat interval more. Pauses longer than this are left to beat (a
+# countdown in the broker is lost with it, see notifications.outbox).
+RETRY_DISPATCH_WITHIN = timedelta(minutes=5)
+
+
 @shared_task(name="accounts.tasks.outbox_send")
 def outbox_send(ids: list[int]) -> dict[str, int]:
     counts = outbox.outbox_send(ids)
     logger.info("outbox batch: %s", ", ".join(f"{n} {state}" for state, n in counts.items()))
+    if counts.get("deferred") or counts.get(OutboxMessage.State.SCHEDULED):
+        due_at = outbox.outbox_next_due(ids)
+        if due_at is not None and due_at - timezone.now() <= RETRY_DISPATCH_WITHIN:
+            wait = max(0.0, (due_at - timezone.now()).total_seconds())
+            outbox_dispatch.apply_async(countdown=min(wait, 300))
     return counts
 
 

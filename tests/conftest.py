@@ -186,8 +186,13 @@ class SmtpInbox:
     # Seconds the server takes over each message before it accepts it (a slow server).
     delay: float = 0.0
 
+    # When each refusal happened, and to whom (the pauses between attempts, measured here).
+    refusals: list[tuple[float, list[str]]] = field(default_factory=list)
+
     async def handle_DATA(self, server, session, envelope):
         if self.refuse or self.refuse_recipients.intersection(envelope.rcpt_tos):
+            with self._lock:
+                self.refusals.append((time.time(), list(envelope.rcpt_tos)))
             return "451 Try again later"
         if self.delay:
             await asyncio.sleep(self.delay)
@@ -215,6 +220,7 @@ class SmtpInbox:
     def clear(self) -> None:
         with self._lock:
             self.messages.clear()
+            self.refusals.clear()
 
 
 def message_text(message: Message) -> str:

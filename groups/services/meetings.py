@@ -230,12 +230,14 @@ def meeting_move(
     )
     if not changed:
         return meeting
+    moved_in_time = starts_at != meeting.starts_at
     meeting.starts_at = starts_at
     meeting.ends_at = starts_at + length
     meeting.place_override = place.strip()
     meeting.online_url_override = online_url
     meeting.sequence += 1
     meeting.save()
-    reminders_follow_move(meeting=meeting)
+    if moved_in_time:
+        reminders_follow_move(meeting=meeting, now=now)
     emails.meeting_change_later(meeting, change="moved")
     return meeting

@@ -89,3 +89,13 @@ def test_the_rows_stored_before_are_put_on_one_line_by_the_migration():
     group.refresh_from_db()
     series.refresh_from_db()
     assert (group.name, series.title, series.location) == ("Old name", "Old title", "Hall")
+
+
+def test_the_html_part_links_web_and_mail_addresses_and_escapes_the_rest():
+    from lib.markdown import links_filter
+
+    html = links_filter("See https://example.org/x?a=1&b=2. Write to help@kinship.example <now>")
+    assert html == (
+        'See <a href="https://example.org/x?a=1&amp;b=2">https://example.org/x?a=1&amp;b=2</a>.'
+        ' Write to <a href="mailto:help@kinship.example">help@kinship.example</a> &lt;now&gt;'
+    )
