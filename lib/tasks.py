@@ -8,6 +8,8 @@ from typing import Any
 
 from celery import Task
 from django.db import transaction
+from kombu.exceptions import ChannelError, KombuError
+from redis.exceptions import RedisError
 
 from lib.outages import Outage
 
@@ -21,6 +23,10 @@ broker_outage = Outage(
 # One quick retry (a pooled connection that broke when Redis restarted), not kombu's default
 # of several: a member's request must not wait on a broker that is down.
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+# What a broker that is down or refusing raises (kombu wraps most in OperationalError; the
+# file-system transport raises ChannelError or OSError). Anything else is a bug and reaches
+# Django's robust on_commit handler, which logs it with its traceback.
+BROKER_ERRORS = (KombuError, ChannelError, OSError, RedisError)
 
 
 def task_publish(task: Task[Any, Any], *args: Any) -> bool:
@@ -29,7 +35,7 @@ def task_publish(task: Task[Any, Any], *args: Any) -> bool:
         return False
     try:
         task.apply_async(args, retry_policy=PUBLISH_RETRY)
-    except Exception as exc:
+    except BROKER_ERRORS as exc:
         broker_outage.down(exc)
         return False
     broker_outage.up()
