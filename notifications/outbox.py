@@ -368,14 +368,11 @@ class _Lease:
 
     def holds(self, row: OutboxMessage, at: datetime) -> bool:
         if at - self.renewed_at >= LEASE / 4:
-            OutboxMessage.objects.filter(
+            still_mine = OutboxMessage.objects.filter(
                 pk__in=self.waiting, state=State.SENDING, claimed_by=self.token
-            ).update(claimed_at=at)
-            self.waiting = set(
-                OutboxMessage.objects.filter(
-                    pk__in=self.waiting, state=State.SENDING, claimed_by=self.token
-                ).values_list("pk", flat=True)
             )
+            still_mine.update(claimed_at=at)
+            self.waiting = set(still_mine.values_list("pk", flat=True))
             self.renewed_at = at
         return row.pk in self.waiting
 

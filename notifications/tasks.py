@@ -48,9 +48,8 @@ def outbox_send(ids: list[int]) -> dict[str, int]:
     logger.info("outbox batch: %s", ", ".join(f"{n} {state}" for state, n in counts.items()))
     if counts.get("deferred") or counts.get(OutboxMessage.State.SCHEDULED):
         due_at = outbox.outbox_next_due(ids)
-        if due_at is not None and due_at - timezone.now() <= RETRY_DISPATCH_WITHIN:
-            wait = max(0.0, (due_at - timezone.now()).total_seconds())
-            outbox_dispatch.apply_async(countdown=min(wait, 300))
+        if due_at is not None and (left := due_at - timezone.now()) <= RETRY_DISPATCH_WITHIN:
+            outbox_dispatch.apply_async(countdown=min(max(0.0, left.total_seconds()), 300))
     return counts
 
 

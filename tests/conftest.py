@@ -99,6 +99,23 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 
 
+@pytest.fixture
+def broker_at(monkeypatch):
+    """Point this process's Celery app at another broker for one test. Celery keeps a pool of
+    connections and one of producers, made for the broker it first used: fresh ones here,
+    and everything as it was afterwards."""
+
+    def point(url: str) -> None:
+        monkeypatch.setitem(celery_app.conf, "broker_url", url)
+        monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
+        monkeypatch.setitem(celery_app.conf, "broker_transport", None)
+        monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
+        monkeypatch.setattr(celery_app, "_pool", None)
+        monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+
+    return point
+
+
 @pytest.fixture(autouse=True)
 def _healthy_process():
     """Each test starts with no part known to be down (lib.outages)."""

@@ -5,20 +5,6 @@ from django.db import OperationalError
 from django.urls import reverse
 
 from config import health
-from config.celery import app as celery_app
-
-
-@pytest.fixture
-def broker_at(monkeypatch):
-    """Point the Celery app at another broker URL for one test."""
-
-    def point(url: str) -> None:
-        monkeypatch.setitem(celery_app.conf, "broker_url", url)
-        monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
-        monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
-        monkeypatch.setitem(celery_app.conf, "broker_transport", None)
-
-    return point
 
 
 @pytest.mark.django_db

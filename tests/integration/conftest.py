@@ -77,12 +77,11 @@ def private_redis():
 
 
 @pytest.fixture
-def celery_queue(redis_url, monkeypatch) -> str:
+def celery_queue(redis_url, monkeypatch, broker_at) -> str:
     """A queue of this test's own, so no other worker on the machine takes its tasks."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    monkeypatch.setitem(celery_app.conf, "broker_url", redis_url)
-    monkeypatch.setitem(celery_app.conf, "broker_transport", None)
+    broker_at(redis_url)
     monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
     return queue
 
@@ -155,14 +154,7 @@ class CeleryProcesses:
             command=[sys.executable, "-m", "gunicorn", "config.wsgi"],
         )
         base = f"http://127.0.0.1:{port}"
-
-        def answers() -> bool:
-            try:
-                return Browser(base).get("/healthz").status in {200, 503}
-            except OSError:
-                return False
-
-        assert wait_until(answers, timeout=60), self.log("web")
+        assert wait_until(lambda: site_answers(base), timeout=60), self.log("web")
         return base
 
     def log(self, role: str) -> str:
@@ -234,6 +226,14 @@ def celery_processes(request, django_db_setup, celery_queue, redis_url, smtp_inb
     processes = CeleryProcesses(tmp_path, env)
     yield processes
     processes.stop()
+
+
+def site_answers(base: str) -> bool:
+    """Whether a site is up: /healthz answers at all (200, or 503 for a dependency down)."""
+    try:
+        return Browser(base).get("/healthz").status in {200, 503}
+    except OSError:
+        return False
 
 
 def wait_until(predicate, timeout: float = 30, interval: float = 0.2) -> bool:

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from config.celery import app as celery_app
 from groups.reminders import KIND
 from groups.services.groups import announcement_post
 from groups.services.meetings import meeting_move
@@ -164,15 +163,13 @@ def test_the_retry_pauses_are_those_documented_even_with_a_slow_beat(celery_proc
 
 
 def test_an_announcement_posted_outside_a_request_queues_one_dispatcher_run(
-    celery_queue, redis_url, monkeypatch
+    celery_queue, redis_url
 ):
     group = SupportGroupFactory()
     author = UserFactory()
     for _ in range(30):
         MembershipFactory(group=group, user=UserFactory())
-    broker = redis.Redis.from_url(redis_url)
-    monkeypatch.setattr(celery_app, "_pool", None)
-    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+    broker = redis.Redis.from_url(redis_url)  # celery_queue points this process at it
 
     with transaction.atomic():  # as a task or the shell would: no request around it
         announcement_post(group=group, author=author, title="Room change", body="Room 4.")

@@ -25,7 +25,6 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from accounts.models import User
-from config.celery import app as celery_app
 from groups.meetings.times import format_meeting_time
 from groups.models import Meeting
 from groups.reminders import EARLY_ENOUGH, reminders_plan_due
@@ -202,13 +201,11 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_one_per_slo
 
 
 def test_reminders_queued_in_a_flushed_redis_are_all_sent_once(
-    celery_processes, smtp_inbox, private_redis, monkeypatch
+    celery_processes, smtp_inbox, private_redis, broker_at
 ):
     # A Redis of the test's own: flushing the shared one would empty other tests' queues.
     celery_processes.env["REDIS_URL"] = private_redis.url
-    monkeypatch.setitem(celery_app.conf, "broker_url", private_redis.url)
-    monkeypatch.setattr(celery_app, "_pool", None)
-    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+    broker_at(private_redis.url)
     reminders_for(members=5, starts=[soon(-60 - n) for n in range(4)])  # 20, due now
     queued = queue_without_a_worker()
     assert len(queued) == 20

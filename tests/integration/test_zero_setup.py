@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import free_port
-from tests.integration.conftest import wait_until
+from tests.integration.conftest import site_answers, wait_until
 from tests.integration.http import Browser
 
 pytestmark = [pytest.mark.integration]
@@ -59,7 +59,7 @@ def test_web_worker_and_beat_on_the_zero_setup_parts_send_every_message_once(
         command=[sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
     )
     site = f"http://127.0.0.1:{port}"
-    assert wait_until(lambda: _answers(site), timeout=60), celery_processes.log("web")
+    assert wait_until(lambda: site_answers(site), timeout=60), celery_processes.log("web")
     celery_processes.start_worker("--pool", "prefork", "--concurrency", "2")
     celery_processes.start_beat()
 
@@ -89,10 +89,3 @@ def test_web_worker_and_beat_on_the_zero_setup_parts_send_every_message_once(
     assert not (Path(settings.BASE_DIR) / "control").exists()
     for role in ("web", "worker", "beat"):
         assert "Traceback" not in celery_processes.log(role), celery_processes.log(role)[-3000:]
-
-
-def _answers(site: str) -> bool:
-    try:
-        return Browser(site).get("/healthz").status in {200, 503}
-    except OSError:
-        return False

@@ -15,17 +15,10 @@ from tests.conftest import free_port
 
 
 @pytest.fixture
-def refusing_broker(monkeypatch):
+def refusing_broker(monkeypatch, broker_at):
     """Celery publishing for real (not eagerly) to a port nothing listens on."""
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    monkeypatch.setitem(celery_app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0")
-    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
-    monkeypatch.setitem(celery_app.conf, "broker_transport", None)
-    monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
-    # Celery keeps pools of connections and producers: fresh ones for this broker, and the
-    # previous ones back afterwards.
-    monkeypatch.setattr(celery_app, "_pool", None)
-    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+    broker_at(f"redis://127.0.0.1:{free_port()}/0")
 
 
 @pytest.mark.django_db(transaction=True)
