@@ -265,17 +265,22 @@ def _new_calendar(*, name: str, publish: bool = True) -> Calendar:
 
 
 @lru_cache(maxsize=128)
-def _vtimezone(tzid: str) -> Timezone:
-    """A zone's VTIMEZONE (1970 to 2038, icalendar's defaults), built once per process:
-    building it is most of the cost of a one-meeting calendar, such as a reminder's .ics."""
-    return Timezone.from_tzid(tzid)
+def _vtimezone(tzid: str) -> bytes:
+    """A zone's VTIMEZONE (1970 to 2038, icalendar's defaults), built and written once per
+    process: building and writing it is most of the cost of a one-meeting calendar, such as
+    a reminder's .ics."""
+    return Timezone.from_tzid(tzid).to_ical()
 
 
 def _finish(calendar: Calendar) -> bytes:
-    """Add a VTIMEZONE for every zone the calendar uses (before the events), and write it."""
-    for position, tzid in enumerate(sorted(calendar.get_missing_tzids())):
-        calendar.subcomponents.insert(position, _vtimezone(tzid))
-    return calendar.to_ical()
+    """Write the calendar with a VTIMEZONE for every zone it uses, before its events."""
+    written = calendar.to_ical()
+    zones = b"".join(_vtimezone(tzid) for tzid in sorted(calendar.get_missing_tzids()))
+    if not zones:
+        return written
+    first = written.find(b"BEGIN:VEVENT\r\n")
+    at = first if first != -1 else written.rindex(b"END:VCALENDAR\r\n")
+    return written[:at] + zones + written[at:]
 
 
 # --- one series -------------------------------------------------------------------------------
