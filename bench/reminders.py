@@ -650,7 +650,7 @@ def main() -> None:
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "CELERY_TASK_DEFAULT_QUEUE": QUEUE,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_BACKEND": "notifications.backends.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
         "LOG_LEVEL": "INFO",  # as in production: one line per batch

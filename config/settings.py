@@ -325,7 +325,7 @@ EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.filebased.EmailBackend"
     if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    else "notifications.backends.EmailBackend",
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 # The outbox (notifications.outbox): how long a queued or claimed message may go without

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 def absolute_url(path: str) -> str:
@@ -21,7 +24,33 @@ def absolute_reverse(
     kwargs: dict[str, Any] | None = None,
 ) -> str:
     """`reverse()` on the public address: the same link whichever machine builds it."""
-    return absolute_url(reverse(viewname, args=args, kwargs=kwargs))
+    path = _reversed(
+        viewname,
+        tuple(args or ()),
+        tuple(sorted((kwargs or {}).items())),
+        get_urlconf(),
+        get_script_prefix(),
+    )
+    return absolute_url(path)
+
+
+@lru_cache(maxsize=2048)
+def _reversed(
+    viewname: str,
+    args: tuple[Any, ...],
+    kwargs: tuple[tuple[str, Any], ...],
+    urlconf: str | None,
+    prefix: str,
+) -> str:
+    # A message builds the same few links over and over (a member's settings, a meeting's
+    # page): reversed once per URL configuration and script prefix, which are in the key.
+    return reverse(viewname, urlconf=urlconf, args=args or None, kwargs=dict(kwargs) or None)
+
+
+@receiver(setting_changed)
+def _forget_reversed(*, setting: str, **_: Any) -> None:
+    if setting == "ROOT_URLCONF":
+        _reversed.cache_clear()
 
 
 def site_host() -> str:

@@ -267,12 +267,12 @@ def smtp_server():
 
 @pytest.fixture
 def smtp_inbox(smtp_server, settings):
-    """Route Django's mail through the real SMTP server for this test."""
+    """Route the mail through the real SMTP server for this test, with production's backend."""
     smtp_server.clear()
     smtp_server.refuse = False
     smtp_server.refuse_recipients = set()
     smtp_server.delay = 0.0
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "notifications.backends.EmailBackend"
     settings.EMAIL_HOST = smtp_server.host
     settings.EMAIL_PORT = smtp_server.port
     settings.EMAIL_USE_TLS = False

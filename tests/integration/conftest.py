@@ -208,7 +208,7 @@ def celery_processes(request, django_db_setup, celery_queue, redis_url, smtp_inb
         **os.environ,
         "REDIS_URL": redis_url,
         "CELERY_TASK_DEFAULT_QUEUE": celery_queue,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_BACKEND": "notifications.backends.EmailBackend",
         "EMAIL_HOST": smtp_inbox.host,
         "EMAIL_PORT": str(smtp_inbox.port),
         "HEARTBEAT_SECONDS": "1",
