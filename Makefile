@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format migrate seed vendor check-deploy bench clean
+.PHONY: run test install lint format migrate seed vendor check-deploy audit bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ vendor:
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=kinship.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The pinned packages against the known-vulnerability databases (PyPI's and OSV, over the
+# network; not part of `make test`). The npm packages are test tools only: `npm audit`.
+audit: install
+	$(BIN)/pip-audit --requirement requirements-dev.txt --strict
 
 bench: install
 	$(BIN)/python bench/pages.py

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -96,3 +98,33 @@ def test_a_member_made_co_facilitator_of_a_group_needs_a_second_factor_too(membe
     assert not user_must_have_second_factor(member)
     MembershipFactory(user=member, role="facilitator", state="active")
     assert user_must_have_second_factor(member)
+
+
+@pytest.mark.django_db
+def test_a_used_code_is_refused_for_as_long_as_it_would_be_accepted(client):
+    """The code of one 30-second step is accepted during the steps before and after it too
+    (MFA_TOTP_TOLERANCE): once used, it must stay refused for all of that time, so that a
+    code seen over someone's shoulder cannot sign in a second time."""
+    import time_machine
+
+    user = UserFactory(email="kai@example.org")
+    secret = activate_totp(user)
+    step_start = (int(time.time()) // 30 + 1) * 30
+
+    def sign_in(code: str, at: float) -> bool:
+        with time_machine.travel(at, tick=False):
+            client.logout()
+            client.post(
+                reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD}
+            )
+            client.post(reverse("mfa_authenticate"), {"code": code})
+            return client.session.get("_auth_user_id") == str(user.pk)
+
+    code = totp_code(secret, at=step_start)
+    assert sign_in(code, step_start + 1)
+    for later in (10, 35, 65, 88):  # still inside the code's window of about 90 s
+        assert not sign_in(code, step_start + 1 + later), f"accepted again {later} s later"
+    # The next step's code works, once.
+    following = totp_code(secret, at=step_start + 30)
+    assert sign_in(following, step_start + 31)
+    assert not sign_in(following, step_start + 40)
