@@ -256,33 +256,23 @@ def membership_get_in_group(*, group: SupportGroup, membership_id: int) -> Membe
     )
 
 
-def person_get_reportable(*, reporter: User, person_id: int) -> tuple[User, bool]:
-    """Someone `reporter` shares an active group with, and whether the reporter may see their
-    display name there; 404 for anyone else (so ids reveal nothing)."""
-    shared = Membership.objects.filter(
-        user_id=person_id,
-        state=Membership.State.ACTIVE,
-        group__state=SupportGroup.State.ACTIVE,
-        group__in=Membership.objects.filter(user=reporter, state=Membership.State.ACTIVE).values(
-            "group_id"
-        ),
-    ).exclude(user=reporter)
-    memberships = list(shared.select_related("user"))
-    if not memberships:
-        raise Http404("No such person among your groups.")
-    person = memberships[0].user
-    facilitates_shared = Membership.objects.filter(
-        user=reporter,
-        role=Membership.Role.FACILITATOR,
-        state=Membership.State.ACTIVE,
-        group_id__in=[m.group_id for m in memberships],
-    ).exists()
-    name_visible = (
-        person.name_visible_to_members
-        or facilitates_shared
-        or any(m.role == Membership.Role.FACILITATOR for m in memberships)
+def person_get_reportable(*, group: SupportGroup, person_id: int, sees_everyone: bool) -> User:
+    """Someone the reporter already sees in `group`: on its people page (the facilitators
+    and the members who chose to be seen by the others) or, with `sees_everyone` (the
+    group's facilitators and admins, with their second factor), any active member. The same
+    404 for every other id, whether it names nobody, a hidden member or someone elsewhere:
+    trying ids tells nothing about who belongs where."""
+    members = Membership.objects.filter(
+        group=group, user_id=person_id, state=Membership.State.ACTIVE
     )
-    return person, name_visible
+    if not sees_everyone:
+        members = members.filter(
+            Q(role=Membership.Role.FACILITATOR) | Q(user__name_visible_to_members=True)
+        )
+    membership = members.select_related("user").first()
+    if membership is None:
+        raise Http404("No such person here.")
+    return membership.user
 
 
 # --- meetings ---------------------------------------------------------------------------------

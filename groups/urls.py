@@ -31,6 +31,11 @@ urlpatterns = [
         name="membership-decide",
     ),
     path("groups/<slug:slug>/people/", facilitate.visible_members, name="visible-members"),
+    path(
+        "groups/<slug:slug>/people/<int:user_id>/report/",
+        reports.report_person,
+        name="report-person",
+    ),
     path("groups/<slug:slug>/invitations/", facilitate.invitations, name="invitations"),
     path(
         "groups/<slug:slug>/invitations/<int:invitation_id>/revoke/",
@@ -50,7 +55,6 @@ urlpatterns = [
         reports.report_announcement,
         name="report-announcement",
     ),
-    path("report/person/<int:user_id>/", reports.report_person, name="report-person"),
     # --- meetings, RSVPs and "My meetings": groups/views/meetings.py
     path(
         "groups/<slug:slug>/meetings/<int:meeting_id>/",

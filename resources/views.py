@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -41,6 +41,7 @@ from resources.validators import sniff
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedHttpRequest
+from accounts.permissions import facilitator_required
 
 PER_PAGE = 20
 
@@ -136,11 +137,10 @@ def saved_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "resources/saved_list.html", {"page_obj": page})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@facilitator_required
 def resource_suggest_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not (request.user.is_facilitator or request.user.is_staff):
-        raise PermissionDenied("Facilitators can suggest resources.")
+    """Facilitators (and admins), with their second factor as for every facilitator tool."""
     form = SuggestForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         resource_suggest(facilitator=request.user, **form.cleaned_data)

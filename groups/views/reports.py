@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from accounts.permissions import user_lacks_required_second_factor
 from groups import selectors
 from groups.forms import ReportForm
 from groups.models import Announcement, SupportGroup
@@ -90,11 +91,22 @@ def report_announcement(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_person(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
-    person, name_visible = selectors.person_get_reportable(reporter=request.user, person_id=user_id)
+def report_person(request: AuthenticatedHttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """A concern about someone, from the place where the reporter sees them: the group's
+    people page, or its member list for a facilitator (who needs a second factor to see
+    the members who are hidden from the others)."""
+    group, access = _visible_group(request, slug)
+    if not access.can_see_visible_members or request.user.pk == user_id:
+        raise Http404("No such person here.")
+    person = selectors.person_get_reportable(
+        group=group,
+        person_id=user_id,
+        sees_everyone=access.can_see_member_list
+        and not user_lacks_required_second_factor(request.user),
+    )
     return _report_page(
         request,
-        about=person.display_name if name_visible else "a member of one of your groups",
-        back_url=reverse("home"),
-        target={"person": person},
+        about=f"{person.display_name}, in {group.name}",
+        back_url=reverse("groups:visible-members", args=[group.slug]),
+        target={"group": group, "person": person},
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -105,14 +107,20 @@ def test_an_announcement_is_reported_only_by_members_and_only_under_its_group(
     assert not Report.objects.exists()
 
 
-def test_a_person_is_reported_by_someone_sharing_an_active_group(
+def report_person_url(group, person) -> str:
+    return reverse("groups:report-person", args=[group.slug, getattr(person, "pk", person)])
+
+
+def test_a_person_is_reported_from_the_people_page_where_the_reporter_sees_them(
     client, member, group, django_capture_on_commit_callbacks
 ):
     MembershipFactory(user=member, group=group)
     person = UserFactory(display_name="Casey", name_visible_to_members=True)
     MembershipFactory(user=person, group=group)
     client.force_login(member)
-    url = reverse("groups:report-person", args=[person.pk])
+    people = client.get(reverse("groups:visible-members", args=[group.slug])).content.decode()
+    url = report_person_url(group, person)
+    assert f'href="{url}"' in people
 
     page = client.get(url)
     assert page.status_code == 200
@@ -122,37 +130,61 @@ def test_a_person_is_reported_by_someone_sharing_an_active_group(
 
     assert response.status_code == 200
     report = Report.objects.get()
-    assert (report.person, report.reporter, report.reason) == (person, member, "harassment")
+    assert (report.person, report.group, report.reporter, report.reason) == (
+        person,
+        group,
+        member,
+        "harassment",
+    )
     assert [m.to for m in mail.outbox] == [[member.email]]
 
 
-def test_a_hidden_member_is_not_named_on_the_report_page(client, member, group):
+def test_ids_tell_a_member_nothing_about_who_belongs_where(client, member, group):
+    """A hidden member of the reporter's own group, a stranger, someone who left, someone
+    in another group and an id that names nobody: the same answer for each, so trying ids
+    reveals neither names nor who shares a group with whom."""
     MembershipFactory(user=member, group=group)
-    person = MembershipFactory(group=group, user=UserFactory(display_name="Secretive Sid")).user
-    client.force_login(member)
-    html = client.get(reverse("groups:report-person", args=[person.pk])).content.decode()
-    assert "Secretive Sid" not in html
-    assert "a member of one of your groups" in html
-
-
-def test_reporting_a_person_one_shares_no_active_group_with_is_not_found(
-    client, member, outsider, group
-):
-    MembershipFactory(user=member, group=group)
+    hidden = MembershipFactory(group=group, user=UserFactory(display_name="Secretive Sid")).user
     stranger = UserFactory()
     pending = MembershipFactory(group=group, state="pending").user
     former = MembershipFactory(group=group, state="left").user
-    archived = SupportGroupFactory(state=SupportGroup.State.ARCHIVED)
-    MembershipFactory(user=member, group=archived)
-    in_archived = MembershipFactory(group=archived).user
+    elsewhere = MembershipFactory(
+        group=SupportGroupFactory(), user=UserFactory(name_visible_to_members=True)
+    ).user
     client.force_login(member)
 
-    for person in (stranger, pending, former, in_archived, member):
-        url = reverse("groups:report-person", args=[person.pk])
-        assert client.get(url).status_code == 404, person
-        assert client.post(url, CONCERN).status_code == 404, person
-    assert client.get(reverse("groups:report-person", args=[999999])).status_code == 404
+    answers = set()
+    for person in (hidden, stranger, pending, former, elsewhere, member, 999999):
+        get, post = (
+            client.get(report_person_url(group, person)),
+            client.post(report_person_url(group, person), CONCERN),
+        )
+        assert "Secretive Sid" not in get.content.decode()
+        page = re.sub(rb'(nonce|value)="[^"]*"', b"", get.content)  # per response
+        answers.add((get.status_code, post.status_code, page))
+    assert len(answers) == 1 and next(iter(answers))[:2] == (404, 404)
     assert not Report.objects.exists()
+
+
+def test_a_co_facilitator_without_a_second_factor_cannot_name_hidden_members(client, member, group):
+    MembershipFactory(user=member, group=group, role="facilitator")  # promoted, no 2FA yet
+    hidden = MembershipFactory(group=group, user=UserFactory(display_name="Secretive Sid")).user
+    client.force_login(member)
+
+    response = client.get(report_person_url(group, hidden))
+    assert response.status_code == 404
+    assert "Secretive Sid" not in response.content.decode()
+    # With a second factor they see every member, in the member list and here.
+    activate_totp(member)
+    response = client.get(report_person_url(group, hidden))
+    assert response.status_code == 200 and "Secretive Sid" in response.content.decode()
+
+
+def test_the_old_report_address_that_took_any_id_is_gone(client, member, group):
+    MembershipFactory(user=member, group=group)
+    person = MembershipFactory(group=group, user=UserFactory(name_visible_to_members=True)).user
+    client.force_login(member)
+    assert client.get(f"/report/person/{person.pk}/").status_code == 404
 
 
 # --- the admins' queue ------------------------------------------------------------------------

@@ -349,6 +349,7 @@ def test_safe_links_are_accepted():
 
 
 def test_a_facilitator_suggesting_a_javascript_link_creates_nothing(client, facilitator):
+    activate_totp(facilitator)
     client.force_login(facilitator)
     response = client.post(
         SUGGEST, {"title": "Click me", "summary": "Fun.", "external_url": "javascript:alert(1)"}
@@ -464,6 +465,7 @@ def test_a_member_cannot_publish(member, written):
 
 
 def test_a_facilitators_suggestion_arrives_as_a_draft(client, facilitator):
+    activate_totp(facilitator)
     client.force_login(facilitator)
     assert client.get(SUGGEST).status_code == 200
     response = client.post(
@@ -492,6 +494,18 @@ def test_a_member_cannot_suggest(member_client):
         SUGGEST, {"title": "T", "summary": "S", "external_url": "https://example.org/"}
     )
     assert response.status_code == 403
+    assert not Resource.objects.exists()
+
+
+def test_a_facilitator_without_a_second_factor_is_sent_to_set_one_up_first(client, facilitator):
+    """As for every other facilitator tool: nothing is kept of what they posted."""
+    client.force_login(facilitator)
+    for response in (
+        client.get(SUGGEST),
+        client.post(SUGGEST, {"title": "T", "summary": "S", "external_url": "https://example.org/"}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_activate_totp")
     assert not Resource.objects.exists()
 
 
