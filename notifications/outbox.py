@@ -397,6 +397,11 @@ def _send_one(
     if row.expires_at is not None and row.expires_at <= now:
         _finish(row, State.EXPIRED, now, error="too late to be useful")
         return State.EXPIRED
+    if row.user is not None and not row.user.is_active:
+        # A closed account (deleted, or deactivated by an admin) is sent nothing more; a
+        # deletion removes its rows, this covers one recorded in the meantime.
+        _finish(row, State.CANCELLED, now, error="the account is closed")
+        return State.CANCELLED
     try:
         message = finalise(_build(row, now, prepared), row)
     except NotToBeSent as decision:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from email.utils import parseaddr
 from typing import Any
 
 from django.core.mail import EmailMessage
@@ -125,3 +126,23 @@ def outbox_retry(*, ids: list[int], now: datetime | None = None) -> int:
     if count:
         dispatch_after_commit()
     return count
+
+
+def outbox_forget_member(*, user_id: int, addresses: list[str]) -> int:
+    """A member who deleted their account: every message to them goes from the outbox at
+    once, whatever its state (what is waiting is never sent to the old address; what went
+    out is personal data: their address, their name, which group they asked to join). Also
+    messages to one of their addresses that were recorded without the account (a reset
+    link asked for by address). Returns how many went."""
+    deleted, _ = OutboxMessage.objects.filter(user_id=user_id).delete()
+    wanted = {address.casefold() for address in addresses if address}
+    to_address = [
+        pk
+        for pk, payload in OutboxMessage.objects.filter(
+            user__isnull=True, kind=OutboxMessage.BUILT
+        ).values_list("pk", "payload")
+        if wanted & {parseaddr(str(to))[1].casefold() for to in (payload or {}).get("to", [])}
+    ]
+    if to_address:
+        deleted += OutboxMessage.objects.filter(pk__in=to_address).delete()[0]
+    return deleted

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from accounts.models import FORMER_MEMBER, AuditEvent, DataExport, User
 from accounts.services.audit import audit_record
 from lib.registries import Registry
+from notifications.services import outbox_forget_member
 
 if TYPE_CHECKING:
     from django.db.models import Field
@@ -154,6 +155,13 @@ def user_delete(*, user: User, request: HttpRequest | None = None) -> None:
 
     for step in DELETION_STEPS.values():
         step(user)
+    outbox_forget_member(
+        user_id=user.pk,
+        addresses=[
+            user.email,
+            *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+        ],
+    )
     for session in UserSession.objects.filter(user=user):
         session.end()
     Authenticator.objects.filter(user=user).delete()

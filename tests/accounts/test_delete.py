@@ -264,3 +264,62 @@ def test_a_visitor_is_sent_to_sign_in(client, member):
 
     assert response["Location"].startswith(reverse("account_login"))
     assert_untouched(member)
+
+
+def test_deleting_takes_every_message_to_the_member_out_of_the_outbox_at_once(
+    client, member, outsider, django_capture_on_commit_callbacks
+):
+    """Sent messages hold the address, the name and what they were about ("your request to
+    join …"); waiting ones would still go to the old address. Both go with the account;
+    other people's messages stay."""
+    from django.core import mail
+    from django.core.mail import EmailMessage
+
+    from groups.services.memberships import membership_join
+    from notifications.models import OutboxMessage
+    from notifications.outbox import outbox_dispatch, outbox_send
+    from notifications.services import outbox_enqueue
+    from tests.factories import MembershipFactory, SupportGroupFactory
+
+    State = OutboxMessage.State
+    group = SupportGroupFactory(name="Family and Friends", join_policy="approval")
+    MembershipFactory(group=group, role="facilitator")
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_join(user=member, group=group, accept_conduct=True)  # sent at once
+    assert OutboxMessage.objects.filter(user=member, state=State.SENT).exists()
+    # Recorded by address, without the account (a reset link asked for by address), and one
+    # claimed by a worker that has not sent it yet.
+    by_address = outbox_enqueue(EmailMessage("Reset", "Link.", to=[member.email.upper()]))
+    waiting = outbox_enqueue(EmailMessage("Hello", "Words.", to=[member.email]), user=member)
+    others = outbox_enqueue(EmailMessage("Hello", "Words.", to=[outsider.email]), user=outsider)
+    outbox_dispatch()
+    email = member.email
+
+    user_delete(user=member)
+
+    assert not OutboxMessage.objects.filter(user=member).exists()
+    assert not OutboxMessage.objects.filter(pk__in=[by_address.pk, waiting.pk]).exists()
+    assert OutboxMessage.objects.filter(pk=others.pk).exists()
+    mail.outbox.clear()
+    outbox_send([waiting.pk, by_address.pk, others.pk])  # the worker's task arrives late
+    assert [m.to for m in mail.outbox] == [[outsider.email]]
+    assert not any(email in str(m.message()) for m in mail.outbox)
+
+
+def test_nothing_recorded_for_a_closed_account_is_sent(member):
+    """Belt and braces: a message recorded for the member while the deletion ran (or for an
+    account an admin closed) is cancelled by the sender, not sent."""
+    from django.core import mail
+    from django.core.mail import EmailMessage
+
+    from notifications.models import OutboxMessage
+    from notifications.outbox import outbox_dispatch, outbox_send
+    from notifications.services import outbox_enqueue
+
+    row = outbox_enqueue(EmailMessage("Hello", "Words.", to=[member.email]), user=member)
+    User.objects.filter(pk=member.pk).update(is_active=False)
+    mail.outbox.clear()
+    outbox_send(outbox_dispatch().claimed)
+    row.refresh_from_db()
+    assert row.state == OutboxMessage.State.CANCELLED
+    assert mail.outbox == []
