@@ -15,10 +15,11 @@ What is published, and what is left out on purpose:
 - Online links and dial-in numbers only where the group chose to publish them
   (`SupportGroup.publish_online_link`, off by default); otherwise `url` leads to the group's
   page, where members see the link.
-- Street addresses of in-person and hybrid series only where the group chose to publish them
-  (`SupportGroup.publish_address`, off by default: on the site only members see the street).
-  Otherwise finders get the city, marked approximate. `location_notes` ("upstairs, room 4")
-  is never published.
+- Street addresses (and the venue's name) of in-person and hybrid series only where the group
+  chose to publish them (`SupportGroup.publish_address`, off by default: on the site only
+  members see them). Otherwise finders get the city, marked approximate. `location_notes`
+  ("upstairs, room 4") is never published. What the feed says about a place is what the
+  group's public page shows, and nothing more (groups.meetings.places.series_public_place).
 - Never anything about people: no names, e-mail addresses, member counts or attendance.
 """
 
@@ -34,7 +35,7 @@ from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from groups.meetings.places import series_place
+from groups.meetings.places import series_public_place
 from groups.meetings.recurrence import WEEKDAY_CODES, local_instant
 from groups.models import MeetingSeries, SupportGroup, Topic
 from lib.urls import absolute_reverse
@@ -150,12 +151,12 @@ def meeting_guide_version() -> str:
 
 
 def meeting_guide_meeting(series: MeetingSeries) -> dict[str, object]:
-    """One Meeting Guide meeting object for a weekly series (see the module docstring)."""
+    """One Meeting Guide meeting object for a weekly series (see the module docstring). What
+    it says about the place is what the group's public page shows (series_public_place)."""
     group = series.group
-    place = series_place(series)
-    publish_link = group.publish_online_link and series.meets_online
-    conference_url = place.online_url if publish_link else ""
-    conference_phone = _dialable(place.dial_in) if publish_link else ""
+    place = series_public_place(series)
+    conference_url = place.online_url
+    conference_phone = _dialable(place.dial_in)
 
     meeting: dict[str, object] = {
         "name": plain_line(series.title),
@@ -173,48 +174,32 @@ def meeting_guide_meeting(series: MeetingSeries) -> dict[str, object]:
         meeting["notes"] = notes
     if group_notes := plain_text(group.description):
         meeting["group_notes"] = group_notes
-    if series.location and series.meets_in_person:
-        meeting["location"] = plain_line(series.location)
-
-    if series.meets_in_person:
-        street = place.street if group.publish_address else ""
-        meeting.update(
-            {
-                key: value
-                for key, value in (
-                    ("address", street),
-                    ("city", place.city),
-                    ("state", place.region),
-                    ("postal_code", place.postal_code if street else ""),
-                    ("country", place.country),
-                )
-                if value
-            }
-        )
-        # Without a street, the city is all finders get: say so rather than pin the town hall.
-        meeting["approximate"] = "no" if street else "yes"
-        if (
-            street
-            and series.use_group_address
-            and group.latitude is not None
-            and group.longitude is not None
-        ):
-            meeting["latitude"] = round(float(group.latitude), 5)
-            meeting["longitude"] = round(float(group.longitude), 5)
-    else:
-        # Online only: the group's home city, which gives finders a region and a time zone.
-        meeting.update(
-            {
-                key: value
-                for key, value in (
-                    ("city", group.city),
-                    ("state", group.region),
-                    ("country", group.country),
-                )
-                if value
-            }
-        )
-        meeting["approximate"] = "yes"
+    if place.location:
+        meeting["location"] = plain_line(place.location)
+    street = plain_line(place.street)
+    meeting.update(
+        {
+            key: value
+            for key, value in (
+                ("address", street),
+                ("city", plain_line(place.city)),
+                ("state", plain_line(place.region)),
+                ("postal_code", plain_line(place.postal_code)),
+                ("country", plain_line(place.country)),
+            )
+            if value
+        }
+    )
+    # Without a street, the city is all finders get: say so rather than pin the town hall.
+    meeting["approximate"] = "no" if street else "yes"
+    if (
+        street
+        and series.use_group_address
+        and group.latitude is not None
+        and group.longitude is not None
+    ):
+        meeting["latitude"] = round(float(group.latitude), 5)
+        meeting["longitude"] = round(float(group.longitude), 5)
 
     if conference_url:
         meeting["conference_url"] = conference_url
@@ -252,10 +237,9 @@ def _has_meeting_ahead(series: MeetingSeries, *, now: datetime) -> bool:
 
 
 def _has_place(series: MeetingSeries) -> bool:
-    if series.meets_in_person:
-        place = series_place(series)
-        return bool(place.street or place.city)
-    return bool(series.group.city)
+    """Something a finder can place on a map, among what we publish."""
+    place = series_public_place(series)
+    return bool(place.street or place.city)
 
 
 def _days(series: MeetingSeries) -> int | list[int]:

@@ -78,3 +78,30 @@ def meeting_place(meeting: Meeting) -> Place:
     if not changes:
         return place
     return replace(place, **changes)
+
+
+def series_public_place(series: MeetingSeries) -> Place:
+    """What anyone may know of where a series meets: the same on the group's public page and
+    in the public feeds, and nothing more in either. The city, region and country always (an
+    online series: the group's home city, which gives finders a region and a time zone); the
+    venue, street and postal code only where the group publishes its address; the online
+    link and dial-in only where it publishes its link. Never the notes ("upstairs, room 4")."""
+    place = series_place(series)
+    group = series.group
+    address = group.publish_address and place.in_person
+    link = group.publish_online_link and place.online
+    home = place if place.in_person else group
+    return Place(
+        in_person=place.in_person,
+        online=place.online,
+        location=place.location if address else "",
+        street=place.street if address else "",
+        city=home.city,
+        region=home.region,
+        postal_code=place.postal_code if address and place.street else "",
+        country=home.country,
+        online_url=place.online_url if link else "",
+        online_notes=place.online_notes if link else "",
+        dial_in=place.dial_in if link else "",
+        dial_in_notes=place.dial_in_notes if link else "",
+    )

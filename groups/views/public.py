@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import User
 from groups.forms import DirectoryFilterForm, JoinForm
+from groups.meetings.places import series_public_place
 from groups.meetings.recurrence import Recurrence
 from groups.models import Invitation, Membership, SupportGroup
 from groups.pages import group_page_panels
@@ -107,7 +108,11 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         announcement_list_for_group(group=group) if access.can_see_members_only_details else []
     )
     schedule = [
-        (series, Recurrence.from_rrule(series.rrule, time_zone=series.time_zone).describe())
+        (
+            series,
+            Recurrence.from_rrule(series.rrule, time_zone=series.time_zone).describe(),
+            series_public_place(series),
+        )
         for series in series_list_for_group(group=group)
     ]
     return render(
