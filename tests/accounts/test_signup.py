@@ -162,3 +162,31 @@ def test_signup_logs_never_contain_the_address_or_name(
 
     assert "river@example.org" not in caplog.text
     assert "River" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_taken_address_takes_as_long_to_answer_as_a_new_one(client, settings):
+    """The pages are the same either way; so must be the time they take, or a stopwatch
+    tells whether an address has an account. With the production password hasher (a new
+    account's password is hashed, which is most of a sign-up's time), 20 sign-ups each way,
+    alternated: the medians must be within a quarter of the slower one (today's code: a
+    taken address answered in a tenth of the time)."""
+    import statistics
+    import time
+
+    from django.test import Client
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.ACCOUNT_RATE_LIMITS = False  # 40 sign-ups from one address in a few seconds
+    UserFactory(email="taken@example.org")
+    taken, new = [], []
+    for index in range(20):
+        for address, times in (("taken@example.org", taken), (f"new{index}@example.org", new)):
+            visitor = Client()
+            started = time.perf_counter()
+            response = visitor.post(reverse("account_signup"), {**SIGNUP, "email": address})
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 302
+    slower = max(statistics.median(taken), statistics.median(new))
+    difference = abs(statistics.median(taken) - statistics.median(new))
+    assert difference < slower / 4, (statistics.median(taken), statistics.median(new))
