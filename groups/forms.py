@@ -10,6 +10,7 @@ from groups.attendance.letters import letter_code_normalise
 from groups.meetings.recurrence import ORDINALS, WEEKDAY_CODES, WEEKDAY_NAMES, Frequency, Recurrence
 from groups.models import (
     Announcement,
+    Invitation,
     Meeting,
     MeetingSeries,
     Membership,
@@ -137,6 +138,59 @@ class MembershipDecisionForm(forms.Form):
         help_text="Optional. It goes into the e-mail we send them.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class InvitationForm(forms.Form):
+    """A new link's limits: how many people may join with it, and for how many days. A field
+    left empty takes its default, so the button alone makes a link for one person."""
+
+    max_uses = forms.IntegerField(
+        label="How many people may join with it",
+        required=False,
+        initial=1,
+        min_value=1,
+        max_value=Invitation.MAX_USES_LIMIT,
+        help_text=(
+            "One by default: a link for one person cannot let in whoever it is forwarded to. "
+            "For a few people you trust to keep it to themselves, up to "
+            f"{Invitation.MAX_USES_LIMIT}."
+        ),
+        error_messages={
+            "invalid": "Enter a whole number of people, for example 1.",
+            "min_value": "A link needs to let at least 1 person in.",
+            "max_value": (
+                f"A link can let in at most {Invitation.MAX_USES_LIMIT} people. For more, "
+                "make the group open or ask people to request to join."
+            ),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    days = forms.IntegerField(
+        label="Days it works for",
+        required=False,
+        initial=Invitation.DEFAULT_LIFETIME.days,
+        min_value=1,
+        max_value=Invitation.MAX_LIFETIME.days,
+        help_text=(
+            f"{Invitation.DEFAULT_LIFETIME.days} by default: two weeks give the person time to "
+            "read it and decide, and a link left in an old message stops working soon. "
+            f"From 1 to {Invitation.MAX_LIFETIME.days}."
+        ),
+        error_messages={
+            "invalid": "Enter a whole number of days, for example 14.",
+            "min_value": "The link would expire at once or in the past: choose at least 1 day.",
+            "max_value": f"A link can work for at most {Invitation.MAX_LIFETIME.days} days.",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def clean_max_uses(self) -> int:
+        max_uses = self.cleaned_data["max_uses"]
+        return 1 if max_uses is None else max_uses
+
+    def clean_days(self) -> int:
+        days = self.cleaned_data["days"]
+        return Invitation.DEFAULT_LIFETIME.days if days is None else days
 
 
 class GroupForm(forms.ModelForm):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -189,10 +189,33 @@ def invitation_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Invitation(models.Model):
-    """A link that lets people join an invitation-only group until it expires or is revoked."""
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def usable(self, *, now: datetime) -> InvitationQuerySet:
+        """The rule of `Invitation.is_usable`, as a filter: the conditional UPDATE that counts
+        a use (groups.services.groups.invitation_use) is decided by it."""
+        return self.filter(
+            revoked_at__isnull=True, expires_at__gt=now, uses__lt=models.F("max_uses")
+        )
 
+
+class Invitation(models.Model):
+    """A link that lets people join a group at once, skipping approval: by default one person
+    (one use), for two weeks. The facilitator may let a few more people use it, or give it
+    more or fewer days; it stops working when it is used up, expires or is withdrawn."""
+
+    # Two weeks: long enough for the person to read it and decide before the next meeting or
+    # two, short enough that a link forwarded or left in an old chat stops working soon.
     DEFAULT_LIFETIME = timedelta(days=14)
+    MAX_LIFETIME = timedelta(days=90)
+    # One link for a few people (a family, a small cohort) is the facilitator's choice; more
+    # than this is no longer an invitation but a public door.
+    MAX_USES_LIMIT = 50
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        USED_UP = "used_up", "Used up"
+        EXPIRED = "expired", "Expired"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="invitations")
     token = models.CharField(max_length=64, unique=True, default=invitation_token)
@@ -203,15 +226,47 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     uses = models.PositiveIntegerField(default=0)
+    max_uses = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_USES_LIMIT)],
+        help_text="How many people may join with the link.",
+    )
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # Whatever path counts a use, the database refuses one past the limit.
+            models.CheckConstraint(
+                condition=models.Q(uses__lte=models.F("max_uses")),
+                name="invitation_uses_within_limit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_uses__gte=1), name="invitation_max_uses_positive"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Invitation to {self.group}"
 
-    def is_usable(self, *, now=None) -> bool:
-        return self.revoked_at is None and (now or timezone.now()) < self.expires_at
+    @property
+    def uses_left(self) -> int:
+        return max(self.max_uses - self.uses, 0)
+
+    def status(self, *, now: datetime | None = None) -> Invitation.Status:
+        """Why a link works or not, for the facilitator's list; the person holding it is only
+        told that it no longer works."""
+        if self.revoked_at is not None:
+            return self.Status.WITHDRAWN
+        if self.uses >= self.max_uses:
+            return self.Status.USED_UP
+        if (now or timezone.now()) >= self.expires_at:
+            return self.Status.EXPIRED
+        return self.Status.OPEN
+
+    def is_usable(self, *, now: datetime | None = None) -> bool:
+        return self.status(now=now) == self.Status.OPEN
 
 
 class Announcement(models.Model):

@@ -182,6 +182,12 @@ def invitation_get_by_token(*, token: str) -> Invitation:
 # --- facilitator side: dashboard, member lists, reports about people ---------------------------
 
 
+def invitation_list_for_group(*, group: SupportGroup) -> list[Invitation]:
+    """A group's links for its facilitators, newest first (each row's state is worked out
+    from its own columns: no further query)."""
+    return list(Invitation.objects.filter(group=group).order_by("-created_at", "-pk"))
+
+
 def group_list_facilitated(
     *, user: User
 ) -> QuerySet[WithAnnotations[SupportGroup, FacilitatedGroupCounts]]:

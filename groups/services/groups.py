@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -79,11 +82,38 @@ def group_archive(*, group: SupportGroup, by: User) -> None:
     )
 
 
-def invitation_create(*, group: SupportGroup, by: User) -> Invitation:
+def invitation_create(
+    *,
+    group: SupportGroup,
+    by: User,
+    max_uses: int = 1,
+    lifetime: timedelta = Invitation.DEFAULT_LIFETIME,
+) -> Invitation:
+    """A new link: for one person (one use) and two weeks unless the facilitator chose
+    otherwise. Raises ValidationError for a limit or a lifetime out of bounds."""
+    if not timedelta(days=1) <= lifetime <= Invitation.MAX_LIFETIME:
+        raise ValidationError(
+            f"Choose between 1 and {Invitation.MAX_LIFETIME.days} days.", code="lifetime"
+        )
     now = timezone.now()
-    return Invitation.objects.create(
-        group=group, created_by=by, created_at=now, expires_at=now + Invitation.DEFAULT_LIFETIME
+    invitation = Invitation(
+        group=group, created_by=by, created_at=now, expires_at=now + lifetime, max_uses=max_uses
     )
+    invitation.full_clean()
+    invitation.save()
+    return invitation
+
+
+def invitation_use(*, invitation: Invitation, now: datetime) -> bool:
+    """Count one use of the link; False (and nothing counted) if it has none left, has expired
+    or was withdrawn.
+
+    One conditional UPDATE both checks and counts, so the database decides: of two people
+    taking a link's last use at the same moment, the second UPDATE waits for the first's row
+    lock, then finds `uses < max_uses` false and changes nothing. Call it inside the
+    transaction that adds the membership, so a refusal after it gives the use back."""
+    claimed = Invitation.objects.usable(now=now).filter(pk=invitation.pk).update(uses=F("uses") + 1)
+    return claimed == 1
 
 
 def invitation_revoke(*, invitation: Invitation) -> Invitation:

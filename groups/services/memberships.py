@@ -14,6 +14,7 @@ from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_record
 from groups import emails
 from groups.models import Invitation, Membership, SupportGroup
+from groups.services.groups import invitation_use
 from groups.services.rsvps import rsvp_release_for_membership
 
 Action = AuditEvent.Action
@@ -94,16 +95,19 @@ def membership_join(
             "This group is by invitation only. Ask its facilitator for a link.",
             code="invitation_required",
         )
+    now = timezone.now()
     if invitation is not None:
         if invitation.group_id != group.pk:
             raise MembershipError("This invitation is for another group.", code="other_group")
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_usable():
+        # Only someone not yet in gets here (a member who follows the link again returned
+        # above), so only they use it up. A refusal below rolls this transaction back, and the
+        # use with it.
+        if not invitation_use(invitation=invitation, now=now):
             raise MembershipError(
-                "This invitation has expired or was withdrawn. Ask the facilitator for a new link.",
+                "This invitation has been used up, has expired or was withdrawn. Ask the "
+                "facilitator for a new link.",
                 code="invitation_unusable",
             )
-    now = timezone.now()
     joins_now = policy != SupportGroup.JoinPolicy.APPROVAL or invitation is not None
     if joins_now:
         _ensure_room(group)
@@ -116,9 +120,6 @@ def membership_join(
     membership.decided_at = now if joins_now else None
     membership.decision_message = ""
     membership.save()
-    if invitation is not None:
-        invitation.uses += 1
-        invitation.save(update_fields=["uses"])
     action = Action.MEMBERSHIP_JOINED if joins_now else Action.MEMBERSHIP_REQUESTED
     _audit(action, membership, actor=user)
     if not joins_now:

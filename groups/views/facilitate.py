@@ -10,6 +10,7 @@ set one up).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import cast
 
 from django import forms
@@ -27,7 +28,7 @@ from accounts.models import AuditEvent
 from accounts.permissions import redirect_to_second_factor_setup
 from accounts.services.audit import audit_record
 from groups import emails, selectors
-from groups.forms import AnnouncementForm, GroupForm, MembershipDecisionForm
+from groups.forms import AnnouncementForm, GroupForm, InvitationForm, MembershipDecisionForm
 from groups.models import Invitation, Membership, SupportGroup
 from groups.permissions import GroupAccess, group_access, user_can_create_groups
 from groups.services.groups import (
@@ -203,25 +204,37 @@ def visible_members(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
 def invitations(
     request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
 ) -> HttpResponse:
-    if request.method == "POST":
-        invitation_create(group=group, by=request.user)
-        messages.success(
-            request, "A new invitation link is ready below. Copy it and send it to the person."
-        )
-        return redirect("groups:invitations", group.slug)
+    form = InvitationForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = invitation_create(
+                group=group,
+                by=request.user,
+                max_uses=form.cleaned_data["max_uses"],
+                lifetime=timedelta(days=form.cleaned_data["days"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            who = "the person" if invitation.max_uses == 1 else "the people you mean to invite"
+            messages.success(
+                request, f"A new invitation link is ready below. Copy it and send it to {who}."
+            )
+            return redirect("groups:invitations", group.slug)
     now = timezone.now()
     rows = [
         {
             "invitation": invitation,
             "url": absolute_reverse("groups:invitation-accept", args=[invitation.token]),
-            "usable": invitation.is_usable(now=now),
+            "status": invitation.status(now=now),
         }
-        for invitation in group.invitations.order_by("-created_at", "-pk")
+        for invitation in selectors.invitation_list_for_group(group=group)
     ]
     return render(
         request,
         "groups/invitation_list.html",
-        {"group": group, "access": access, "rows": rows},
+        {"group": group, "access": access, "form": form, "rows": rows},
+        status=form_page_status(form),
     )
 
 
