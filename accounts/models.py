@@ -92,7 +92,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     discreet_mode = models.BooleanField(
         default=True,
-        help_text="Subjects, sender name and calendar titles name no group, topic or substance.",
+        # What discreet mode promises, word for word: tests/test_lock_screen.py checks each part.
+        help_text=(
+            "What a lock screen, a notification or a shared calendar shows of what we send "
+            "you names no group, topic, substance or facilitator: the sender, the subject and "
+            "the opening lines of every e-mail, and the title, place and links of calendar "
+            "entries. The street address stays, without the venue's name; an online link goes "
+            "through an address of ours that names nothing."
+        ),
     )
     name_visible_to_members = models.BooleanField(
         "fellow members may see my display name",

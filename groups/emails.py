@@ -1,7 +1,10 @@
 """Messages about groups: what a member is told, and how discreet mode shapes it.
 
-With discreet mode on (the default), the subject says only that there is news about the
-member's account or groups; the group's name appears in the body, which is read once opened.
+With discreet mode on (the default), what a phone's lock screen or a notification shows of a
+message (the sender, the subject and the opening lines) says only that there is news from us:
+the subject is a neutral one, and the body opens with DISCREET_OPENING, long enough that the
+group's name, its topics and its facilitators come only after what any lock screen shows
+(about 100 to 140 characters; tests/test_lock_screen.py checks the first 200).
 Every message is recorded in the outbox (notifications.outbox) in the transaction of the
 change it reports, and sent once that has committed. News from a group (category "updates")
 is not sent to members who turned it off.
@@ -26,6 +29,11 @@ from lib.urls import absolute_reverse
 from notifications.models import OutboxMessage
 
 DISCREET_SUBJECT = "An update from {site}"
+DISCREET_OPENING = (
+    "This is a message from {site}. You have discreet mode on, so what it is about comes "
+    "further down, out of sight of your phone's lock screen and of anyone glancing at your "
+    "notifications. Open the message to read it."
+)
 
 
 def member_email(
@@ -43,6 +51,9 @@ def member_email(
             "site_url": settings.SITE_URL,
             "profile_url": absolute_reverse("accounts:profile"),
             "crisis_lines": crisis_lines(),
+            "discreet_opening": (
+                DISCREET_OPENING.format(site=settings.SITE_NAME) if user.discreet_mode else ""
+            ),
         },
     )
     return EmailMultiAlternatives(

@@ -92,6 +92,8 @@ urlpatterns = [
     ),
     path("groups/<slug:slug>/calendar.ics", calendars.group_calendar, name="group-calendar"),
     path("calendar/<str:token>.ics", calendars.personal_calendar, name="personal-calendar"),
+    # A discreet calendar entry's way to a meeting's online link: the address names nothing.
+    path("go/<str:token>/", calendars.online_link, name="online-link"),
     path("calendar/reset/", calendars.personal_calendar_reset, name="personal-calendar-reset"),
     # --- the Meeting Guide feed: groups/views/feeds.py
     path("feeds/meetings.json", feeds.meeting_guide_feed, name="meeting-guide-feed"),

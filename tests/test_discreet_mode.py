@@ -47,11 +47,12 @@ def assert_discreet(message) -> None:
 
 
 GROUP_NAME = "Ketamine Recovery Circle"
+FACILITATOR_NAME = "Robin Quayle"
 
 
 def every_message_for(client, user, django_capture_on_commit_callbacks) -> list:
     """Trigger each message the platform can send this member today."""
-    facilitator = UserFactory(is_facilitator=True)
+    facilitator = UserFactory(is_facilitator=True, display_name=FACILITATOR_NAME)
     group = SupportGroupFactory(name=GROUP_NAME, join_policy="approval")
     MembershipFactory(user=facilitator, group=group, role="facilitator")
     other = SupportGroupFactory(name=f"{GROUP_NAME}: family and friends", join_policy="approval")

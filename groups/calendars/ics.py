@@ -41,7 +41,13 @@ from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vRecur, vText
 
 from accounts.models import User
-from groups.meetings.places import Place, meeting_place, series_place
+from groups.meetings.places import (
+    Place,
+    discreet_location,
+    discreet_online_address,
+    meeting_place,
+    series_place,
+)
 from groups.meetings.recurrence import occurrences
 from groups.models import (
     HORIZON,
@@ -209,19 +215,31 @@ def _describe(
         texts["url"] = page_url
         return texts
     if audience.discreet:
-        # The group's page address carries its slug, which may name the group: a discreet
-        # entry points at "My meetings" instead.
+        # Nothing that names the group: not the page's address (it carries the slug, so the
+        # entry points at "My meetings"), not the venue's name, not the online link (which
+        # goes through an address of ours that names nothing). The street stays: it is
+        # what gets the member there.
         page_url = absolute_reverse("groups:my-meetings")
         texts["description"] = f"Details: {page_url}"
-    else:
-        lines = []
-        if meeting is not None and meeting.is_cancelled and meeting.cancel_reason:
-            lines.append(f"Cancelled: {meeting.cancel_reason}")
-        elif meeting is not None and meeting.is_moved:
-            lines.append("This meeting has moved: note the new time or place.")
-        lines += _member_details(place)
-        lines.append(f"Details: {page_url}")
-        texts["description"] = "\n".join(lines)
+        online = (
+            discreet_online_address(series=series, meeting=meeting)
+            if place.online and place.online_url
+            else ""
+        )
+        if place.in_person and (location := discreet_location(place, series=series)):
+            texts["location"] = location
+        elif online:
+            texts["location"] = online
+        texts["url"] = online or page_url
+        return texts
+    lines = []
+    if meeting is not None and meeting.is_cancelled and meeting.cancel_reason:
+        lines.append(f"Cancelled: {meeting.cancel_reason}")
+    elif meeting is not None and meeting.is_moved:
+        lines.append("This meeting has moved: note the new time or place.")
+    lines += _member_details(place)
+    lines.append(f"Details: {page_url}")
+    texts["description"] = "\n".join(lines)
     if place.in_person and place.address:
         texts["location"] = place.address
     elif place.online and place.online_url:

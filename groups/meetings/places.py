@@ -7,7 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TypedDict
 
+from django.core import signing
+
 from groups.models import Meeting, MeetingSeries
+from lib.urls import absolute_reverse
 
 
 @dataclass(frozen=True)
@@ -105,3 +108,49 @@ def series_public_place(series: MeetingSeries) -> Place:
         dial_in=place.dial_in if link else "",
         dial_in_notes=place.dial_in_notes if link else "",
     )
+
+
+# --- discreet calendar entries ------------------------------------------------------------------
+
+_ONLINE_SALT = "groups.meetings.online-link"
+
+
+def discreet_online_address(*, series: MeetingSeries, meeting: Meeting | None = None) -> str:
+    """The address a discreet calendar entry gives for joining online: one on this site that
+    names nothing (the meeting's own link, or its page's address, may carry the group's
+    name), and that leads a signed-in member of the group to the link (online_link_follow).
+    Anyone else who sees the entry learns nothing from it."""
+    target = ["m", meeting.pk] if meeting is not None else ["s", series.pk]
+    token = signing.dumps(target, salt=_ONLINE_SALT, compress=True)
+    return absolute_reverse("groups:online-link", args=[token])
+
+
+def online_link_target(token: str) -> tuple[MeetingSeries, Meeting | None]:
+    """The series (and meeting) a discreet online address stands for; LookupError for a
+    token that is not ours or names nothing any more."""
+    try:
+        kind, pk = signing.loads(token, salt=_ONLINE_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise LookupError(token) from None
+    if kind == "m":
+        meeting = Meeting.objects.select_related("series__group").filter(pk=pk).first()
+        if meeting is None:
+            raise LookupError(token)
+        return meeting.series, meeting
+    series = MeetingSeries.objects.select_related("group").filter(pk=pk).first()
+    if kind != "s" or series is None:
+        raise LookupError(token)
+    return series, None
+
+
+def discreet_location(place: Place, *, series: MeetingSeries) -> str:
+    """Where a discreet calendar entry says the meeting is: the street address, without the
+    venue's name (a hall's name can say what meets there) or the notes. A moved meeting's
+    new place as the facilitator wrote it, unless it names the group or the series; then
+    nothing, and the entry's details link says where."""
+    if place.moved_to:
+        written = place.moved_to.casefold()
+        names = (series.group.name.casefold(), series.title.casefold())
+        return "" if any(name and name in written for name in names) else place.moved_to
+    locality = " ".join(part for part in (place.postal_code, place.city) if part)
+    return ", ".join(part for part in (place.street, locality, place.region, place.country) if part)

@@ -25,6 +25,7 @@ from groups.calendars.ics import (
     meeting_calendar_build,
     personal_calendar_build,
 )
+from groups.meetings.places import meeting_place, online_link_target, series_place
 from groups.models import SupportGroup
 from groups.permissions import group_access
 from groups.selectors import (
@@ -122,3 +123,23 @@ def personal_calendar_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         return redirect(_next_url(request) or "groups:my-meetings")
     return render(request, "groups/calendar_reset_confirm.html", {"next": _next_url(request)})
+
+
+@login_required
+@require_GET
+def online_link(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    """Where a discreet calendar entry's online address leads: for a signed-in active member
+    of the group, to the meeting's link (or its page, when it has none now); for anyone
+    else the same 404 as for an address that is not ours."""
+    try:
+        series, meeting = online_link_target(token)
+    except LookupError:
+        raise Http404("No such link.") from None
+    if not group_access(user=request.user, group=series.group).can_see_members_only_details:
+        raise Http404("No such link.")
+    place = meeting_place(meeting) if meeting is not None else series_place(series)
+    if place.online_url:
+        return redirect(place.online_url)
+    if meeting is not None:
+        return redirect("groups:meeting-detail", slug=series.group.slug, meeting_id=meeting.pk)
+    return redirect("groups:group-detail", slug=series.group.slug)
