@@ -99,6 +99,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The security headers come first: Django turns an exception raised in a middleware into
+    # an error page right there, and only the middlewares above it add their headers to that
+    # page (an unknown Host raises in SecurityMiddleware's HTTPS redirect and in
+    # CommonMiddleware, a database that fails in the session middleware).
+    "config.security_headers.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.AdminStyleCSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "notifications.middleware.OutboxScopeMiddleware",
@@ -108,9 +116,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "config.middleware.AdminStyleCSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
@@ -393,6 +398,7 @@ LOGGING = {
     "filters": {
         "redact_secret_paths": {"()": "config.logs.RedactSecretPaths"},
         "health_probes": {"()": "config.logs.QuietHealthProbes"},
+        "request_paths": {"()": "config.logs.RedactRequestPaths"},
     },
     "handlers": {
         "console": {
@@ -406,7 +412,33 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # A 503 from /healthz is the health check's answer, not an error: kinship.outages
         # says once what is down.
-        "django.request": {"filters": ["health_probes"]},
-        "django.security.DisallowedHost": {"level": "ERROR"},
+        "django.request": {"filters": ["health_probes", "request_paths"]},
+        # The development server's request lines, through our handler and its filters.
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["request_paths"],
+            "propagate": False,
+        },
+        # A logger's filters see only its own records, not its children's: every logger
+        # Django writes a request's path to is named (one per SuspiciousOperation subclass).
+        "django.security": {"filters": ["request_paths"]},
+        **{
+            f"django.security.{name}": {"filters": ["request_paths"]}
+            for name in (
+                "csrf",
+                "SuspiciousOperation",
+                "DisallowedModelAdminLookup",
+                "DisallowedModelAdminToField",
+                "DisallowedRedirect",
+                "InvalidSessionKey",
+                "RequestDataTooBig",
+                "SuspiciousFileOperation",
+                "SuspiciousMultipartForm",
+                "SuspiciousSession",
+                "TooManyFieldsSent",
+                "TooManyFilesSent",
+            )
+        },
+        "django.security.DisallowedHost": {"level": "ERROR", "filters": ["request_paths"]},
     },
 }
