@@ -434,6 +434,7 @@ class SeriesForm(forms.ModelForm):
             "dial_in_notes",
             "rsvp_limit",
             "notes",
+            "notes_public",
             "openness",
             "newcomer_friendly",
             "dual_diagnosis",
@@ -639,3 +640,11 @@ class VerifyForm(forms.Form):
                 "Please check it against the letter."
             )
         return code
+
+
+class FacilitatorNameForm(forms.ModelForm):
+    """A facilitator's choice whether visitors see their name (groups.models.Membership)."""
+
+    class Meta:
+        model = Membership
+        fields = ["name_public"]

@@ -20,6 +20,8 @@ What is published, and what is left out on purpose:
   members see them). Otherwise finders get the city, marked approximate. `location_notes`
   ("upstairs, room 4") is never published. What the feed says about a place is what the
   group's public page shows, and nothing more (groups.meetings.places.series_public_place).
+- A series' notes only where its facilitators marked them public (`MeetingSeries.notes_public`,
+  off by default: they are written for members).
 - Never anything about people: no names, e-mail addresses, member counts or attendance.
 """
 
@@ -170,7 +172,7 @@ def meeting_guide_meeting(series: MeetingSeries) -> dict[str, object]:
         "url": absolute_reverse("groups:group-detail", args=[group.slug]),
         "updated": f"{max(series.updated_at, group.updated_at).astimezone(UTC):%Y-%m-%d %H:%M:%S}",
     }
-    if notes := plain_text(series.notes):
+    if series.notes_public and (notes := plain_text(series.notes)):
         meeting["notes"] = notes
     if group_notes := plain_text(group.description):
         meeting["group_notes"] = group_notes

@@ -163,6 +163,14 @@ class Membership(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_message = models.TextField(max_length=1000, blank=True)
+    # A facilitator's name on the group's public page, only by their own choice (asked when
+    # they are promoted or start the group): visitors otherwise read "a facilitator".
+    name_public = models.BooleanField(
+        "show my name to visitors as a facilitator",
+        default=False,
+        help_text='Off: people who are not members see "a facilitator". Members always see '
+        "the facilitators' names.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -410,6 +418,12 @@ class MeetingSeries(models.Model):
         help_text="Empty: no limit. When it is reached, people join a waiting list.",
     )
     notes = models.TextField(max_length=2000, blank=True)
+    notes_public = models.BooleanField(
+        "show the notes to visitors too",
+        default=False,
+        help_text="Off: only the group's members see them. On: anyone on the meeting's page, "
+        "and meeting finder apps.",
+    )
     # Attributes that meeting finder apps filter on (mapped to Meeting Guide type codes).
     openness = models.CharField(max_length=8, choices=Openness.choices, default=Openness.CLOSED)
     newcomer_friendly = models.BooleanField(default=True)

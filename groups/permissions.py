@@ -62,6 +62,20 @@ class GroupAccess:
         """Fellow members who chose to be visible (and the facilitators)."""
         return self.is_active_member or self.can_see_member_list
 
+    @property
+    def facilitator_names(self) -> list[str]:
+        """The group's facilitators as the viewer may know them: by name for its members
+        (and its facilitators and admins); for anyone else by name only where the
+        facilitator chose to be named publicly (Membership.name_public), otherwise "a
+        facilitator". Reads `group.facilitator_memberships` (selectors.group_get_for_page)."""
+        memberships = getattr(self.group, "facilitator_memberships", [])
+        return [
+            membership.user.display_name
+            if self.can_see_visible_members or membership.name_public
+            else "a facilitator"
+            for membership in memberships
+        ]
+
     # --- acting ---------------------------------------------------------------------------
 
     @property

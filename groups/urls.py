@@ -20,6 +20,7 @@ urlpatterns = [
     path("groups/invite/<str:token>/", public.invitation_accept, name="invitation-accept"),
     path("groups/<slug:slug>/join/", public.group_join, name="group-join"),
     path("groups/<slug:slug>/leave/", public.group_leave, name="group-leave"),
+    path("groups/<slug:slug>/facilitator-name/", public.facilitator_name, name="facilitator-name"),
     # --- facilitator side (dashboard, members, decisions, invitations, settings,
     #     announcements) and reports: groups/views/facilitate.py, groups/views/reports.py
     path("facilitate/", facilitate.dashboard, name="dashboard"),

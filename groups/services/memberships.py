@@ -247,3 +247,13 @@ def membership_promote(*, membership: Membership, by: User) -> Membership:
         action=Action.MEMBERSHIP_PROMOTED,
         notify=emails.member_promoted,
     )
+
+
+def membership_name_public_set(*, membership: Membership, public: bool) -> Membership:
+    """A facilitator's own choice: whether visitors to the group's page read their name or
+    "a facilitator" (GroupAccess.facilitator_names). Nobody else makes it for them."""
+    if membership.role != Membership.Role.FACILITATOR or membership.state != State.ACTIVE:
+        raise MembershipError("Only the group's facilitators choose this.", code="not_facilitator")
+    membership.name_public = public
+    membership.save(update_fields=["name_public"])
+    return membership

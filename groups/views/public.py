@@ -7,16 +7,17 @@ from typing import TYPE_CHECKING, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import User
-from groups.forms import DirectoryFilterForm, JoinForm
+from groups.forms import DirectoryFilterForm, FacilitatorNameForm, JoinForm
 from groups.meetings.places import series_public_place
 from groups.meetings.recurrence import Recurrence
 from groups.models import Invitation, Membership, SupportGroup
@@ -30,7 +31,12 @@ from groups.selectors import (
     meeting_list_upcoming_for_group,
     series_list_for_group,
 )
-from groups.services.memberships import MembershipError, membership_join, membership_leave
+from groups.services.memberships import (
+    MembershipError,
+    membership_join,
+    membership_leave,
+    membership_name_public_set,
+)
 from groups.views.access import viewable_group, viewer_zone
 from lib.forms import form_page_status
 
@@ -259,3 +265,24 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=form_page_status(form),
     )
+
+
+@login_required
+@require_POST
+def facilitator_name(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """A facilitator chooses whether visitors to the group's page see their name."""
+    group, access = viewable_group(request, slug)
+    if access.membership is None or not access.is_facilitator:
+        raise PermissionDenied("Only the group's facilitators choose this.")
+    form = FacilitatorNameForm(request.POST, instance=access.membership)
+    form.is_valid()  # a checkbox: anything else it is sent means "no"
+    membership_name_public_set(
+        membership=access.membership, public=bool(form.cleaned_data.get("name_public"))
+    )
+    messages.success(
+        request,
+        "Visitors to the group's page now see your name."
+        if access.membership.name_public
+        else 'Visitors to the group\'s page now see "a facilitator" instead of your name.',
+    )
+    return redirect("groups:group-detail", slug=group.slug)

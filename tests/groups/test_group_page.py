@@ -55,7 +55,8 @@ def test_everyone_sees_the_public_facts_but_not_the_members_only_ones(client, gr
     assert "Ketamine" in html
     assert "Austin, TX, US" in html
     assert "America/Chicago" in html
-    assert "Robin F" in html
+    # The facilitator did not choose to be named to visitors (Membership.name_public).
+    assert "Robin F" not in html and "a facilitator" in html
     assert "3 active members" in html  # the facilitator and two members, not the request
     assert "Code of conduct" in html
     assert STREET not in html

@@ -294,6 +294,7 @@ def test_markdown_and_html_in_notes_come_out_as_plain_text(client):
             "Read [our guide](https://example.org/guide) before. <script>alert(1)</script>"
             "<b>Really</b> a < b."
         ),
+        notes_public=True,
     )
     [meeting] = feed(client)
     assert meeting["notes"] == (

@@ -502,7 +502,9 @@ def test_a_facilitator_without_a_second_factor_is_sent_to_set_one_up_first(clien
     client.force_login(facilitator)
     for response in (
         client.get(SUGGEST),
-        client.post(SUGGEST, {"title": "T", "summary": "S", "external_url": "https://example.org/"}),
+        client.post(
+            SUGGEST, {"title": "T", "summary": "S", "external_url": "https://example.org/"}
+        ),
     ):
         assert response.status_code == 302
         assert response["Location"] == reverse("mfa_activate_totp")
