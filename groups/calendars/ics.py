@@ -32,15 +32,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone, vRecur, vText
+from icalendar import Calendar, Event, vRecur, vText
 
 from accounts.models import User
+from groups.calendars.zones import vtimezone
 from groups.meetings.places import (
     Place,
     discreet_location,
@@ -269,35 +269,36 @@ def _event(
     return event
 
 
-def _new_calendar(*, name: str, publish: bool = True) -> Calendar:
+def _new_calendar(*, name: str) -> Calendar:
+    """No METHOD: RFC 5546 (3.2.1) asks a PUBLISH for an ORGANIZER, which a meeting of ours
+    has none of (libical's validator refuses the one without the other); a calendar without
+    METHOD is one to read or import, which is what ours are."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.SITE_NAME}//Meetings//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    if publish:
-        calendar.add("method", "PUBLISH")
     # icalendar escapes the properties it knows; an X- property it takes as it comes, so it
     # is given as TEXT (RFC 5545 3.3.11: commas, semicolons and line breaks escaped).
     calendar.add("x-wr-calname", vText(name))
     return calendar
 
 
-@lru_cache(maxsize=128)
-def _vtimezone(tzid: str) -> bytes:
-    """A zone's VTIMEZONE (1970 to 2038, icalendar's defaults), built and written once per
-    process: building and writing it is most of the cost of a one-meeting calendar, such as
-    a reminder's .ics."""
-    return Timezone.from_tzid(tzid).to_ical()
-
-
 def _finish(calendar: Calendar) -> bytes:
-    """Write the calendar with a VTIMEZONE for every zone it uses, before its events."""
+    """Write the calendar with a VTIMEZONE for every zone it uses, before its events: from
+    the year before its first event on (groups.calendars.zones)."""
     written = calendar.to_ical()
-    zones = b"".join(_vtimezone(tzid) for tzid in sorted(calendar.get_missing_tzids()))
-    if not zones:
+    tzids = sorted(calendar.get_missing_tzids())
+    if not tzids:
         return written
-    first = written.find(b"BEGIN:VEVENT\r\n")
-    at = first if first != -1 else written.rindex(b"END:VCALENDAR\r\n")
+    years = [
+        start.year
+        for event in calendar.walk("VEVENT")
+        if isinstance(start := event.decoded("DTSTART"), datetime)
+    ]
+    first, last = (min(years) - 1, max(years)) if years else (timezone.now().year - 1, None)
+    zones = b"".join(vtimezone(tzid, first_year=first, last_year=last) for tzid in tzids)
+    at = written.find(b"BEGIN:VEVENT\r\n")
+    at = at if at != -1 else written.rindex(b"END:VCALENDAR\r\n")
     return written[:at] + zones + written[at:]
 
 
