@@ -15,7 +15,8 @@ Exactness inside the window. The rule's instances (groups.meetings.recurrence.oc
 compared with the stored occurrences, up to the series' last stored occurrence (the horizon the
 periodic task has reached): a rule instance with no stored meeting gets an EXDATE (a schedule
 edited after the series began, meetings before the series was stored), a stored meeting the
-rule does not produce gets an RDATE (meetings of an earlier schedule). After the last stored
+rule does not produce (one of an earlier schedule) is an event of its own with its own UID,
+never an RDATE, which node-ical does not expand and libical reads as UTC. After the last stored
 occurrence the RRULE goes on by itself: the periodic task stores those meetings from the same
 rule, and an UNTIL or COUNT ends it.
 
@@ -431,14 +432,25 @@ def series_events(
     for meeting in extra:
         written[meeting.occurrence_start] = _zoned(meeting.occurrence_start, zone)
 
-    if first_rule is not None:
-        start = _rule_wall_time(first_rule, series)
-        rdates = [written[meeting.occurrence_start] for meeting in extra]
-    else:
+    # A stored meeting the rule does not make (one of an earlier schedule) is an event of its
+    # own, with its own UID: node-ical never expands RDATE, and libical reads an RDATE with a
+    # TZID as UTC, so an RDATE would lose it or move it.
+    standalone = [
+        _meeting_event(
+            meeting,
+            series=series,
+            uid=meeting_uid(meeting),
+            audience=audience,
+            page_url=page_url,
+            now=now,
+        )
+        for meeting in extra
+    ]
+    if first_rule is None:
         # The rule has nothing left in the window (a one-off, an ended series, an edit):
         # the stored meetings are the whole set.
-        start = written[extra[0].occurrence_start]
-        rdates = [written[meeting.occurrence_start] for meeting in extra[1:]]
+        return standalone
+    start = _rule_wall_time(first_rule, series)
 
     master = _event(
         uid=series_uid(series),
@@ -456,14 +468,13 @@ def series_events(
         if "COUNT" in rule:  # counted from DTSTART: leave out the instances before it
             rule["COUNT"] = [int(rule["COUNT"][0]) - _count_before(series, first_rule)]
         master.add("rrule", rule)
-    for value in rdates:
-        master.add("rdate", value)
     for instant in missing:
         master.add("exdate", written[instant])
     master.add("status", "CONFIRMED")
 
     events = [master]
-    for meeting in stored:
+    rule_made = [meeting for meeting in stored if meeting.occurrence_start in rule_set]
+    for meeting in rule_made:
         recurrence_id = written[meeting.occurrence_start]
         if _needs_override(
             meeting, written_start=recurrence_id, length=length, members=audience.members
@@ -478,7 +489,7 @@ def series_events(
                     now=now,
                 )
             )
-    return events
+    return events + standalone
 
 
 # --- the three calendars ---------------------------------------------------------------------

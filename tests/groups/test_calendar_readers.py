@@ -1,9 +1,10 @@
-"""Our calendars as the software people use reads them. ical.js (Mozilla's parser, inside
-Thunderbird and many web calendars) expands the personal feed, a group's feed and a single
-meeting's file of series in New York, London and Auckland across the 2027 daylight-saving
-changes (a meeting at 02:30 on New York's spring-forward day too), with a cancelled and a
-moved meeting; every instant it reads, in UTC, must be the database's. And the zones we
-write must be tzdata's, transition by transition."""
+"""Our calendars as the software people use reads them: ical.js (Mozilla's parser, inside
+Thunderbird and many web calendars) and node-ical (MagicMirror's and many Node apps') expand
+the personal feed, a group's feed and a single meeting's file of series in New York, London
+and Auckland across the 2027 daylight-saving changes (a meeting at 02:30 on New York's
+spring-forward day too), with a cancelled and a moved meeting and a schedule edited after
+it began; every instant each reads, in UTC, must be the database's. And the zones we write
+must be tzdata's, hour by hour."""
 
 from __future__ import annotations
 
@@ -23,24 +24,33 @@ from groups.calendars.feeds import calendar_feed_get_or_create
 from groups.calendars.zones import vtimezone
 from groups.meetings.recurrence import Recurrence
 from groups.models import Meeting
-from groups.services.meetings import meeting_cancel, meeting_move, series_create
+from groups.services.meetings import (
+    meeting_cancel,
+    meeting_move,
+    meetings_extend,
+    series_create,
+    series_update,
+)
 from tests.conftest import skip_or_fail
 from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
-EXPAND = ROOT / "tests" / "consumers" / "icaljs_expand.mjs"
+READERS = {
+    "ical.js": ROOT / "tests" / "consumers" / "icaljs_expand.mjs",
+    "node-ical": ROOT / "tests" / "consumers" / "nodeical_expand.mjs",
+}
 NOW = datetime(2027, 2, 20, 12, tzinfo=UTC)  # the stored horizon (13 weeks) spans every change
 ZONES = ["America/New_York", "Europe/London", "Pacific/Auckland"]
 
 
-def icaljs(body: bytes, tmp_path: Path, until: datetime) -> list[dict]:
-    if not shutil.which("node") or not (ROOT / "node_modules" / "ical.js").exists():
-        skip_or_fail("ical.js needs node and `npm ci` (package.json pins it)")
+def expand(reader: str, body: bytes, tmp_path: Path, until: datetime) -> list[dict]:
+    if not shutil.which("node") or not (ROOT / "node_modules" / reader).exists():
+        skip_or_fail(f"{reader} needs node and `npm ci` (package.json pins it)")
     path = tmp_path / "calendar.ics"
     path.write_bytes(body)
     run = subprocess.run(
-        ["node", str(EXPAND), str(path), until.isoformat()],
+        ["node", str(READERS[reader]), str(path), until.isoformat()],
         capture_output=True,
         text=True,
         check=False,
@@ -88,6 +98,21 @@ def world():
                     start=NOW.date(),
                 )
             )
+        # London's schedule began four weeks ago and is edited from today: its past meetings
+        # keep their 18:30 (the feed carries them as instances the new rule does not make).
+        london = series[2]
+        earlier = NOW - timedelta(weeks=4)
+        london.meetings.all().delete()
+        london.start_date = earlier.date()
+        london.save()
+        meetings_extend(series=london, now=earlier)
+        series[2] = series_update(
+            series=london,
+            recurrence=Recurrence.from_rrule(london.rrule, time_zone=london.time_zone),
+            start=earlier.date(),
+            fields={"start_time": time(19, 15)},
+            now=NOW,
+        )
         tuesday = series[1].meetings.order_by("starts_at")
         meeting_cancel(meeting=tuesday[2], reason="The hall is closed.")
         moved = tuesday[5]
@@ -116,7 +141,8 @@ def read(occurrences: list[dict], last: datetime) -> tuple[set[str], set[str]]:
     return held, cancelled
 
 
-def test_icaljs_reads_every_meeting_at_its_instant_in_every_feed(client, world, tmp_path):
+@pytest.mark.parametrize("reader", READERS)
+def test_every_meeting_is_read_at_its_instant_in_every_feed(client, world, tmp_path, reader):
     member, groups, series, moved = world
     last = max(m.starts_at for m in Meeting.objects.filter(series__in=series))
     until = last + timedelta(minutes=1)
@@ -130,13 +156,13 @@ def test_icaljs_reads_every_meeting_at_its_instant_in_every_feed(client, world, 
         ]
     compared = 0
 
-    held, cancelled = read(icaljs(personal, tmp_path, until), last)
+    held, cancelled = read(expand(reader, personal, tmp_path, until), last)
     expected_held, expected_cancelled = database(series)
     assert held == expected_held
     assert cancelled == expected_cancelled
     compared += len(held) + len(cancelled)
     for body, one in zip(group_feeds, series, strict=True):
-        held, cancelled = read(icaljs(body, tmp_path, until), last)
+        held, cancelled = read(expand(reader, body, tmp_path, until), last)
         assert (held, cancelled) == database([one])
         compared += len(held)
     # One meeting's own file: the moved one, and the one on New York's missing 02:30.
@@ -149,7 +175,7 @@ def test_icaljs_reads_every_meeting_at_its_instant_in_every_feed(client, world, 
         body = client.get(
             reverse("groups:meeting-ics", args=[meeting.series.group.slug, meeting.pk])
         ).content
-        [only] = icaljs(body, tmp_path, until)
+        [only] = expand(reader, body, tmp_path, until)
         assert datetime.fromisoformat(only["start"]) == meeting.starts_at
     assert compared > 100
 
