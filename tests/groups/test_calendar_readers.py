@@ -32,6 +32,7 @@ from groups.services.meetings import (
     series_update,
 )
 from tests.conftest import skip_or_fail
+from tests.consumers import libical
 from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +204,25 @@ def test_our_zones_are_tzdatas_at_every_hour_for_years(tzid):
         at += timedelta(hours=1)
     if tzid == "America/New_York":  # the review's example: spring 2027 at 07:00 UTC
         assert (datetime(2027, 3, 14, 7, tzinfo=UTC), timedelta(hours=-4)) in starts
+
+
+def test_libicals_validator_finds_nothing_wrong_in_any_calendar(client, world):
+    """Evolution's library, as its icalvalidate runs it: no METHOD without an ORGANIZER
+    (RFC 5546 3.2.1), nothing a VTIMEZONE may not hold, every property where it belongs."""
+    lib = libical.load()
+    if lib is None:
+        skip_or_fail("libical is not installed (Debian: libical3; .ci/run installs it)")
+    member, groups, _, moved = world
+    client.force_login(member)
+    with time_machine.travel(NOW, tick=False):
+        feed = calendar_feed_get_or_create(user=member)
+        bodies = {
+            "personal": client.get(reverse("groups:personal-calendar", args=[feed.token])),
+            "group": client.get(reverse("groups:group-calendar", args=[groups[1].slug])),
+            "meeting": client.get(
+                reverse("groups:meeting-ics", args=[groups[1].slug, moved.pk])
+            ),
+        }
+    for name, response in bodies.items():
+        assert response.status_code == 200, name
+        assert libical.problems(lib, response.content) == [], name
