@@ -12,12 +12,24 @@ What is published, and what is left out on purpose:
 - A series with no place at all (an online group that names no home city) is left out: the
   Meeting Guide importer refuses a meeting without geographic information, and without a
   published link finders could only show it as inactive.
+- One meeting object per weekday. The spec allows `"day": [1, 4]`, but TSML UI's loader throws
+  on a feed with two such objects ("Invalid unit value 2,6") and shows no meetings at all, so
+  a series on several weekdays becomes one object per day, slugged `<series slug>-<day>`: the
+  very slug TSML UI and the 12 Step Meeting List plugin already derived from a day list, so
+  their links and imported meetings carry over. A series on one weekday keeps its own slug.
 - Online links and dial-in numbers only where the group chose to publish them
-  (`SupportGroup.publish_online_link`, off by default); otherwise `url` leads to the group's
-  page, where members see the link.
+  (`SupportGroup.publish_online_link`, off by default). Otherwise `conference_url` is the
+  series' join page on this site (groups:series-join), which says how to join the group and
+  shows members the link; the dial-in stays private. Finders check `conference_url` against
+  their list of conference providers: TSML UI (`conference_providers`) and the 12 Step Meeting
+  List (`$tsml_conference_providers`) accept the join page only where the finder's operator
+  added this site's domain to it; elsewhere such a meeting is listed as inactive, as before.
 - Street addresses (and the venue's name) of in-person and hybrid series only where the group
   chose to publish them (`SupportGroup.publish_address`, off by default: on the site only
-  members see them). Otherwise finders get the city, marked approximate. `location_notes`
+  members see them). Otherwise finders get the city, marked approximate, and list the meeting
+  as inactive: TSML UI counts a meeting as in person only when `approximate` is not "yes",
+  and the 12 Step Meeting List geocodes the address itself and calls a city approximate. Saying
+  "no" would make TSML UI offer directions to the city centre, so we do not. `location_notes`
   ("upstairs, room 4") is never published. What the feed says about a place is what the
   group's public page shows, and nothing more (groups.meetings.places.series_public_place).
 - A series' notes only where its facilitators marked them public (`MeetingSeries.notes_public`,
@@ -110,6 +122,11 @@ TOPIC_TYPES = {
 
 ONLINE = "ONL"  # not in the spec's types.json, but what TSML and TSML UI use for "online"
 
+JOIN_NOTES = (
+    "The link is for members of the group. This page says how to join the group; once you are "
+    "a member, it shows the link."
+)
+
 Format = SupportGroup.Format
 
 
@@ -152,18 +169,44 @@ def meeting_guide_version() -> str:
     return f"{facts['count']}-{stamps}"
 
 
-def meeting_guide_meeting(series: MeetingSeries) -> dict[str, object]:
-    """One Meeting Guide meeting object for a weekly series (see the module docstring). What
-    it says about the place is what the group's public page shows (series_public_place)."""
+def series_join_page_url(series: MeetingSeries) -> str:
+    """The public page that tells a visitor how to join the group to get the series' link."""
+    return absolute_reverse("groups:series-join", args=[series.group.slug, series.slug])
+
+
+def series_public_conference_url(series: MeetingSeries) -> str:
+    """The `conference_url` the feed gives, which the group's public page shows too: the
+    published link, else (for a series that meets online) its join page, else nothing."""
+    place = series_public_place(series)
+    if place.online_url:
+        return place.online_url
+    return series_join_page_url(series) if place.online else ""
+
+
+def meeting_guide_meetings(series: MeetingSeries) -> list[dict[str, object]]:
+    """The Meeting Guide meeting objects of a weekly series: one per weekday (see the module
+    docstring). A series on one weekday keeps its slug; on several, each day's object is
+    `<slug>-<day>`. That cannot collide with another series' slug: ours end in a random
+    six-character part (series_unique_slug), a day's in one digit."""
+    first, *others = _days(series)
+    meeting = _meeting_object(series, day=first)
+    if not others:
+        return [meeting]
+    return [meeting | {"slug": f"{series.slug}-{day}", "day": day} for day in (first, *others)]
+
+
+def _meeting_object(series: MeetingSeries, *, day: int) -> dict[str, object]:
+    """A series as the meeting object of one of its weekdays. What it says about the place
+    is what the group's public page shows (series_public_place, series_public_conference_url)."""
     group = series.group
     place = series_public_place(series)
-    conference_url = place.online_url
+    conference_url = series_public_conference_url(series)
     conference_phone = _dialable(place.dial_in)
 
     meeting: dict[str, object] = {
         "name": plain_line(series.title),
         "slug": series.slug,
-        "day": _days(series),
+        "day": day,
         "time": f"{series.start_time:%H:%M}",
         "end_time": _end_time(series),
         "timezone": series.time_zone,
@@ -205,7 +248,9 @@ def meeting_guide_meeting(series: MeetingSeries) -> dict[str, object]:
 
     if conference_url:
         meeting["conference_url"] = conference_url
-        if place.online_notes:
+        if not place.online_url:
+            meeting["conference_url_notes"] = JOIN_NOTES
+        elif place.online_notes:
             meeting["conference_url_notes"] = plain_line(place.online_notes)
     if conference_phone:
         meeting["conference_phone"] = conference_phone
@@ -244,14 +289,13 @@ def _has_place(series: MeetingSeries) -> bool:
     return bool(place.street or place.city)
 
 
-def _days(series: MeetingSeries) -> int | list[int]:
+def _days(series: MeetingSeries) -> list[int]:
     """Meeting Guide counts from Sunday (0) to Saturday (6); Python from Monday (0)."""
     byday = _rule_values(series.rrule).get("BYDAY", "")
     weekdays = sorted({WEEKDAY_CODES.index(code[-2:]) for code in byday.split(",") if code})
     if not weekdays:
         weekdays = [series.start_date.weekday()]  # RFC 5545: BYDAY defaults to DTSTART's day
-    days = sorted((weekday + 1) % 7 for weekday in weekdays)
-    return days[0] if len(days) == 1 else days
+    return sorted((weekday + 1) % 7 for weekday in weekdays)
 
 
 def _end_time(series: MeetingSeries) -> str:
@@ -268,8 +312,12 @@ def _types(series: MeetingSeries, *, online: bool) -> list[str]:
     """The series' attributes as type codes (reserved ones, then our custom topic codes).
 
     Room attributes (wheelchair access, bathroom, fragrance free) are only said of a series
-    that meets in a room. `ONL` only with a published link or phone, as TSML requires (it
-    drops `ONL` from an import that has neither)."""
+    that meets in a room. `ONL` only with a `conference_url` (the link or the join page) or a
+    phone, as TSML requires (it drops `ONL` from an import that has neither).
+
+    Our custom topic codes are allowed by the spec and dropped on purpose by both finders
+    (TSML UI keeps only codes it has a label for, the 12 Step Meeting List only its program's
+    codes): they serve apps and finder operators that add them, and cost the others nothing."""
     types = ["O" if series.openness == MeetingSeries.Openness.OPEN else "C"]
     flags = (
         (series.newcomer_friendly, "BE"),

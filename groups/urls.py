@@ -21,6 +21,12 @@ urlpatterns = [
     path("groups/<slug:slug>/join/", public.group_join, name="group-join"),
     path("groups/<slug:slug>/leave/", public.group_leave, name="group-leave"),
     path("groups/<slug:slug>/facilitator-name/", public.facilitator_name, name="facilitator-name"),
+    # Where meeting finders send people for a series' private link (the feed's conference_url).
+    path(
+        "groups/<slug:slug>/meetings/<slug:series_slug>/join/",
+        public.series_join,
+        name="series-join",
+    ),
     # --- facilitator side (dashboard, members, decisions, invitations, settings,
     #     announcements) and reports: groups/views/facilitate.py, groups/views/reports.py
     path("facilitate/", facilitate.dashboard, name="dashboard"),

@@ -11,7 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from groups.meeting_guide import (
-    meeting_guide_meeting,
+    meeting_guide_meetings,
     meeting_guide_series,
     meeting_guide_version,
 )
@@ -23,9 +23,9 @@ FEED_MAX_AGE = 300
 
 @require_safe
 def meeting_guide_feed(request: HttpRequest) -> HttpResponse:
-    """A plain JSON array, one object per published series. Public data, fetched by finder
-    apps from other origins (TSML UI runs in the browser on an area's own site), hence the
-    open CORS header and the shared cache.
+    """A plain JSON array, one object per weekday of each published series. Public data,
+    fetched by finder apps from other origins (TSML UI runs in the browser on an area's own
+    site), hence the open CORS header and the shared cache.
 
     Building it for a thousand series takes a worker about half a second, so the body is kept
     in the cache under the feed's version (one cheap query): any change to a published
@@ -33,7 +33,11 @@ def meeting_guide_feed(request: HttpRequest) -> HttpResponse:
     key = f"meeting-guide-feed:{meeting_guide_version()}"
     body = cache.get(key)
     if body is None:
-        meetings = [meeting_guide_meeting(series) for series in meeting_guide_series()]
+        meetings = [
+            meeting
+            for series in meeting_guide_series()
+            for meeting in meeting_guide_meetings(series)
+        ]
         body = json.dumps(meetings, ensure_ascii=False, separators=(",", ":"))
         cache.set(key, body, FEED_MAX_AGE)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")

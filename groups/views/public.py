@@ -9,18 +9,20 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import User
 from groups.forms import DirectoryFilterForm, FacilitatorNameForm, JoinForm
-from groups.meetings.places import series_public_place
+from groups.meeting_guide import series_public_conference_url
+from groups.meetings.places import series_place, series_public_place
 from groups.meetings.recurrence import Recurrence
-from groups.models import Invitation, Membership, SupportGroup
+from groups.models import Invitation, MeetingSeries, Membership, SupportGroup
 from groups.pages import group_page_panels
 from groups.permissions import GroupAccess, group_access, user_can_create_groups
 from groups.selectors import (
@@ -118,6 +120,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             series,
             Recurrence.from_rrule(series.rrule, time_zone=series.time_zone).describe(),
             series_public_place(series),
+            series_public_conference_url(series),
         )
         for series in series_list_for_group(group=group)
     ]
@@ -133,6 +136,36 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "schedule": schedule,
             "meetings": meeting_list_upcoming_for_group(group=group, now=timezone.now()),
             "viewer_zone": viewer_zone(request, group),
+        },
+    )
+
+
+@require_GET
+@never_cache  # a member's copy holds the link
+def series_join(request: HttpRequest, slug: str, series_slug: str) -> HttpResponse:
+    """Where meeting finders send people for a series whose link the group keeps private (its
+    `conference_url` in the Meeting Guide feed): what the link is for and how to join the group
+    to get it. Its active members (and admins) see the link here."""
+    group, access = viewable_group(request, slug)
+    series = get_object_or_404(MeetingSeries, group=group, slug=series_slug)
+    series.group = group  # the page's copy, with its member counts: no second query
+    if not series.meets_online:
+        raise Http404("This series does not meet online.")
+    for_members = access.can_see_members_only_details
+    return render(
+        request,
+        "groups/series_join.html",
+        {
+            "group": group,
+            "access": access,
+            "status": membership_status(access),
+            "series": series,
+            "description": Recurrence.from_rrule(
+                series.rrule, time_zone=series.time_zone
+            ).describe(),
+            # The link itself only for those who may see it; the public place for the others.
+            "place": series_place(series) if for_members else series_public_place(series),
+            "for_members": for_members,
         },
     )
 

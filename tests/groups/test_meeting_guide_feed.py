@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from groups.meeting_guide import CUSTOM_TYPES, TOPIC_TYPES
+from groups.meeting_guide import CUSTOM_TYPES, JOIN_NOTES, TOPIC_TYPES
 from groups.meetings.recurrence import Recurrence
 from groups.models import MeetingSeries, SupportGroup, Topic
 from groups.services.meetings import series_update
@@ -134,7 +134,8 @@ def realistic():
     return series
 
 
-PUBLISHED = {"anchor-thursday", "bridge-tuesday", "crossroads-mon-thu"}
+# A series on two weekdays is one meeting per day, its slug followed by the day.
+PUBLISHED = {"anchor-thursday", "bridge-tuesday", "crossroads-mon-thu-1", "crossroads-mon-thu-4"}
 
 
 # --- what is published --------------------------------------------------------------------
@@ -224,16 +225,23 @@ def test_the_street_stays_private_unless_the_group_publishes_it(client, realisti
     assert b"60607" not in response.content
 
 
-def test_online_link_and_phone_stay_private_unless_the_group_publishes_them(client, realistic):
+def test_online_link_and_phone_stay_private_unless_the_group_publishes_them(
+    client, realistic, settings
+):
     response = client.get(URL)
     meeting = by_slug(client)["bridge-tuesday"]
-    assert not {key for key in meeting if key.startswith("conference_")}
-    assert "ONL" not in meeting["types"]
+    group = realistic["online"].group
+    # Finders get the series' join page, which says how to join; members see the link there.
+    assert meeting["conference_url"] == (
+        f"{settings.SITE_URL}/groups/{group.slug}/meetings/bridge-tuesday/join/"
+    )
+    assert meeting["conference_url_notes"] == JOIN_NOTES
+    assert not {"conference_phone", "conference_phone_notes"} & set(meeting)
+    assert "ONL" in meeting["types"]
     assert b"bridge-secret" not in response.content
     assert b"0100" not in response.content
     assert b"4321" not in response.content
-    # Finders send people to the group page, where members see the link.
-    assert meeting["url"].endswith(f"/groups/{realistic['online'].group.slug}/")
+    assert meeting["url"].endswith(f"/groups/{group.slug}/")
 
 
 def test_online_only_series_gives_the_home_city_as_an_approximate_place(client, realistic):
@@ -245,7 +253,7 @@ def test_online_only_series_gives_the_home_city_as_an_approximate_place(client, 
 
 
 def test_published_online_link_appears_with_the_online_type(client, realistic):
-    meeting = by_slug(client)["crossroads-mon-thu"]
+    meeting = by_slug(client)["crossroads-mon-thu-1"]
     assert meeting["conference_url"] == "https://meet.example.org/crossroads"
     assert meeting["conference_url_notes"] == "Passcode 12*34*5"
     assert meeting["conference_phone"] == "+15550199,,987#"
@@ -255,17 +263,33 @@ def test_published_online_link_appears_with_the_online_type(client, realistic):
     assert (meeting["address"], meeting["approximate"]) == ("15 Chestnut Ave", "no")
 
 
-def test_series_on_two_weekdays_gives_a_day_list(client, realistic):
-    assert by_slug(client)["crossroads-mon-thu"]["day"] == [1, 4]
+def test_series_on_two_weekdays_gives_one_meeting_per_day_slugged_with_the_day(client, realistic):
+    # TSML UI's loader fails on two `"day": [..]` objects; one object per day it reads, and
+    # `<slug>-<day>` is the slug TSML UI and TSML gave each day of a day list themselves.
+    meetings = by_slug(client)
+    monday, thursday = meetings["crossroads-mon-thu-1"], meetings["crossroads-mon-thu-4"]
+    assert (monday["day"], thursday["day"]) == (1, 4)
+    assert {key: value for key, value in monday.items() if key not in {"slug", "day"}} == {
+        key: value for key, value in thursday.items() if key not in {"slug", "day"}
+    }
+    assert "crossroads-mon-thu" not in meetings
+    assert not any(isinstance(meeting["day"], list) for meeting in meetings.values())
 
 
 @pytest.mark.parametrize(
-    ("byday", "day"),
-    [("SU", 0), ("MO", 1), ("WE", 3), ("SA", 6), ("SA,SU", [0, 6]), ("SU,MO,FR", [0, 1, 5])],
+    ("byday", "days"),
+    [
+        ("SU", {"s": 0}),
+        ("MO", {"s": 1}),
+        ("WE", {"s": 3}),
+        ("SA", {"s": 6}),
+        ("SA,SU", {"s-0": 0, "s-6": 6}),
+        ("SU,MO,FR", {"s-0": 0, "s-1": 1, "s-5": 5}),
+    ],
 )
-def test_days_count_from_sunday_as_zero(client, byday, day):
+def test_days_count_from_sunday_as_zero(client, byday, days):
     MeetingSeriesFactory(group=online_group(), slug="s", rrule=f"FREQ=WEEKLY;BYDAY={byday}")
-    assert feed(client)[0]["day"] == day
+    assert {meeting["slug"]: meeting["day"] for meeting in feed(client)} == days
 
 
 def test_meeting_ending_after_midnight_wraps_its_end_time(client):
@@ -405,13 +429,14 @@ def _add_groups(count: int, *, first: int) -> None:
 def test_query_count_does_not_grow_with_series_or_groups(client, django_assert_num_queries):
     _add_groups(1, first=0)
     # The version, then the series with their groups, then the topics.
+    # Four meetings a group: g-a, g-b on Monday and on Wednesday, r.
     with django_assert_num_queries(3):
-        assert len(feed(client)) == 3
+        assert len(feed(client)) == 4
     _add_groups(12, first=1)
     with django_assert_num_queries(3):
-        assert len(feed(client)) == 39
+        assert len(feed(client)) == 52
     with django_assert_num_queries(1):  # unchanged since: the cached body
-        assert len(feed(client)) == 39
+        assert len(feed(client)) == 52
 
 
 def test_a_change_to_a_series_or_its_group_shows_at_once_despite_the_cache(client, realistic):
