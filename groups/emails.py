@@ -37,31 +37,38 @@ DISCREET_OPENING = (
 
 
 def member_email(
-    *, user: User, template: str, subject: str, context: dict[str, object]
+    *, user: User, template: str, subject: str, context: dict[str, object], html: bool = False
 ) -> EmailMultiAlternatives:
-    """Build one message to `user` from templates/groups/emails/<template>.txt."""
+    """Build one message to `user` from templates/groups/emails/<template>.txt, and with
+    `html` its HTML part from <template>.html: a message quoting Markdown (an announcement)
+    shows it as the site does, where any other gets its HTML part from its text
+    (notifications.email.finalise)."""
     if user.discreet_mode:
         subject = DISCREET_SUBJECT.format(site=settings.SITE_NAME)
-    body = render_to_string(
-        f"groups/emails/{template}.txt",
-        {
-            **context,
-            "user": user,
-            "site_name": settings.SITE_NAME,
-            "site_url": settings.SITE_URL,
-            "profile_url": absolute_reverse("accounts:profile"),
-            "crisis_lines": crisis_lines(),
-            "discreet_opening": (
-                DISCREET_OPENING.format(site=settings.SITE_NAME) if user.discreet_mode else ""
-            ),
-        },
-    )
-    return EmailMultiAlternatives(
-        subject=f"{settings.SITE_NAME}: {subject}",
-        body=body,
+    subject = f"{settings.SITE_NAME}: {subject}"
+    context = {
+        **context,
+        "user": user,
+        "subject": subject,
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "profile_url": absolute_reverse("accounts:profile"),
+        "crisis_lines": crisis_lines(),
+        "discreet_opening": (
+            DISCREET_OPENING.format(site=settings.SITE_NAME) if user.discreet_mode else ""
+        ),
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"groups/emails/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
     )
+    if html:
+        message.attach_alternative(
+            render_to_string(f"groups/emails/{template}.html", context), "text/html"
+        )
+    return message
 
 
 def _membership_email(
@@ -119,6 +126,7 @@ def announcement_send_later(announcement: Announcement) -> None:
             template="announcement",
             subject=f"{group.name}: {announcement.title}",
             context={"announcement": announcement, "group": group, "group_url": group_url},
+            html=True,
         )
         email_send_later(message, user=user, category=UPDATES)
 

@@ -47,8 +47,9 @@ Scope = User.ReminderScope
 # A reminder that is due within this much is sent now rather than put back (the dispatcher
 # runs every minute: waiting would make it later, not more punctual).
 EARLY_ENOUGH = timedelta(seconds=60)
-# A reminder later than this after its due time gives way to a nearer one that is due too
-# (reminder_build): a 1-hour reminder 45 minutes late is not sent beside the 15-minute one.
+# A reminder later than this after its due time gives way to a nearer one that is due, or
+# soon will be (_superseded): a 1-hour reminder 45 minutes late is not sent beside the
+# 15-minute one, nor a 24-hour one two minutes before the 1-hour one.
 LATE_TOLERANCE = timedelta(minutes=5)
 
 
@@ -231,12 +232,17 @@ def reminder_build(
 
 def _superseded(*, lead: int, meeting: Meeting, user: User, now: datetime) -> bool:
     """The one rule for a reminder sent late, whatever delayed it (an outage, a queue, a
-    move): once its lead time has passed by more than LATE_TOLERANCE, it gives way to any
-    shorter lead time of the member's that is due by now (and so sent, or about to be)."""
+    move, a member who said yes after its time): once its lead time has passed by more than
+    LATE_TOLERANCE, it gives way to any shorter lead time of the member's that falls due
+    within that shorter lead time from now. So of the lead times already past, at most the
+    nearest goes out (the planner sends only the shortest of those due together), and only
+    if the member's next reminder is not about to follow it: said yes 62 minutes before,
+    they get the 1-hour reminder alone, not the 24-hour one two minutes ahead of it; said
+    yes 20 hours before, the late 24-hour one, then the 1-hour one."""
     if now - (meeting.starts_at - timedelta(minutes=lead)) <= LATE_TOLERANCE:
         return False
     return any(
-        shorter < lead and meeting.starts_at - timedelta(minutes=shorter) <= now + EARLY_ENOUGH
+        shorter < lead and meeting.starts_at - timedelta(minutes=2 * shorter) <= now + EARLY_ENOUGH
         for shorter in user.reminder_lead_minutes or []
     )
 
@@ -279,7 +285,9 @@ def reminder_email(
         calendars[key] = meeting_calendar_build(
             meeting=meeting, discreet=user.discreet_mode, now=now
         )
-    message.attach("meeting.ics", calendars[key], "text/calendar; charset=utf-8; method=PUBLISH")
+    # No method parameter: the calendar has no METHOD (it has no ORGANIZER), and RFC 6047
+    # has the two agree.
+    message.attach("meeting.ics", calendars[key], "text/calendar")
     return message
 
 

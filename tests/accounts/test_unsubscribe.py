@@ -8,7 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from accounts.services.unsubscribe import unsubscribe_token
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +70,67 @@ def test_a_link_for_another_category_of_the_same_member_cannot_be_made_up(client
     forged = ":".join([other.decode(), *genuine.split(":")[1:]])
     assert forged != genuine
     assert client.post(reverse("accounts:unsubscribe", args=[forged])).status_code == 404
+
+
+def one_click(message):
+    """What a mail provider does with a message's one-click link (RFC 8058): a POST of
+    `List-Unsubscribe=One-Click` to the header's address, with no cookie and no CSRF token."""
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    address = urlsplit(message.extra_headers["List-Unsubscribe"].strip("<>"))
+    assert address.scheme in ("http", "https")
+    return Client(enforce_csrf_checks=True).post(
+        address.path,
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+        headers={"host": address.netloc},
+    )
+
+
+def test_a_providers_one_click_on_a_sent_reminder_turns_reminders_off():
+    from tests.notifications.test_outbox_mime import a_reminder
+
+    message = a_reminder()
+    response = one_click(message)
+    assert response.status_code == 200
+    member = User.objects.get(email=message.to[0])
+    assert member.reminder_lead_minutes == []
+
+
+def test_a_providers_one_click_on_a_sent_announcement_turns_news_from_groups_off(
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail
+
+    from groups.services.groups import announcement_post
+    from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
+
+    group = SupportGroupFactory()
+    author = UserFactory()
+    MembershipFactory(user=author, group=group, role="facilitator")
+    reader = MembershipFactory(group=group).user
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        announcement_post(group=group, author=author, title="News", body="Hello.")
+    [message] = mail.outbox
+    assert one_click(message).status_code == 200
+    reader.refresh_from_db()
+    assert reader.group_update_emails is False
+
+
+def test_messages_about_the_account_carry_no_unsubscribe_header(
+    client, member, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": member.email})
+    [message] = mail.outbox
+    assert "reset" in message.body.lower()
+    headers = {name.lower() for name in message.message()}
+    assert "list-unsubscribe" not in headers
+    assert "list-unsubscribe-post" not in headers

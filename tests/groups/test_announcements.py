@@ -79,7 +79,7 @@ def test_the_subject_names_the_group_only_for_members_without_discreet_mode(
     # The message itself still says what it is about.
     assert "Ketamine Recovery Tuesdays" in quiet.body
     assert "Cravings after a relapse" in quiet.body
-    assert "We take a **break**." in quiet.body
+    assert "We take a break." in quiet.body  # the Markdown as words
     assert "Ketamine Recovery Tuesdays" in by_address["open@example.org"].subject
 
 
@@ -138,3 +138,31 @@ def test_members_and_facilitators_of_other_groups_cannot_post(
 
     assert not Announcement.objects.exists()
     assert mail.outbox == []
+
+
+MARKDOWN = (
+    "We **won't** meet. See [page](https://example.org/page) for more.\n\n"
+    "- bring a friend\n- bring *tea*\n\n> Be kind."
+)
+
+
+def test_an_announcements_markdown_is_mailed_as_words_and_as_the_sites_html(
+    fac_client, group, django_capture_on_commit_callbacks
+):
+    MembershipFactory(group=group, user=UserFactory(discreet_mode=False))
+    with django_capture_on_commit_callbacks(execute=True):
+        post_announcement(fac_client, group, body=MARKDOWN)
+
+    [message] = mail.outbox
+    text = message.body
+    assert "We won't meet. See page (https://example.org/page) for more." in text
+    assert "- bring a friend\n- bring tea\n" in text
+    assert "> Be kind." in text
+    assert "**" not in text and "](" not in text and "*tea*" not in text
+
+    [html] = [content for content, mimetype in message.alternatives if mimetype == "text/html"]
+    assert "<strong>won't</strong>" in html or "<strong>won&#39;t</strong>" in html
+    assert '<a href="https://example.org/page" rel="nofollow noopener noreferrer">page</a>' in html
+    assert "<li>bring <em>tea</em></li>" in html
+    assert "**" not in html and "](" not in html and "page](" not in html
+    assert html.count("<html") == 1  # its own HTML part, not one made from the text

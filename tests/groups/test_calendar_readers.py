@@ -219,9 +219,7 @@ def test_libicals_validator_finds_nothing_wrong_in_any_calendar(client, world):
         bodies = {
             "personal": client.get(reverse("groups:personal-calendar", args=[feed.token])),
             "group": client.get(reverse("groups:group-calendar", args=[groups[1].slug])),
-            "meeting": client.get(
-                reverse("groups:meeting-ics", args=[groups[1].slug, moved.pk])
-            ),
+            "meeting": client.get(reverse("groups:meeting-ics", args=[groups[1].slug, moved.pk])),
         }
     for name, response in bodies.items():
         assert response.status_code == 200, name

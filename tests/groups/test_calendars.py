@@ -371,9 +371,7 @@ def test_an_edited_schedule_keeps_past_meetings_and_excludes_unstored_rule_insta
         and Meeting.objects.get(pk=int(str(event["UID"]).split("-")[1].split("@")[0])).series
         == edited
     ]
-    assert old_meetings and all(
-        d.weekday() == 3 and d.time() == time(18, 30) for d in old_meetings
-    )
+    assert old_meetings and all(d.weekday() == 3 and d.time() == time(18, 30) for d in old_meetings)
     assert exdates and all(d.weekday() == 2 and d.time() == time(19) for d in exdates)
 
 

@@ -212,3 +212,37 @@ def test_a_meeting_moved_later_then_earlier_reminds_at_its_final_time(meeting):
     [reminder] = [m for m in mail.outbox if m.body.count("A reminder:")]
     assert reminder.to == [sam.email]
     assert "19:30 EST" in reminder.body
+
+
+def test_saying_yes_after_a_lead_time_sends_only_the_nearest_reminder_that_is_still_useful(
+    meeting,
+):
+    # Said yes 62 minutes before: the 24-hour reminder would come two minutes ahead of the
+    # 1-hour one, so only the 1-hour one goes.
+    late = member(meeting, answer=None, reminder_lead_minutes=[2880, 1440, 60])
+    run(START - timedelta(hours=30))
+    RsvpFactory(meeting=meeting, user=late, answer="going")
+    run(START - timedelta(minutes=62))
+    assert mail.outbox == []
+    run(START - timedelta(minutes=61))
+    run(START - timedelta(minutes=60))
+    run(START - timedelta(minutes=59))
+    assert sent_to() == [late.email]
+    assert "starts in 60 minutes" in mail.outbox[0].body
+    rows = {row.variant: row.state for row in OutboxMessage.objects.filter(user=late)}
+    assert rows == {2880: State.CANCELLED, 1440: State.CANCELLED, 60: State.SENT}
+
+
+def test_saying_yes_well_before_the_next_lead_time_sends_the_nearest_past_one_then_the_next(
+    meeting,
+):
+    early = member(meeting, answer=None, reminder_lead_minutes=[2880, 1440, 60])
+    RsvpFactory(meeting=meeting, user=early, answer="going")
+    run(START - timedelta(hours=20))  # 48 and 24 hours both past: the nearest, once
+    run(START - timedelta(hours=20) + timedelta(minutes=1))
+    assert sent_to() == [early.email]
+    assert "starts in about 20 hours" in mail.outbox[0].body
+    run(START - timedelta(minutes=60))
+    assert sent_to() == [early.email, early.email]
+    rows = {row.variant: row.state for row in OutboxMessage.objects.filter(user=early)}
+    assert rows == {2880: State.CANCELLED, 1440: State.SENT, 60: State.SENT}
