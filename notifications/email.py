@@ -100,15 +100,26 @@ def text_part(content: str, mimetype: str) -> SafeMIMEText:
     """A quoted-printable text part with the parameters its type names ("text/calendar;
     method=PUBLISH") and one charset, utf-8. (Django writes the type as given and adds its
     own charset, so a type that names one had two.)"""
-    parsed = Message()
-    parsed["Content-Type"] = mimetype
-    subtype = parsed.get_content_subtype()
+    subtype, params = _subtype_and_params(mimetype)
     # Django's stubs say a name; a Charset is what email.mime.text takes as well.
     part = SafeMIMEText(content, subtype, UTF8_QUOTED_PRINTABLE)  # type: ignore[arg-type]
-    for name, value in (parsed.get_params() or [])[1:]:
-        if name.lower() != "charset":
-            part.set_param(name, value, requote=False)
+    for name, value in params:
+        part.set_param(name, value, requote=False)
     return part
+
+
+@lru_cache(maxsize=32)
+def _subtype_and_params(mimetype: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A type's subtype and its parameters but the charset, read once per type: every part of
+    every message asks (the same few types)."""
+    parsed = Message()
+    parsed["Content-Type"] = mimetype
+    params = tuple(
+        (name, value)
+        for name, value in (parsed.get_params() or [])[1:]
+        if name.lower() != "charset"
+    )
+    return parsed.get_content_subtype(), params
 
 
 @lru_cache(maxsize=32)
