@@ -450,3 +450,23 @@ def test_links_made_before_limits_let_one_person_in_and_keep_their_expiry():
         ]
     finally:
         migrate(latest())
+
+
+def test_the_invitation_list_makes_as_many_queries_with_60_links_as_with_3(
+    fac_client, group, facilitator
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert fac_client.get(list_url(group)).status_code == 200
+        return len(captured)
+
+    for _ in range(3):
+        invitation_create(group=group, by=facilitator)
+    queries()
+    few = queries()
+    for uses in range(57):
+        invitation_create(group=group, by=facilitator, max_uses=uses % 5 + 1)
+    assert queries() == few

@@ -281,3 +281,24 @@ def test_a_group_opens_in_the_admin_with_its_members(admin_client, group):
     response = admin_client.get(url)
     assert response.status_code == 200
     assert "Avery" in response.content.decode()
+
+
+def test_the_report_page_makes_as_many_queries_in_a_group_of_300_as_of_3(client, member, group):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    MembershipFactory(user=member, group=group)
+    person = MembershipFactory(group=group, user=UserFactory(name_visible_to_members=True)).user
+    client.force_login(member)
+    url = report_person_url(group, person)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    MembershipFactory.create_batch(3, group=group)
+    queries()
+    few = queries()
+    MembershipFactory.create_batch(297, group=group)
+    assert queries() == few

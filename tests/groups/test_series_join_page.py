@@ -106,3 +106,23 @@ def test_the_group_page_leads_to_the_join_page_of_a_series_with_a_private_link(
     html = client.get(reverse("groups:group-detail", args=[series.group.slug])).content.decode()
     assert f'href="{settings.SITE_URL}{join_page(series)}"' in html
     assert LINK not in html
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member"])
+def test_the_join_page_makes_as_many_queries_with_300_members_as_with_3(client, series, viewer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page(client, series)
+        return len(captured)
+
+    if viewer == "member":
+        client.force_login(MembershipFactory(group=series.group).user)
+    MembershipFactory.create_batch(3, group=series.group)
+    queries()
+    few = queries()
+    MembershipFactory.create_batch(297, group=series.group)
+    MeetingSeriesFactory.create_batch(20, group=series.group)
+    assert queries() == few
