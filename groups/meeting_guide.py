@@ -26,12 +26,16 @@ What is published, and what is left out on purpose:
   added this site's domain to it; elsewhere such a meeting is listed as inactive, as before.
 - Street addresses (and the venue's name) of in-person and hybrid series only where the group
   chose to publish them (`SupportGroup.publish_address`, off by default: on the site only
-  members see them). Otherwise finders get the city, marked approximate, and list the meeting
-  as inactive: TSML UI counts a meeting as in person only when `approximate` is not "yes",
-  and the 12 Step Meeting List geocodes the address itself and calls a city approximate. Saying
-  "no" would make TSML UI offer directions to the city centre, so we do not. `location_notes`
-  ("upstairs, room 4") is never published. What the feed says about a place is what the
-  group's public page shows, and nothing more (groups.meetings.places.series_public_place).
+  members see them). Without a street, finders list a meeting in a room as closed: TSML UI
+  counts a meeting as in person only when it is not `approximate` (and a city is), and the 12
+  Step Meeting List geocodes the address itself and calls a city approximate, whatever the feed
+  says. A meeting listed as "temporarily closed" tells someone looking for help that there is
+  none, and a city centre pin sends them to the wrong door, so an in-person series whose street
+  is private is not in the feed at all (the group's own page is in our directory); a hybrid
+  one is, as an online meeting in its city (`approximate: "yes"`) with its join page.
+  `location_notes` ("upstairs, room 4") is never published. What the feed says about a place
+  is what the group's public page shows, and nothing more
+  (groups.meetings.places.series_public_place).
 - A series' notes only where its facilitators marked them public (`MeetingSeries.notes_public`,
   off by default: they are written for members).
 - Never anything about people: no names, e-mail addresses, member counts or attendance.
@@ -152,7 +156,7 @@ def meeting_guide_series(*, now: datetime | None = None) -> list[MeetingSeries]:
     return [
         one
         for one in series
-        if _is_every_week(one.rrule) and _has_meeting_ahead(one, now=now) and _has_place(one)
+        if _is_every_week(one.rrule) and _has_meeting_ahead(one, now=now) and _listed_active(one)
     ]
 
 
@@ -283,10 +287,12 @@ def _has_meeting_ahead(series: MeetingSeries, *, now: datetime) -> bool:
     return rule.after(since, inc=True) is not None
 
 
-def _has_place(series: MeetingSeries) -> bool:
-    """Something a finder can place on a map, among what we publish."""
+def _listed_active(series: MeetingSeries) -> bool:
+    """Whether finders can list the series as a meeting that takes place: somewhere to place
+    it on a map (a city at least), and a way in that we publish (a street, or for an online
+    or hybrid series its link or join page). See the module's docstring."""
     place = series_public_place(series)
-    return bool(place.street or place.city)
+    return bool(place.street or place.city) and bool(place.street or place.online)
 
 
 def _days(series: MeetingSeries) -> list[int]:

@@ -93,8 +93,10 @@ class SupportGroup(models.Model):
     publish_address = models.BooleanField(
         "publish the street address in the public meeting feed",
         default=False,
-        help_text="Meeting finder apps list in-person meetings best with the street. Off: "
-        "they show the city only, and members see the street here.",
+        help_text="Meeting finder apps list an in-person meeting only with its street (without "
+        "it they would show it as closed). Off: in-person meetings stay out of the public "
+        "meeting feed, people find the group in our directory, and members see the street "
+        "here.",
     )
     join_policy = models.CharField(
         max_length=12, choices=JoinPolicy.choices, default=JoinPolicy.APPROVAL

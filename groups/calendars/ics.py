@@ -1,9 +1,16 @@
 """Calendars (RFC 5545): one meeting as a download, a group's public feed, a member's personal
 feed. Built with `icalendar`; every time is written in the series' own zone with its VTIMEZONE.
 
-A series is one VEVENT carrying its RRULE, and each stored meeting that differs from what the
-rule says (cancelled, moved, or a different length) is an override with the same UID and
-RECURRENCE-ID. A subscribed phone calendar must show exactly the meetings in our database, so:
+A series is one VEVENT carrying its RRULE, and each stored meeting that is not exactly what
+the rule says (cancelled, moved, another length or place) is excluded from it by an EXDATE and
+written as an event of its own, with its own UID (`meeting-<pk>`). A subscribed phone calendar
+must show exactly the meetings in our database, and no override (RECURRENCE-ID) is read the
+same by everyone: ical.js relates every RECURRENCE-ID of a calendar to every series when it
+builds an event (ical.js 2.2.1 `Event` constructor, dist/ical.js L9023-9030, keyed by wall time
+at L9074), so in the personal feed one group's cancelled meeting replaced another's at the same
+local time, as in FullCalendar's iCalendar plugin, which builds events so; node-ical and libical
+do not find an override whose RECURRENCE-ID is a repeated wall time. An EXDATE is only ever
+compared with its own series' instances, in each reader's own reading of the wall time. So:
 
 The window. A feed covers the stored meetings whose `occurrence_start` is at or after
 `now - PAST_WINDOW` (90 days), and everything the rule puts after them. Older meetings leave the
@@ -15,17 +22,22 @@ Exactness inside the window. The rule's instances (groups.meetings.recurrence.oc
 compared with the stored occurrences, up to the series' last stored occurrence (the horizon the
 periodic task has reached): a rule instance with no stored meeting gets an EXDATE (a schedule
 edited after the series began, meetings before the series was stored), a stored meeting the
-rule does not produce (one of an earlier schedule) is an event of its own with its own UID,
-never an RDATE, which node-ical does not expand and libical reads as UTC. After the last stored
-occurrence the RRULE goes on by itself: the periodic task stores those meetings from the same
-rule, and an UNTIL or COUNT ends it.
+rule does not produce (one of an earlier schedule) is an event of its own, never an RDATE,
+which node-ical does not expand and libical reads as UTC. After the last stored occurrence the
+RRULE goes on by itself: the periodic task stores those meetings from the same rule, and an
+UNTIL or COUNT ends it.
 
-Lengths across daylight-saving changes. RFC 5545 durations are exact, but some readers
-(recurring-ical-events among them) add them in wall-clock time, which differs when a meeting
-spans a change (01:30 on the fall-back night) or starts in the spring-forward gap. Such meetings
-get an override with an explicit DTSTART and DTEND, so every reader shows the stored instants.
-An instant whose wall time is ambiguous (the second 01:30) is written in UTC, never as a local
-time that would read back as the first one.
+Daylight-saving changes. Readers agree on a wall time that happens once, and on nothing else:
+of 01:30 on a fall-back night (twice) RFC 5545 (3.3.5), our database, node-ical and
+recurring-ical-events take the first, ical.js and libical the second; of 02:30 on a
+spring-forward day (never) ical.js takes the later offset, libical the earlier and then keeps it
+for every later instance, and node-ical drops the instance; an EXDATE of such a wall time does
+not take it out in node-ical or libical. So a series whose start time is, on some day of its
+rule, not one instant in its zone (a meeting between about 01:00 and 03:00) has no RRULE at all:
+each meeting is an event of its own, the stored ones and the rule's next year after them, each
+in UTC where its wall time is not one instant. And some readers (recurring-ical-events among
+them) add a duration in wall-clock time, which differs for a meeting that spans a change: such
+a meeting is excluded from its series and written as an event of its own.
 """
 
 from __future__ import annotations
@@ -41,7 +53,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vRecur, vText
 
 from accounts.models import User
-from groups.calendars.zones import vtimezone
+from groups.calendars.zones import unclear_wall_times, vtimezone
 from groups.meetings.places import (
     Place,
     discreet_location,
@@ -64,6 +76,8 @@ from lib.urls import absolute_reverse, site_host
 PAST_WINDOW = timedelta(days=90)
 # Far enough to see the end of any rule: occurrences() stops at MAX_OCCURRENCES anyway.
 _NO_END = datetime(9999, 1, 1, tzinfo=UTC)
+# How far past its stored meetings a series without an RRULE is written (module docstring).
+_EACH_MEETING_AHEAD = timedelta(weeks=52)
 # What a lock screen shows in discreet mode: nothing about recovery, no group name.
 DISCREET_SUMMARY = "Appointment"
 DISCREET_CALENDAR_NAME = "Appointments"
@@ -124,10 +138,15 @@ def _window_meetings(groups: QuerySet | SupportGroup, start: datetime) -> dict[i
 
 
 def _zoned(instant: datetime, zone: ZoneInfo) -> datetime:
-    """`instant` as local time in `zone` when that wall time reads back as the same instant
-    (RFC 5545 reads a repeated wall time as its first occurrence), else in UTC."""
-    local = instant.astimezone(zone).replace(fold=0)
-    return local if local.astimezone(UTC) == instant else instant.astimezone(UTC)
+    """`instant` as local time in `zone` where that wall time is one instant, else in UTC
+    (a repeated wall time: RFC 5545 reads it as the first, ical.js as the second)."""
+    local = instant.astimezone(zone)
+    return local if _is_one_instant(local) else instant.astimezone(UTC)
+
+
+def _is_one_instant(wall: datetime) -> bool:
+    """Whether a wall time happens exactly once: not repeated, not skipped by the clock."""
+    return wall.replace(fold=0).utcoffset() == wall.replace(fold=1).utcoffset()
 
 
 def _rule_wall_time(instant: datetime, series: MeetingSeries) -> datetime:
@@ -136,6 +155,35 @@ def _rule_wall_time(instant: datetime, series: MeetingSeries) -> datetime:
     which the reader, like groups.meetings.recurrence, resolves to the stored instant."""
     zone = series.zone
     return datetime.combine(instant.astimezone(zone).date(), series.start_time, tzinfo=zone)
+
+
+def _meets_at_unclear_wall_time(series: MeetingSeries, since: datetime, until: datetime) -> bool:
+    """Whether, between `since` and `until`, a meeting of the series starts at a wall time
+    that is not one instant in its zone (cheap for the many series that never do: only a
+    start time inside a skipped or repeated hour makes the rule worth walking)."""
+    for year in range(since.year, until.year + 1):
+        for low, high in unclear_wall_times(series.time_zone, year):
+            for day in {low.date(), high.date()}:
+                wall = datetime.combine(day, series.start_time)
+                if low <= wall < high and _rule_meets_on(series, day):
+                    return True
+    return False
+
+
+def _rule_meets_on(series: MeetingSeries, day) -> bool:
+    zone = series.zone
+    start = datetime.combine(day, datetime.min.time(), tzinfo=zone) - timedelta(hours=3)
+    return any(
+        instant.astimezone(zone).date() == day
+        for instant in occurrences(
+            rule=series.rrule,
+            start_date=series.start_date,
+            start_time=series.start_time,
+            time_zone=series.time_zone,
+            since=start,
+            until=start + timedelta(days=1, hours=6),
+        )
+    )
 
 
 def _wall_clock_end(start: datetime, length: timedelta) -> datetime:
@@ -158,6 +206,11 @@ def meeting_uid(meeting: Meeting) -> str:
     """A downloaded meeting is its own event (it lands in the person's own calendar, not in a
     subscription), so it does not clash with the series in a subscribed feed."""
     return f"meeting-{meeting.pk}@{_uid_host()}"
+
+
+def occurrence_uid(series: MeetingSeries, instant: datetime) -> str:
+    """A rule instance beyond the stored meetings, written as an event of its own."""
+    return f"series-{series.pk}-{instant.astimezone(UTC):%Y%m%dT%H%M%SZ}@{_uid_host()}"
 
 
 def _group_url(group: SupportGroup) -> str:
@@ -306,19 +359,19 @@ def _finish(calendar: Calendar) -> bytes:
 # --- one series -------------------------------------------------------------------------------
 
 
-def _needs_override(
+def _follows_rule(
     meeting: Meeting, *, written_start: datetime, length: timedelta, members: bool
 ) -> bool:
-    """Whether a reader expanding the master would show this meeting other than it is
-    stored: cancelled, moved (a new place only matters to members, who see places), another
-    length, or a wall-clock reader ending it elsewhere across a daylight-saving change."""
+    """Whether every reader expanding the master shows this meeting as it is stored: not
+    cancelled, not moved (a new place only matters to members, who see places), the series'
+    length, at a wall time that is one instant, and ending where a wall-clock reader ends it."""
     if meeting.is_cancelled or meeting.starts_at != meeting.occurrence_start:
-        return True
+        return False
     if members and (meeting.place_override or meeting.online_url_override):
-        return True
-    if meeting.ends_at != meeting.starts_at + length:
-        return True
-    return _wall_clock_end(written_start, length) != meeting.ends_at
+        return False
+    if meeting.ends_at != meeting.starts_at + length or not _is_one_instant(written_start):
+        return False
+    return _wall_clock_end(written_start, length) == meeting.ends_at
 
 
 def _meeting_event(
@@ -330,8 +383,7 @@ def _meeting_event(
     page_url: str,
     now: datetime,
 ) -> Event:
-    """One meeting where it really is: an override of its series (give it a RECURRENCE-ID)
-    or a calendar of its own."""
+    """One meeting where it really is, as an event of its own."""
     meeting.series = series  # the place reads it: no query
     zone = series.zone
     place = meeting_place(meeting) if audience.members else series_place(series)
@@ -347,29 +399,6 @@ def _meeting_event(
     )
     event.add("dtend", _zoned(meeting.ends_at, zone))
     event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
-    return event
-
-
-def _override(
-    meeting: Meeting,
-    *,
-    series: MeetingSeries,
-    recurrence_id: datetime,
-    audience: Audience,
-    page_url: str,
-    now: datetime,
-) -> Event:
-    if audience.members:
-        page_url = _meeting_url(meeting, series.group)
-    event = _meeting_event(
-        meeting,
-        series=series,
-        uid=series_uid(series),
-        audience=audience,
-        page_url=page_url,
-        now=now,
-    )
-    event.add("recurrence-id", recurrence_id)
     return event
 
 
@@ -395,9 +424,9 @@ def series_events(
     page_url: str,
     now: datetime,
 ) -> list[Event]:
-    """The master VEVENT of `series` and its overrides, for the stored meetings `stored`
-    (those with `occurrence_start` in the window, in order). See the module's docstring."""
-    zone = series.zone
+    """The master VEVENT of `series` and the events of its meetings that the rule does not
+    show as they are, for the stored meetings `stored` (those with `occurrence_start` in the
+    window, in order). See the module's docstring."""
     length = timedelta(minutes=series.duration_minutes)
     by_occurrence = {meeting.occurrence_start: meeting for meeting in stored}
     last_stored = stored[-1].occurrence_start if stored else window.start - timedelta(seconds=1)
@@ -421,36 +450,60 @@ def series_events(
     if not stored and not goes_on:
         return []
 
-    rule_set = set(rule_instances)
-    extra = [meeting for meeting in stored if meeting.occurrence_start not in rule_set]
-    missing = [instant for instant in rule_instances if instant not in by_occurrence]
-
-    # Where each stored meeting's instance sits in the recurrence set, as written.
-    written: dict[datetime, datetime] = {}
-    for instant in rule_instances:
-        written[instant] = _rule_wall_time(instant, series)
-    for meeting in extra:
-        written[meeting.occurrence_start] = _zoned(meeting.occurrence_start, zone)
-
-    # A stored meeting the rule does not make (one of an earlier schedule) is an event of its
-    # own, with its own UID: node-ical never expands RDATE, and libical reads an RDATE with a
-    # TZID as UTC, so an RDATE would lose it or move it.
-    standalone = [
-        _meeting_event(
+    def own_event(meeting: Meeting, uid: str) -> Event:
+        members_page = audience.members and meeting.pk is not None
+        return _meeting_event(
             meeting,
             series=series,
-            uid=meeting_uid(meeting),
+            uid=uid,
             audience=audience,
-            page_url=page_url,
+            page_url=_meeting_url(meeting, series.group) if members_page else page_url,
             now=now,
         )
-        for meeting in extra
+
+    ahead = last_stored + _EACH_MEETING_AHEAD
+    if series.rrule and _meets_at_unclear_wall_time(series, window.start, ahead):
+        coming = [
+            Meeting(
+                series=series,
+                group_id=series.group_id,
+                occurrence_start=instant,
+                starts_at=instant,
+                ends_at=instant + length,
+            )
+            for instant in occurrences(
+                rule=series.rrule,
+                start_date=series.start_date,
+                start_time=series.start_time,
+                time_zone=series.time_zone,
+                since=last_stored + timedelta(seconds=1),
+                until=ahead,
+            )
+        ]
+        return [own_event(meeting, meeting_uid(meeting)) for meeting in stored] + [
+            own_event(meeting, occurrence_uid(series, meeting.starts_at)) for meeting in coming
+        ]
+
+    # Where each rule instance sits in the recurrence set, as written, and which of them the
+    # master shows as stored; every other rule instance is excluded.
+    written = {instant: _rule_wall_time(instant, series) for instant in rule_instances}
+    shown = {
+        instant
+        for instant in rule_instances
+        if (meeting := by_occurrence.get(instant)) is not None
+        and _follows_rule(
+            meeting, written_start=written[instant], length=length, members=audience.members
+        )
+    }
+    own_events = [
+        own_event(meeting, meeting_uid(meeting))
+        for meeting in stored
+        if meeting.occurrence_start not in shown
     ]
-    if first_rule is None:
-        # The rule has nothing left in the window (a one-off, an ended series, an edit):
-        # the stored meetings are the whole set.
-        return standalone
-    start = _rule_wall_time(first_rule, series)
+    if first_rule is None or (not series.rrule and first_rule not in shown):
+        # The rule has nothing left in the window (an ended series, an edit), or is a one-off
+        # that is not as the rule says: the stored meetings are the whole set.
+        return own_events
 
     master = _event(
         uid=series_uid(series),
@@ -458,38 +511,21 @@ def series_events(
         texts=_describe(
             series=series, place=series_place(series), audience=audience, page_url=page_url
         ),
-        start=start,
+        start=_rule_wall_time(first_rule, series),
         sequence=series.sequence,
         now=now,
     )
     master.add("duration", length)
-    if first_rule is not None and series.rrule:
+    if series.rrule:
         rule = vRecur.from_ical(series.rrule)
         if "COUNT" in rule:  # counted from DTSTART: leave out the instances before it
             rule["COUNT"] = [int(rule["COUNT"][0]) - _count_before(series, first_rule)]
         master.add("rrule", rule)
-    for instant in missing:
-        master.add("exdate", written[instant])
+    for instant in rule_instances:
+        if instant not in shown:
+            master.add("exdate", written[instant])
     master.add("status", "CONFIRMED")
-
-    events = [master]
-    rule_made = [meeting for meeting in stored if meeting.occurrence_start in rule_set]
-    for meeting in rule_made:
-        recurrence_id = written[meeting.occurrence_start]
-        if _needs_override(
-            meeting, written_start=recurrence_id, length=length, members=audience.members
-        ):
-            events.append(
-                _override(
-                    meeting,
-                    series=series,
-                    recurrence_id=recurrence_id,
-                    audience=audience,
-                    page_url=page_url,
-                    now=now,
-                )
-            )
-    return events + standalone
+    return [master, *own_events]
 
 
 # --- the three calendars ---------------------------------------------------------------------

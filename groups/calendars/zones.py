@@ -43,6 +43,24 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
+@lru_cache(maxsize=1024)
+def unclear_wall_times(tzid: str, year: int) -> tuple[tuple[datetime, datetime], ...]:
+    """The stretches of wall-clock time (naive, [from, to)) that are not one instant in the
+    zone in `year`: the hour the clock skips when it goes forward and the hour it repeats
+    when it goes back (02:00-03:00 and 01:00-02:00 on New York's two days)."""
+    zone = ZoneInfo(tzid)
+    start = datetime(year, 1, 1, tzinfo=UTC) - timedelta(days=1)
+    stretches = []
+    for instant in _transitions(zone, start, datetime(year + 1, 1, 1, tzinfo=UTC)):
+        before = (instant - timedelta(microseconds=1)).astimezone(zone).utcoffset()
+        after = instant.astimezone(zone).utcoffset()
+        if before is None or after is None or before == after:
+            continue  # only the abbreviation changed
+        walls = sorted((instant + offset).replace(tzinfo=None) for offset in (before, after))
+        stretches.append((walls[0], walls[1]))
+    return tuple(stretches)
+
+
 def _transitions(zone: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
     """The UTC instants at which the zone's offset or abbreviation changes, to the second:
     a day's steps, then halving the day that holds a change."""

@@ -1,7 +1,8 @@
 // Expands every event of an iCalendar file with ical.js (Mozilla's parser, the one inside
 // Thunderbird), the way a calendar app does: each VTIMEZONE of the file registered, each
 // series iterated with its exceptions (RECURRENCE-ID) related to it, up to a date.
-// Prints one JSON line: [{uid, start (UTC, ISO), status}], for tests/groups/test_calendar_readers.py.
+// Prints one JSON line, [{uid, start (UTC, ISO), status, summary, description}], for
+// tests/groups/test_calendar_readers.py.
 // Usage: node icaljs_expand.mjs FILE UNTIL_ISO
 import fs from "node:fs";
 import ICAL from "ical.js";
@@ -41,6 +42,8 @@ function occurrence(event, start, component) {
     uid: event.uid,
     start: start.toJSDate().toISOString(),
     status: component.getFirstPropertyValue("status") || "",
+    summary: component.getFirstPropertyValue("summary") || "",
+    description: component.getFirstPropertyValue("description") || "",
   };
 }
 console.log(JSON.stringify(found));

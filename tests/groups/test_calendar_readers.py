@@ -1,21 +1,26 @@
 """Our calendars as the software people use reads them: ical.js (Mozilla's parser, inside
-Thunderbird and many web calendars) and node-ical (MagicMirror's and many Node apps') expand
-the personal feed, a group's feed and a single meeting's file of series in New York, London
-and Auckland across the 2027 daylight-saving changes (a meeting at 02:30 on New York's
-spring-forward day too), with a cancelled and a moved meeting and a schedule edited after
-it began; every instant each reads, in UTC, must be the database's. And the zones we write
-must be tzdata's, hour by hour."""
+Thunderbird and many web calendars), node-ical (MagicMirror's and many Node apps'), libical
+(Evolution's, through ctypes) and recurring-ical-events (Python's) expand the personal feed, a
+group's feed and a single meeting's file of a stress calendar built through our own services:
+series in New York, London and Auckland across every daylight-saving change of 2027 (a
+meeting in New York's spring-forward gap, cancelled meetings in London's and Auckland's
+autumn overlaps), a cancelled and a moved meeting, two weekdays in one series, a monthly
+second Tuesday, a series of six, a schedule edited after it began, and titles and notes with
+`, ; \\`, newlines, emoji and CJK. Every instant each reads, in UTC, its cancellations and its
+texts must be the database's. And the zones we write must be tzdata's, hour by hour."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import recurring_ical_events  # type: ignore[import-untyped]  # it ships no type hints
 import time_machine
 from django.urls import reverse
 from icalendar import Calendar
@@ -37,21 +42,44 @@ from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
-READERS = {
+NODE_READERS = {
     "ical.js": ROOT / "tests" / "consumers" / "icaljs_expand.mjs",
     "node-ical": ROOT / "tests" / "consumers" / "nodeical_expand.mjs",
 }
-NOW = datetime(2027, 2, 20, 12, tzinfo=UTC)  # the stored horizon (13 weeks) spans every change
+READERS = [*NODE_READERS, "libical", "recurring-ical-events"]
+NOW = datetime(2027, 2, 20, 12, tzinfo=UTC)
+# The periodic task stores 13 weeks ahead; stored as it will have by late November (see
+# world), the feed's meetings reach February 2028, past every change of 2027 in the zones.
 ZONES = ["America/New_York", "Europe/London", "Pacific/Auckland"]
+REASON = "The hall is closed; sorry, truly \\ 会 ☕"
 
 
 def expand(reader: str, body: bytes, tmp_path: Path, until: datetime) -> list[dict]:
+    """[{uid, start (UTC, ISO), status, summary, description}] of every occurrence."""
+    if reader == "libical":
+        lib = libical.load()
+        if lib is None:
+            skip_or_fail("libical is not installed (Debian: libical3; .ci/run installs it)")
+        return libical.expand(lib, body, until)
+    if reader == "recurring-ical-events":
+        return [
+            {
+                "uid": str(event["UID"]),
+                "start": event["DTSTART"].dt.astimezone(UTC).isoformat(),
+                "status": str(event.get("STATUS", "")),
+                "summary": str(event.get("SUMMARY", "")),
+                "description": str(event.get("DESCRIPTION", "")),
+            }
+            for event in recurring_ical_events.of(Calendar.from_ical(body)).between(
+                datetime(1970, 1, 1, tzinfo=UTC), until
+            )
+        ]
     if not shutil.which("node") or not (ROOT / "node_modules" / reader).exists():
         skip_or_fail(f"{reader} needs node and `npm ci` (package.json pins it)")
     path = tmp_path / "calendar.ics"
     path.write_bytes(body)
     run = subprocess.run(
-        ["node", str(READERS[reader]), str(path), until.isoformat()],
+        ["node", str(NODE_READERS[reader]), str(path), until.isoformat()],
         capture_output=True,
         text=True,
         check=False,
@@ -61,15 +89,21 @@ def expand(reader: str, body: bytes, tmp_path: Path, until: datetime) -> list[di
     return json.loads(run.stdout)
 
 
-def weekly(group, actor, *, title: str, zone: str, weekday: str, at: time, start: date):
-    return series_create(
-        group=group,
-        actor=actor,
-        recurrence=Recurrence.from_rrule(f"FREQ=WEEKLY;BYDAY={weekday}", time_zone=zone),
-        start=start,
-        fields={"title": title, "start_time": at, "duration_minutes": 90, "time_zone": zone},
-        now=NOW,
-    )
+# zone, rule, time, what it is there for
+SCHEDULES = [
+    ("America/New_York", "FREQ=WEEKLY;BYDAY=SU", time(2, 30)),  # 14 March: no 02:30
+    ("America/New_York", "FREQ=WEEKLY;BYDAY=TU", time(19)),  # a cancelled and a moved one
+    ("America/New_York", "FREQ=WEEKLY;BYDAY=MO,TH", time(12, 15)),  # two weekdays
+    ("Europe/London", "FREQ=WEEKLY;BYDAY=WE", time(18, 30)),  # edited from today on
+    ("Europe/London", "FREQ=WEEKLY;BYDAY=SU", time(1, 30)),  # 31 October: 01:30 twice
+    ("Europe/London", "FREQ=MONTHLY;BYDAY=2TU", time(19)),  # the second Tuesday
+    ("Pacific/Auckland", "FREQ=WEEKLY;BYDAY=SU", time(2, 30)),  # 4 April: 02:30 twice
+    ("Pacific/Auckland", "FREQ=WEEKLY;BYDAY=MO;COUNT=6", time(7)),  # six meetings
+]
+
+
+def _local_day(meeting: Meeting) -> date:
+    return meeting.starts_at.astimezone(meeting.series.zone).date()
 
 
 @pytest.fixture
@@ -78,50 +112,51 @@ def world():
         member = UserFactory(discreet_mode=False)
         facilitator = UserFactory(is_facilitator=True)
         groups, series = [], []
-        for zone, weekday, at in [
-            ("America/New_York", "SU", time(2, 30)),  # 14 March 2027: 02:30 does not exist
-            ("America/New_York", "TU", time(19)),
-            ("Europe/London", "WE", time(18, 30)),
-            ("Pacific/Auckland", "TH", time(19)),
-        ]:
-            group = SupportGroupFactory(time_zone=zone, name=f"Circle {zone} {weekday}")
+        for index, (zone, rule, at) in enumerate(SCHEDULES):
+            group = SupportGroupFactory(time_zone=zone, name=f"Circle {index}, {zone}")
             MembershipFactory(group=group, user=member)
             MembershipFactory(group=group, user=facilitator, role="facilitator")
             groups.append(group)
-            series.append(
-                weekly(
-                    group,
-                    facilitator,
-                    title=f"Evening, {zone}; {weekday} \\ ☕ 会",
-                    zone=zone,
-                    weekday=weekday,
-                    at=at,
-                    start=NOW.date(),
-                )
+            one = series_create(
+                group=group,
+                actor=facilitator,
+                recurrence=Recurrence.from_rrule(rule, time_zone=zone),
+                start=NOW.date(),
+                fields={
+                    "title": f"Evening {index}, {zone}; \\ ☕ 会",
+                    "start_time": at,
+                    "duration_minutes": 90,
+                    "time_zone": zone,
+                },
+                now=NOW,
             )
-        # London's schedule began four weeks ago and is edited from today: its past meetings
-        # keep their 18:30 (the feed carries them as instances the new rule does not make).
-        london = series[2]
+            series.append(one)
+        # London's Wednesdays began four weeks ago and are edited from today: its past
+        # meetings keep their 18:30 (the feed carries them as events the new rule does not make).
+        london = series[3]
         earlier = NOW - timedelta(weeks=4)
         london.meetings.all().delete()
         london.start_date = earlier.date()
         london.save()
         meetings_extend(series=london, now=earlier)
-        series[2] = series_update(
+        series[3] = series_update(
             series=london,
             recurrence=Recurrence.from_rrule(london.rrule, time_zone=london.time_zone),
             start=earlier.date(),
             fields={"start_time": time(19, 15)},
             now=NOW,
         )
+        for weeks in (13, 26, 39):
+            for one in series:
+                meetings_extend(series=one, now=NOW + timedelta(weeks=weeks))
         tuesday = series[1].meetings.order_by("starts_at")
-        meeting_cancel(meeting=tuesday[2], reason="The hall is closed.")
+        meeting_cancel(meeting=tuesday[2], reason=REASON)
         moved = tuesday[5]
-        meeting_move(
-            meeting=moved,
-            day=moved.starts_at.astimezone(ZoneInfo("America/New_York")).date() + timedelta(days=1),
-            at=time(18),
-        )
+        meeting_move(meeting=moved, day=_local_day(moved) + timedelta(days=1), at=time(18))
+        # The meetings in the autumn overlaps, whose RECURRENCE-ID is a repeated wall time.
+        for one, day in [(series[4], date(2027, 10, 31)), (series[6], date(2027, 4, 4))]:
+            [overlap] = [m for m in one.meetings.all() if _local_day(m) == day]
+            meeting_cancel(meeting=overlap, reason=REASON)
         yield member, groups, series, Meeting.objects.get(pk=moved.pk)
 
 
@@ -137,15 +172,19 @@ def read(occurrences: list[dict], last: datetime) -> tuple[set[str], set[str]]:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
 
     shown = [o for o in occurrences if datetime.fromisoformat(o["start"]) <= last]
-    held = {iso(o["start"]) for o in shown if o["status"] != "CANCELLED"}
-    cancelled = {iso(o["start"]) for o in shown if o["status"] == "CANCELLED"}
-    return held, cancelled
+    held = [iso(o["start"]) for o in shown if o["status"] != "CANCELLED"]
+    cancelled = [iso(o["start"]) for o in shown if o["status"] == "CANCELLED"]
+    # Each meeting once: a reader that kept an instance beside its override shows it twice.
+    twice = [at for at, times in Counter(held + cancelled).items() if times > 1]
+    assert twice == [], [o for o in shown if iso(o["start"]) in twice]
+    return set(held), set(cancelled)
 
 
 @pytest.mark.parametrize("reader", READERS)
 def test_every_meeting_is_read_at_its_instant_in_every_feed(client, world, tmp_path, reader):
     member, groups, series, moved = world
     last = max(m.starts_at for m in Meeting.objects.filter(series__in=series))
+    assert last > datetime(2027, 11, 8, tzinfo=UTC)  # past New York's autumn change
     until = last + timedelta(minutes=1)
     client.force_login(member)
     with time_machine.travel(NOW, tick=False):
@@ -157,28 +196,47 @@ def test_every_meeting_is_read_at_its_instant_in_every_feed(client, world, tmp_p
         ]
     compared = 0
 
-    held, cancelled = read(expand(reader, personal, tmp_path, until), last)
+    occurrences = expand(reader, personal, tmp_path, until)
+    held, cancelled = read(occurrences, last)
     expected_held, expected_cancelled = database(series)
-    assert held == expected_held
+    assert held - expected_held == set() and expected_held - held == set()
     assert cancelled == expected_cancelled
     compared += len(held) + len(cancelled)
+    # The texts as we wrote them, escaping and all: titles and a reason with `, ; \\`,
+    # emoji and CJK, a description of several lines.
+    titles = {f"{one.title} · {one.group.name}" for one in series}
+    assert {o["summary"] for o in occurrences if o["status"] != "CANCELLED"} == titles
+    for o in occurrences:
+        if o["status"] == "CANCELLED":
+            assert o["summary"].removeprefix("Cancelled: ") in titles
+            assert o["description"].startswith(f"Cancelled: {REASON}\n")
+    # A series at 02:30 has no RRULE (see groups.calendars.ics): its meetings go on past
+    # the stored ones, every week of the year after them, at the rule's instants.
+    rule = Recurrence.from_rrule(series[0].rrule, time_zone=series[0].time_zone)
+    later = {
+        datetime.fromisoformat(o["start"].replace("Z", "+00:00"))
+        for o in expand(reader, personal, tmp_path, last + timedelta(weeks=52))
+        if o["uid"].startswith(f"series-{series[0].pk}-")
+    }
+    assert len(later) >= 50 and all(
+        instant.astimezone(series[0].zone).time() in {time(2, 30), time(3, 30)}
+        and instant.astimezone(series[0].zone).weekday() == rule.weekdays[0]
+        for instant in later
+    )
     for body, one in zip(group_feeds, series, strict=True):
         held, cancelled = read(expand(reader, body, tmp_path, until), last)
         assert (held, cancelled) == database([one])
-        compared += len(held)
+        compared += len(held) + len(cancelled)
     # One meeting's own file: the moved one, and the one on New York's missing 02:30.
-    gap = next(
-        m
-        for m in series[0].meetings.all()
-        if m.starts_at.astimezone(ZoneInfo("America/New_York")).date() == date(2027, 3, 14)
-    )
+    gap = next(m for m in series[0].meetings.all() if _local_day(m) == date(2027, 3, 14))
     for meeting in [gap, moved]:
         body = client.get(
             reverse("groups:meeting-ics", args=[meeting.series.group.slug, meeting.pk])
         ).content
         [only] = expand(reader, body, tmp_path, until)
-        assert datetime.fromisoformat(only["start"]) == meeting.starts_at
-    assert compared > 100
+        assert datetime.fromisoformat(only["start"].replace("Z", "+00:00")) == meeting.starts_at
+        compared += 1
+    assert compared > 700
 
 
 @pytest.mark.parametrize("tzid", [*ZONES, "Asia/Tokyo", "Asia/Kolkata", "Australia/Lord_Howe"])

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from groups.models import Topic
+from groups.models import SupportGroup, Topic
 from tests.factories import MeetingSeriesFactory, SupportGroupFactory
 from tests.groups.meeting_finders import (
     CONFERENCE_PROVIDERS,
@@ -143,13 +143,12 @@ WEEKDAYS = {
     ("Aspen Online", "Evening check-in"): {1, 4},
     ("Birch Room", "Morning circle"): {2, 6},
     ("Cedar Online", "Midweek"): {3},
-    ("Dogwood Room", "Friday night"): {5},
     ("Elm Hybrid", "Sunday reading"): {0},
     ("Fir Hybrid", "Saturday share"): {6},
 }
 SLUGS = {
     "aspen-mon-thu-1", "aspen-mon-thu-4", "birch-tue-sat-2", "birch-tue-sat-6",
-    "cedar-wednesday", "dogwood-friday", "elm-sunday", "fir-saturday",
+    "cedar-wednesday", "elm-sunday", "fir-saturday",
 }  # fmt: skip
 
 # The types each finder keeps, by slug (both days of a series alike). Neither keeps our custom
@@ -159,7 +158,6 @@ TUI_TYPES = {
     "aspen-mon-thu": {"C", "BE", "EN"},
     "birch-tue-sat": {"O", "BE", "X", "S"},
     "cedar-wednesday": {"C", "BE", "EN"},
-    "dogwood-friday": {"C", "BE", "EN"},
     "elm-sunday": {"C", "BE", "EN"},
     "fir-saturday": {"O", "BE", "X", "EN"},
 }
@@ -167,7 +165,6 @@ TSML_TYPES = {
     "aspen-mon-thu": {"C", "BE", "ONL", "EN"},
     "birch-tue-sat": {"O", "BE", "X", "S"},
     "cedar-wednesday": {"C", "BE", "ONL", "EN"},
-    "dogwood-friday": {"C", "BE", "X", "EN"},
     "elm-sunday": {"C", "BE", "X", "ONL", "EN"},
     "fir-saturday": {"O", "BE", "X", "ONL", "EN"},
 }
@@ -254,14 +251,24 @@ def test_meetings_with_a_published_street_a_published_link_or_a_join_page_are_ac
     load = LOADERS[loader](feed(client), conference_providers=our_domain)
     modes = {meeting.slug: (meeting.in_person, meeting.online) for meeting in load.meetings}
     expected = TUI_MODES if loader == "tsml-ui" else TSML_MODES
-    assert {slug: mode for slug, mode in modes.items() if slug != "dogwood-friday"} == {
-        slug: expected[series_slug(slug)] for slug in SLUGS - {"dogwood-friday"}
-    }
-    # An in-person meeting whose group keeps its street private is the one finders cannot
-    # list as active: TUI calls a meeting in person only if it is not approximate, TSML
-    # geocodes the city and finds it approximate. Saying `approximate: "no"` of a city would
-    # have TUI offer directions to the city centre (and still not convince TSML).
-    assert load.inactive == ["dogwood-friday"]
+    assert modes == {slug: expected[series_slug(slug)] for slug in SLUGS}
+    assert load.inactive == []
+
+
+def test_a_meeting_in_a_room_whose_street_is_private_stays_out_of_the_feed(client, area):
+    """Finders would list it as closed (TUI: approximate, so not in person; TSML geocodes the
+    city as approximate), which tells someone looking for help there is none. It is not in
+    the feed; the group's page is in our directory, and the feed takes the meeting in as soon
+    as the group publishes its street."""
+    assert "dogwood-friday" not in {meeting["slug"] for meeting in feed(client)}
+    group = SupportGroup.objects.get(name="Dogwood Room")
+    assert group.name in client.get(reverse("groups:group-list")).content.decode()
+    group.publish_address = True
+    group.save()
+    [listed] = [meeting for meeting in feed(client) if meeting["slug"] == "dogwood-friday"]
+    assert listed["address"] == "15 Chestnut Ave" and listed["approximate"] == "no"
+    for load in (tsml_ui_load([listed]), tsml_import([listed])):
+        assert [(m.active, m.in_person) for m in load.meetings] == [(True, True)]
 
 
 @pytest.mark.parametrize("loader", LOADERS)
@@ -269,7 +276,7 @@ def test_a_join_page_counts_only_where_the_finder_lists_our_domain(client, area,
     # By default neither finder accepts an address that is not a conference provider's:
     # TUI warns and ignores it, TSML drops it and the ONL type.
     load = LOADERS[loader](feed(client))
-    assert sorted(load.inactive) == ["cedar-wednesday", "dogwood-friday", "elm-sunday"]
+    assert sorted(load.inactive) == ["cedar-wednesday", "elm-sunday"]
     assert loaded_weekdays(load) == WEEKDAYS
 
 
@@ -280,7 +287,7 @@ def test_the_join_page_is_the_feed_s_conference_url_for_a_private_link(client, a
         assert join.startswith(settings.SITE_URL) and join.endswith(f"/meetings/{slug}/join/")
         assert client.get(urlsplit(join).path).status_code == 200
     assert "secret" not in json.dumps(by_slug)
-    assert "conference_url" not in by_slug["dogwood-friday"]  # in person only
+    assert "conference_url" not in by_slug["birch-tue-sat-2"]  # in person only
 
 
 # --- the shape the feed had, and what it did to finders ----------------------------------------
