@@ -3,7 +3,8 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Accounts"
+    # Not "Accounts": allauth's app (the e-mail addresses) is called that in the admin.
+    verbose_name = "People"
 
     def ready(self) -> None:
         from accounts import receivers  # noqa: F401 - connects the audit receivers

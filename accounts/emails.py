@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
 
 from accounts.models import User
+from lib.urls import absolute_reverse
 from notifications.models import OutboxMessage
 from notifications.services import outbox_enqueue
 
@@ -33,3 +36,25 @@ def email_send_later(
     if not email_wanted(user=user, category=category):
         return None
     return outbox_enqueue(message, user=user, category=category, expires_at=expires_at)
+
+
+def account_deleted_email(*, user: User) -> EmailMessage:
+    """The confirmation that an account is gone, to the address it had: built before the
+    deletion erases the address and the name. It says what went and what stayed, in words
+    that name nothing the member did here (no group, no meeting, no topic), since it
+    reaches an inbox after the account has stopped protecting anything."""
+    body = render_to_string(
+        "accounts/emails/account_deleted.txt",
+        {
+            "user": user,
+            "site_name": settings.SITE_NAME,
+            "site_url": settings.SITE_URL,
+            "contact_url": absolute_reverse("contact"),
+        },
+    )
+    return EmailMessage(
+        subject=f"{settings.SITE_NAME}: your account is deleted",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )

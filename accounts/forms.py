@@ -17,10 +17,10 @@ from accounts.models import User
 from accounts.services.users import PROFILE_FIELDS
 from accounts.validators import (
     REMINDER_LEAD_LABELS,
-    time_zone_names,
     validate_display_name,
     validate_time_zone,
 )
+from accounts.zones import zone_choices, zone_resolve
 from lib.fields import SingleLineFormField
 
 if TYPE_CHECKING:
@@ -30,15 +30,17 @@ if TYPE_CHECKING:
 
 @cache
 def time_zone_datalist() -> SafeString:
+    # Browsers match what is typed against the label too: "Kolkata" or "Eastern" finds it.
     options = format_html_join(
-        "", '<option value="{}"></option>', ((n,) for n in time_zone_names())
+        "", '<option value="{}">{}</option>', ((name, label) for name, label in zone_choices())
     )
     return format_html('<datalist id="{}">{}</datalist>', TimeZoneInput.DATALIST_ID, options)
 
 
 class TimeZoneInput(forms.TextInput):
     """A text box with the zone names as suggestions: searchable by typing (“London”,
-    “Chicago”) in every browser, without JavaScript. The server still validates the name."""
+    “Chicago”) in every browser, without JavaScript. The server reads whatever is typed
+    (TimeZoneField)."""
 
     DATALIST_ID = "time-zone-names"
 
@@ -56,12 +58,33 @@ class TimeZoneInput(forms.TextInput):
         return super().render(name, value, attrs, renderer) + time_zone_datalist()
 
 
-def time_zone_field(**kwargs) -> forms.CharField:
-    return forms.CharField(
-        label="Time zone",
+class TimeZoneField(forms.CharField):
+    """A zone as people type it ("kolkata", "New York", "EST", "UTC+5:45"), cleaned to its
+    canonical IANA name ("Asia/Kolkata"); a helpful message when it cannot say which zone
+    is meant (accounts.zones.zone_resolve)."""
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        if not text:
+            return ""
+        if self.max_length is not None and len(text) > self.max_length:
+            raise forms.ValidationError(
+                "A time zone has at most %(limit)d characters: type your city.",
+                code="max_length",
+                params={"limit": self.max_length},
+            )
+        return zone_resolve(text)
+
+
+def time_zone_field(**kwargs: Any) -> TimeZoneField:
+    kwargs.setdefault("label", "Time zone")
+    return TimeZoneField(
         max_length=64,
         validators=[validate_time_zone],
-        help_text="Start typing a city, for example London or Chicago, and pick from the list.",
+        help_text=(
+            "Type your city, for example Kolkata, London or New York, and pick from the list. "
+            "A zone's name or an abbreviation such as EST works too."
+        ),
         **kwargs,
     )
 

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import User
 
@@ -41,9 +42,27 @@ def user_lacks_required_second_factor(user: User | AnonymousUser) -> bool:
     return user_must_have_second_factor(user) and not is_mfa_enabled(user)
 
 
+# Where someone sent to set up a second factor was going: the page after the recovery codes
+# offers the way back (templates/mfa/recovery_codes/index.html).
+SECOND_FACTOR_NEXT_SESSION_KEY = "second_factor_next"
+
+
 def redirect_to_second_factor_setup(request: HttpRequest) -> HttpResponse:
     messages.warning(request, SECOND_FACTOR_MESSAGE)
+    if request.method in ("GET", "HEAD"):
+        request.session[SECOND_FACTOR_NEXT_SESSION_KEY] = request.get_full_path()
     return redirect("mfa_activate_totp")
+
+
+def second_factor_next_take(request: HttpRequest) -> str:
+    """The page this person was going to when they were sent to set up a second factor
+    (once: it is forgotten as it is read), or "" if none, or if it is not one of ours."""
+    path = request.session.pop(SECOND_FACTOR_NEXT_SESSION_KEY, "")
+    if not isinstance(path, str) or not url_has_allowed_host_and_scheme(
+        path, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    return path
 
 
 def facilitator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

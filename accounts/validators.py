@@ -8,17 +8,30 @@ from django.core.exceptions import ValidationError
 
 @cache
 def time_zone_names() -> tuple[str, ...]:
-    """IANA zone names a person can choose, sorted; legacy aliases like "US/Eastern" left out."""
-    legacy = ("Etc/", "SystemV/", "US/", "posix", "right")
+    """IANA zone names a person can choose, sorted; legacy aliases like "US/Eastern" left out
+    (accounts.zones also leaves out the old names of renamed zones, "Asia/Calcutta")."""
+    legacy = (
+        "Etc/",
+        "SystemV/",
+        "US/",
+        "Brazil/",
+        "Canada/",
+        "Chile/",
+        "Mexico/",
+        "posix",
+        "right",
+    )
     regional = (n for n in zoneinfo.available_timezones() if "/" in n and not n.startswith(legacy))
     return (*sorted(regional), "UTC")
 
 
 def validate_time_zone(value: str) -> None:
+    """What is stored: an exact IANA name. Forms read what people type (a city, any case, an
+    abbreviation) through accounts.zones.zone_resolve before this runs."""
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
-            "“%(value)s” is not a time zone we know. Choose one from the list, "
-            "for example Europe/London or America/Chicago.",
+            "“%(value)s” is not a time zone we know. Type the city you are in, for example "
+            "London or Chicago, and pick it from the list.",
             code="invalid_time_zone",
             params={"value": value},
         )

@@ -87,8 +87,8 @@ def scheduler_record_heartbeat(*, now: datetime | None = None) -> None:
 def scheduler_state(*, now: datetime | None = None) -> dict[str, object]:
     """What we know of beat and the worker: informative, it does not fail the health check.
 
-    The heartbeat is written to the cache by a task that beat schedules and a worker runs,
-    so it is only visible here when the cache is shared (Redis), not with the local default.
+    The heartbeat is written to the cache by a task that beat schedules and a worker runs;
+    the cache is shared by every process (Redis, or without it the database's cache table).
     """
     try:
         raw = cache.get(HEARTBEAT_CACHE_KEY)

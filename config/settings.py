@@ -76,6 +76,14 @@ CRISIS_LINES = env(
     "SAMHSA National Helpline (free, confidential, 24/7)|1-800-662-4357|tel:+18006624357",
 )
 
+# Who runs this site, for the privacy, terms and contact pages and on proof-of-attendance
+# letters; each page's text can be replaced by a Markdown file of the organisation's own.
+ORGANISATION_NAME = env("KINSHIP_ORGANISATION_NAME", SITE_NAME)
+CONTACT_EMAIL = env("KINSHIP_CONTACT_EMAIL", "")
+PRIVACY_POLICY_FILE = env("KINSHIP_PRIVACY_POLICY_FILE", "")
+TERMS_FILE = env("KINSHIP_TERMS_FILE", "")
+CONTACT_PAGE_FILE = env("KINSHIP_CONTACT_PAGE_FILE", "")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -95,6 +103,7 @@ INSTALLED_APPS = [
     "accounts",
     "groups",
     "resources",
+    "staff",
     "demo",
 ]
 
@@ -167,7 +176,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis serves as the Celery broker and the cache. Without it, a broker on the file system
-# and a per-process memory cache keep `make run` working on a machine with nothing installed.
+# and the database's cache table keep `make run` working on a machine with nothing installed:
+# a cache the web server, the worker and beat share, so rate limits count once and /healthz
+# sees the scheduler's heartbeat (a per-process memory cache would show it "unknown").
 REDIS_URL = env("REDIS_URL", "")
 CELERY_FILESYSTEM_BROKER_DIR = VAR_DIR / "celery-broker"
 # While Redis does not answer, the cache turns to a table in the database (lib.cache says
@@ -194,10 +205,7 @@ else:
     CELERY_BROKER_URL = "filesystem://"
     # kombu's file-system transport, made safe for several processes (config.broker).
     CELERY_BROKER_TRANSPORT = "config.broker:FilesystemTransport"
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "fallback": CACHE_FALLBACK,
-    }
+    CACHES = {"default": CACHE_FALLBACK, "fallback": CACHE_FALLBACK}
     # If this fails, /healthz reports the broker as down and the log names the folder.
     with contextlib.suppress(OSError):
         for folder in ("processed", "control"):
@@ -409,6 +417,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own "django" logger comes with a console handler of its own when DEBUG is
+        # on: every error and 403 was printed twice, once without our filters. Ours only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
         # A 503 from /healthz is the health check's answer, not an error: kinship.outages
         # says once what is down.

@@ -9,7 +9,11 @@ admin.site.site_title = "Kinship admin"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("welcome/dismiss/", views.first_run_dismiss, name="first-run-dismiss"),
     path("crisis/", views.crisis, name="crisis"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("terms/", views.terms, name="terms"),
+    path("contact/", views.contact, name="contact"),
     path("healthz", views.healthz, name="healthz"),
     # Pages that do not name an icon (the admin, plain files) make browsers ask for this one.
     path("favicon.ico", views.favicon),
@@ -17,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("groups.urls")),
     path("", include("resources.urls")),
+    path("manage/", include("staff.urls")),
     # The outbox's admin pages were under accounts before it became an app of its own.
     re_path(
         r"^admin/accounts/outboxmessage/(?P<rest>.*)$",

@@ -1,37 +1,112 @@
-"""Site-wide pages that belong to no app: home, crisis help, health, and the error pages."""
+"""Site-wide pages that belong to no app: home, crisis help, the organisation's privacy,
+terms and contact pages, health, and the error pages."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST, require_safe
 
+from accounts.models import DataExport
 from config import health
+from groups.home import home_has_groups, home_next_meeting
+from groups.meetings.places import meeting_place
 from lib.crisis import crisis_lines
+from lib.markdown import render_markdown
+
+# The session remembers that a member put the first-run welcome away (until they sign out).
+FIRST_RUN_DISMISSED = "first_run_dismissed"
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    context: dict[str, object] = {}
+    if request.user.is_authenticated:
+        now = timezone.now()
+        next_meeting = home_next_meeting(user=request.user, now=now)
+        context = {
+            "next_meeting": next_meeting,
+            "next_meeting_place": meeting_place(next_meeting) if next_meeting else None,
+            "next_meeting_open": bool(next_meeting and not next_meeting.has_started(now=now)),
+            "first_run": not request.session.get(FIRST_RUN_DISMISSED)
+            and not home_has_groups(user=request.user),
+        }
+    return render(request, "home.html", context)
 
 
-@require_GET
+@login_required
+@require_POST
+def first_run_dismiss(request: HttpRequest) -> HttpResponse:
+    request.session[FIRST_RUN_DISMISSED] = True
+    messages.success(
+        request, "The welcome is put away. Groups, in the menu, is where you find one any time."
+    )
+    return redirect("home")
+
+
+@require_safe
 def crisis(request: HttpRequest) -> HttpResponse:
     return render(request, "crisis.html")
 
 
-@require_GET
+def _organisation_text(path: str) -> str:
+    """The organisation's own text for a page (a Markdown file named in the settings), or ""
+    for our default. A file that is named but missing fails loudly: a policy that silently
+    falls back to ours would tell people something the organisation did not say."""
+    if not path:
+        return ""
+    return render_markdown(Path(path).read_text(encoding="utf-8"))
+
+
+def _organisation_page(request: HttpRequest, template: str, path: str) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {
+            "organisation_name": settings.ORGANISATION_NAME,
+            "contact_email": settings.CONTACT_EMAIL,
+            "organisation_text": _organisation_text(path),
+            "audit_ip_days": settings.AUDIT_IP_RETENTION_DAYS,
+            "audit_days": settings.AUDIT_RETENTION_DAYS,
+            "outbox_days": settings.OUTBOX_RETENTION_DAYS,
+            "export_hours": int(DataExport.LIFETIME.total_seconds() // 3600),
+            "session_days": settings.SESSION_ABSOLUTE_LIFETIME // (24 * 3600),
+        },
+    )
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    return _organisation_page(request, "pages/privacy.html", settings.PRIVACY_POLICY_FILE)
+
+
+@require_safe
+def terms(request: HttpRequest) -> HttpResponse:
+    return _organisation_page(request, "pages/terms.html", settings.TERMS_FILE)
+
+
+@require_safe
+def contact(request: HttpRequest) -> HttpResponse:
+    return _organisation_page(request, "pages/contact.html", settings.CONTACT_PAGE_FILE)
+
+
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     # Resolved per request: the hashed name changes with each release, so not permanent.
     return redirect(static("img/favicon.svg"))
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     healthy, payload = health.health_report()
     return JsonResponse(payload, status=200 if healthy else 503)

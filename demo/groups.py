@@ -129,10 +129,8 @@ DEMO_GROUPS: list[dict[str, Any]] = [
     },
 ]
 
-ANNOUNCEMENT = {
-    "title": "No meeting on the last Tuesday of December",
-    "body": "We take a week off over the holidays. The crisis lines below stay open.",
-}
+# The cancelled meeting's reason; the announcement names its date (see _demo_changes).
+CANCEL_REASON = "Our facilitator is away that week."
 
 
 def demo_groups_seed(*, facilitator: User, member: User, others: list[User]) -> int:
@@ -149,11 +147,6 @@ def demo_groups_seed(*, facilitator: User, member: User, others: list[User]) -> 
             _member(group, other, Membership.Role.MEMBER, now)
     open_group = SupportGroup.objects.get(slug="ketamine-recovery-tuesday-evenings")
     _member(open_group, member, Membership.Role.MEMBER, now)
-    Announcement.objects.get_or_create(
-        group=open_group,
-        title=ANNOUNCEMENT["title"],
-        defaults={"body": ANNOUNCEMENT["body"], "author": facilitator},
-    )
     family = SupportGroup.objects.get(slug="family-and-friends-boston")
     Membership.objects.get_or_create(
         user=member,
@@ -305,13 +298,26 @@ def _demo_changes(*, now, member: User, others: list[User], facilitator: User) -
     for meeting in upcoming[:2]:
         for person in people:
             Rsvp.objects.get_or_create(meeting=meeting, user=person, defaults={"answer": "going"})
-    meeting_cancel(meeting=upcoming[2], reason="We're taking a week off over the holiday.", now=now)
+    cancelled = meeting_cancel(meeting=upcoming[2], reason=CANCEL_REASON, now=now)
     local = upcoming[3].starts_at.astimezone(series.zone)
-    meeting_move(
+    moved = meeting_move(
         meeting=upcoming[3],
         day=local.date() + timedelta(days=1),
         at=time(19, 30),
         now=now,
+    )
+    # The announcement says what the schedule says: the meeting that is off, and the next.
+    off = cancelled.starts_at.astimezone(series.zone)
+    next_one = moved.starts_at.astimezone(series.zone)
+    Announcement.objects.get_or_create(
+        group=series.group,
+        title=f"No meeting on {off:%A} {off.day} {off:%B}",
+        defaults={
+            "body": f"{CANCEL_REASON} We meet again on {next_one:%A} {next_one.day} "
+            f"{next_one:%B} at {next_one:%H:%M} {next_one.tzname()}, a day later than usual "
+            "that week. The crisis lines below stay open.",
+            "author": facilitator,
+        },
     )
     past = series.meetings.filter(starts_at__lt=now, status=Meeting.Status.SCHEDULED)
     for meeting in past:

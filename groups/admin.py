@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import Count, Q, QuerySet
 
 from accounts.http import AuthenticatedHttpRequest
@@ -22,8 +21,9 @@ from groups.models import (
     SupportGroup,
     Topic,
 )
-from groups.services.groups import group_archive, report_update
-from lib.admin import ReadOnlyModelAdmin
+from groups.services.groups import group_archive
+from groups.services.reports import report_update
+from lib.admin import KinshipModelAdmin, ReadOnlyModelAdmin
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -36,7 +36,7 @@ class _ActiveMembers(TypedDict):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(KinshipModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -63,21 +63,15 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(SupportGroup)
-class SupportGroupAdmin(admin.ModelAdmin):
+class SupportGroupAdmin(KinshipModelAdmin):
     list_display = ["name", "state", "format", "join_policy", "listed", "members", "created_at"]
     list_filter = ["state", "format", "join_policy", "audience", "listed", "topics"]
     search_fields = ["name", "slug", "city"]
     date_hierarchy = "created_at"
-    filter_horizontal = ["topics"]
     # Archiving has its own action (audited); the slug is the group's address and stays.
     readonly_fields = ["slug", "state", "created_by", "created_at", "updated_at"]
     inlines = [MembershipInline]
     actions = ["archive_groups"]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if isinstance(db_field, models.URLField):
-            kwargs["assume_scheme"] = "https"  # Django 6's default; links are https anyway
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
@@ -139,7 +133,7 @@ class MeetingAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
+class AnnouncementAdmin(KinshipModelAdmin):
     """For handling reports about a message: admins can read it and, if need be, delete it."""
 
     list_display = ["title", "group", "author", "created_at"]
@@ -156,8 +150,10 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    """The queue: open reports first. Admins set the status and a note; each save is audited."""
+class ReportAdmin(KinshipModelAdmin):
+    """The queue: open reports first. Admins set the status and a note; each save is audited,
+    and resolving one tells the reporter (groups.services.reports). The admin area
+    (/manage/reports/) is where admins work them day to day."""
 
     list_display = ["__str__", "status", "reason", "created_at", "subject"]
     list_filter = ["status", "reason"]
@@ -174,6 +170,8 @@ class ReportAdmin(admin.ModelAdmin):
         "status",
         "admin_note",
         "handled_by",
+        "resolved_at",
+        "resolved_by",
         "updated_at",
     ]
     # Admins work a report by its status and note; what was reported stays as filed. (The

@@ -8,5 +8,6 @@ class GroupsConfig(AppConfig):
 
     def ready(self) -> None:
         # Each registers what it contributes to a lower app: export and deletion parts,
-        # the calendar address on the profile page, the reminder planner and builder.
-        from groups import account_data, panels, reminders  # noqa: F401
+        # the calendar address on the profile page, the reminder planner and builder, the
+        # meeting notices' builder.
+        from groups import account_data, emails, panels, reminders  # noqa: F401

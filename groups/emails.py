@@ -1,10 +1,12 @@
 """Messages about groups: what a member is told, and how discreet mode shapes it.
 
 With discreet mode on (the default), what a phone's lock screen or a notification shows of a
-message (the sender, the subject and the opening lines) says only that there is news from us:
-the subject is a neutral one, and the body opens with DISCREET_OPENING, long enough that the
-group's name, its topics and its facilitators come only after what any lock screen shows
-(about 100 to 140 characters; tests/test_lock_screen.py checks the first 200).
+message (the sender, the subject and the opening lines) says what kind of news it is and
+nothing of whom it is from: the subject is the message's discreet one ("A meeting was
+cancelled", "Your request was answered"), which names no group, topic or substance, and the
+body opens with DISCREET_OPENING, long enough that the group's name, its topics and its
+facilitators come only after what any lock screen shows (about 100 to 140 characters;
+tests/test_lock_screen.py checks the first 200).
 Every message is recorded in the outbox (notifications.outbox) in the transaction of the
 change it reports, and sent once that has committed. News from a group (category "updates")
 is not sent to members who turned it off.
@@ -13,21 +15,32 @@ is not sent to members who turned it off.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from accounts.emails import email_send_later
+from accounts.emails import email_send_later, email_wanted
 from accounts.models import User
+from groups.calendars.ics import meeting_calendar_build
 from groups.meetings.places import meeting_place
 from groups.meetings.times import format_meeting_time
 from groups.models import Announcement, Meeting, Membership, Rsvp, SupportGroup
+from groups.selectors import meeting_list_upcoming_for_group
 from lib.crisis import crisis_lines
 from lib.urls import absolute_reverse
+from notifications.email import email_from_payload, email_to_payload
+from notifications.kinds import outbox_builder
 from notifications.models import OutboxMessage
+from notifications.services import dispatch_after_commit
 
+# The subject of a message to a discreet member that has no discreet subject of its own.
+# Every message of ours gives one that says what it is about (member_email's
+# `discreet_subject`), so that a member can tell a cancellation from an approval.
 DISCREET_SUBJECT = "An update from {site}"
 DISCREET_OPENING = (
     "This is a message from {site}. You have discreet mode on, so what it is about comes "
@@ -37,14 +50,22 @@ DISCREET_OPENING = (
 
 
 def member_email(
-    *, user: User, template: str, subject: str, context: dict[str, object], html: bool = False
+    *,
+    user: User,
+    template: str,
+    subject: str,
+    context: dict[str, object],
+    html: bool = False,
+    discreet_subject: str | None = None,
 ) -> EmailMultiAlternatives:
     """Build one message to `user` from templates/groups/emails/<template>.txt, and with
     `html` its HTML part from <template>.html: a message quoting Markdown (an announcement)
-    shows it as the site does, where any other gets its HTML part from its text
-    (notifications.email.finalise)."""
+    or with a button (a reminder's "Join") shows it as the site does, where any other gets
+    its HTML part from its text (notifications.email.finalise). With discreet mode the
+    subject is `discreet_subject`: what the message is about, in words that name no group,
+    topic, substance or person."""
     if user.discreet_mode:
-        subject = DISCREET_SUBJECT.format(site=settings.SITE_NAME)
+        subject = discreet_subject or DISCREET_SUBJECT.format(site=settings.SITE_NAME)
     subject = f"{settings.SITE_NAME}: {subject}"
     context = {
         **context,
@@ -72,7 +93,7 @@ def member_email(
 
 
 def _membership_email(
-    template: str, subject: str
+    template: str, subject: str, discreet_subject: str
 ) -> Callable[[Membership], EmailMultiAlternatives]:
     def build(membership: Membership) -> EmailMultiAlternatives:
         group = membership.group
@@ -80,6 +101,7 @@ def _membership_email(
             user=membership.user,
             template=template,
             subject=subject.format(group=group.name),
+            discreet_subject=discreet_subject,
             context={
                 "membership": membership,
                 "group": group,
@@ -90,11 +112,21 @@ def _membership_email(
     return build
 
 
-join_requested = _membership_email("join_requested", "Your request to join {group}")
-request_approved = _membership_email("request_approved", "Welcome to {group}")
-request_declined = _membership_email("request_declined", "About your request to join {group}")
-member_removed = _membership_email("member_removed", "About your membership of {group}")
-member_promoted = _membership_email("member_promoted", "You are now a co-facilitator of {group}")
+join_requested = _membership_email(
+    "join_requested", "Your request to join {group}", "Your request was sent"
+)
+request_approved = _membership_email(
+    "request_approved", "Welcome to {group}", "Your request was answered"
+)
+request_declined = _membership_email(
+    "request_declined", "About your request to join {group}", "Your request was answered"
+)
+member_removed = _membership_email(
+    "member_removed", "About your membership of {group}", "A change to your membership"
+)
+member_promoted = _membership_email(
+    "member_promoted", "You are now a co-facilitator of {group}", "You have a new role"
+)
 
 
 UPDATES = OutboxMessage.Category.UPDATES
@@ -104,6 +136,67 @@ def send_later(builder: Callable[[Membership], EmailMultiAlternatives], membersh
     """Record the message about a membership decision in the outbox."""
     membership = Membership.objects.select_related("user", "group").get(pk=membership_id)
     email_send_later(builder(membership), user=membership.user, category=UPDATES)
+
+
+def _member_list_url(group: SupportGroup) -> str:
+    # Where requests are answered: the member list, at its "Waiting for an answer" section.
+    return absolute_reverse("groups:member-list", args=[group.slug]) + "#pending-title"
+
+
+def join_request_to_facilitators_later(membership: Membership) -> None:
+    """Tell the group's facilitators that someone asks to join: who, and where to answer.
+    Not the request's message, which may say more about the person than an e-mail should
+    carry (it is on the member list)."""
+    group = membership.group
+    facilitators = User.objects.filter(
+        memberships__group=group,
+        memberships__state=Membership.State.ACTIVE,
+        memberships__role=Membership.Role.FACILITATOR,
+        is_active=True,
+    ).exclude(pk=membership.user_id)
+    for facilitator in facilitators:
+        message = member_email(
+            user=facilitator,
+            template="join_request_received",
+            subject=f"{group.name}: someone asks to join",
+            discreet_subject="Someone asks to join",
+            context={
+                "membership": membership,
+                "requester": membership.user.display_name,
+                "has_message": bool(membership.request_message),
+                "group": group,
+                "answer_url": _member_list_url(group),
+            },
+        )
+        email_send_later(message, user=facilitator, category=UPDATES)
+
+
+def welcome_later(membership: Membership, *, now: datetime | None = None) -> None:
+    """Welcome a member who has just joined (an open group, or by invitation): what happens
+    next, the group's next meeting, how to leave, how to turn these e-mails off."""
+    now = now or timezone.now()
+    group = membership.group
+    user = membership.user
+    upcoming = meeting_list_upcoming_for_group(group=group, now=now, limit=10)
+    meeting = next((m for m in upcoming if not m.is_cancelled), None)
+    context: dict[str, object] = {
+        "membership": membership,
+        "group": group,
+        "group_url": absolute_reverse("groups:group-detail", args=[group.slug]),
+        "leave_url": absolute_reverse("groups:group-leave", args=[group.slug]),
+        "my_meetings_url": absolute_reverse("groups:my-meetings"),
+        "next_meeting": None,
+    }
+    if meeting is not None:
+        context |= {**_meeting_context(meeting, user), "next_meeting": meeting}
+    message = member_email(
+        user=user,
+        template="welcome",
+        subject=f"Welcome to {group.name}",
+        discreet_subject="Welcome: you have joined",
+        context=context,
+    )
+    email_send_later(message, user=user, category=UPDATES)
 
 
 def announcement_recipients(*, group: SupportGroup, author_id: int | None) -> QuerySet[User]:
@@ -125,6 +218,7 @@ def announcement_send_later(announcement: Announcement) -> None:
             user=user,
             template="announcement",
             subject=f"{group.name}: {announcement.title}",
+            discreet_subject="A new announcement",
             context={"announcement": announcement, "group": group, "group_url": group_url},
             html=True,
         )
@@ -138,6 +232,18 @@ MEETING_CHANGE_SUBJECTS = {
     "moved": "{group}: a meeting has moved",
     "removed": "{group}: the schedule has changed",
 }
+MEETING_CHANGE_DISCREET_SUBJECTS = {
+    "cancelled": "A meeting was cancelled",
+    "moved": "A meeting has moved",
+    "removed": "A meeting no longer takes place",
+}
+# The changes whose notice carries the meeting's .ics as it is when the notice is sent (a
+# removed meeting no longer exists by then).
+WITH_CALENDAR = {"cancelled", "moved"}
+# A notice about a meeting with that meeting's calendar file: an outbox row whose message was
+# built when it was queued (its payload, as for any message) and whose .ics is added at send
+# time (meeting_notice_build), so a calendar imports the meeting's latest state and SEQUENCE.
+MEETING_NOTICE = "meeting-notice"
 
 
 def _meeting_context(meeting: Meeting, user: User) -> dict[str, object]:
@@ -173,10 +279,63 @@ def meeting_change_later(meeting: Meeting, *, change: str) -> None:
             user=user,
             template=f"meeting_{change}",
             subject=subject,
-            context=_meeting_context(meeting, user),
+            discreet_subject=MEETING_CHANGE_DISCREET_SUBJECTS[change],
+            context={**_meeting_context(meeting, user), "with_calendar": change in WITH_CALENDAR},
         )
         # News about a meeting that is over is no news.
-        email_send_later(message, user=user, category=UPDATES, expires_at=meeting.ends_at)
+        if change in WITH_CALENDAR:
+            meeting_notice_send_later(message, user=user, meeting=meeting)
+        else:
+            email_send_later(message, user=user, category=UPDATES, expires_at=meeting.ends_at)
+
+
+def meeting_notice_send_later(
+    message: EmailMultiAlternatives, *, user: User, meeting: Meeting
+) -> OutboxMessage | None:
+    """Record a notice about `meeting` that is to carry its .ics (see MEETING_NOTICE), as
+    email_send_later records any message: in the current transaction, sent after the commit,
+    not at all to a member who turned news from groups off."""
+    if not email_wanted(user=user, category=UPDATES):
+        return None
+    row = OutboxMessage.objects.create(
+        kind=MEETING_NOTICE,
+        category=UPDATES,
+        user=user,
+        payload={
+            "email": email_to_payload(message),
+            "meeting": meeting.pk,
+            "discreet": user.discreet_mode,
+        },
+        due_at=timezone.now(),
+        expires_at=meeting.ends_at,
+    )
+    dispatch_after_commit()
+    return row
+
+
+# Registered when this module is first imported: groups.reminders (loaded by the app's
+# ready()) imports it, as do the services that record these notices.
+@outbox_builder(MEETING_NOTICE)
+def meeting_notice_build(
+    row: OutboxMessage, now: datetime, prepared: Any
+) -> EmailMultiAlternatives:
+    """The notice as it was written, with the meeting's calendar file as the meeting is now:
+    a cancelled one says STATUS:CANCELLED, a moved one its new time, each with the SEQUENCE
+    its last change raised, so a calendar that imported it before updates its entry."""
+    message = email_from_payload(row.payload["email"])
+    meeting = (
+        Meeting.objects.select_related("series", "series__group", "group")
+        .filter(pk=row.payload["meeting"])
+        .first()
+    )
+    if meeting is not None:
+        # No method parameter, as on a reminder's: the calendar has no METHOD.
+        message.attach(
+            "meeting.ics",
+            meeting_calendar_build(meeting=meeting, discreet=row.payload["discreet"], now=now),
+            "text/calendar",
+        )
+    return message
 
 
 def waitlist_promoted_later(rsvp: Rsvp) -> None:
@@ -188,7 +347,32 @@ def waitlist_promoted_later(rsvp: Rsvp) -> None:
         user=rsvp.user,
         template="waitlist_promoted",
         subject=f"{meeting.group.name}: a place is yours",
+        discreet_subject="A place is yours",
         context=_meeting_context(meeting, rsvp.user),
     )
     # A place at a meeting that has started is no news worth sending.
     email_send_later(message, user=rsvp.user, category=UPDATES, expires_at=meeting.starts_at)
+
+
+def meeting_rescheduled_later(meeting: Meeting, *, was: datetime) -> None:
+    """Tell everyone who RSVP'd (going, or waiting for a place) that an edit of the series'
+    schedule moved their meeting from `was` to its new time; their answer stands, and the
+    notice carries the meeting's .ics (meeting_notice_send_later), as a move's does."""
+    recipients = User.objects.filter(
+        rsvps__meeting=meeting,
+        rsvps__answer__in=[Rsvp.Answer.GOING, Rsvp.Answer.WAITLISTED],
+        is_active=True,
+    )
+    for user in recipients:
+        context = _meeting_context(meeting, user)
+        context["was_when"] = format_meeting_time(
+            was, viewer_zone=user.time_zone, meeting_zone=meeting.series.time_zone
+        )
+        message = member_email(
+            user=user,
+            template="meeting_rescheduled",
+            subject=f"{meeting.group.name}: a meeting's time has changed",
+            discreet_subject="A meeting's time has changed",
+            context=context,
+        )
+        meeting_notice_send_later(message, user=user, meeting=meeting)

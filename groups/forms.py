@@ -1,13 +1,24 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, TypedDict, cast
 
 from django import forms
+from django.utils import timezone
 
 from accounts.forms import TimeZoneInput, time_zone_field
 from groups.attendance.letters import letter_code_normalise
-from groups.meetings.recurrence import ORDINALS, WEEKDAY_CODES, WEEKDAY_NAMES, Frequency, Recurrence
+from groups.meetings.recurrence import (
+    ORDINALS,
+    WEEKDAY_CODES,
+    WEEKDAY_NAMES,
+    Frequency,
+    Recurrence,
+    clock_change_notes,
+    first_date,
+)
+from groups.meetings.times import clock_change_note
 from groups.models import (
     Announcement,
     Invitation,
@@ -39,17 +50,27 @@ class DirectoryFilterForm(forms.Form):
     """The directory's filters, read from the query string so a search can be shared.
 
     Values that are not valid (a topic since removed, a format misspelt in a shared link) are
-    dropped rather than reported: the directory still shows what the rest of the link asks."""
+    dropped rather than reported: the directory still shows what the rest of the link asks.
+    What a person typed is the exception: a search over the length limit, or a zone that
+    could be several, is refused with the reason (`refused`), never silently ignored."""
 
     MAX_WORDS = 8
+    MAX_LENGTH = 200
 
     q = forms.CharField(
         label="Search by words",
         required=False,
-        max_length=100,
-        help_text="A name, a place or a word from the description.",
+        max_length=MAX_LENGTH,
+        error_messages={
+            "max_length": "A search can be at most %(limit_value)d characters (this one has "
+            "%(show_value)d): try a few words, such as a topic or a town."
+        },
+        help_text="Whole words from a group's name, description, topics or town.",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
+    # Visitors choose the zone the day and time filters (and the times shown) are read in;
+    # members use their profile's (the view leaves this field out for them).
+    zone = time_zone_field(label="Your time zone", required=False, widget=TimeZoneInput())
     format = forms.MultipleChoiceField(
         label="Format",
         required=False,
@@ -85,6 +106,24 @@ class DirectoryFilterForm(forms.Form):
         choices=[(key, label) for key, (label, _, _) in TIMES_OF_DAY.items()],
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args: Any, for_member: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if for_member:
+            del self.fields["zone"]
+
+    def refused(self) -> bool:
+        """True when what the person typed cannot be searched (too long, an unknown zone):
+        the page says why instead of showing every group as if nothing was asked."""
+        self.is_valid()
+        return self.has_error("q", "max_length") or (
+            "zone" in self.fields and self.has_error("zone")
+        )
+
+    def chosen_zone(self) -> str:
+        """The zone a visitor chose, or "" (the site's)."""
+        self.is_valid()
+        return self.cleaned_data.get("zone") or ""
 
     def filters(self) -> DirectoryFilters:
         """The valid filters, as keyword arguments for `group_list_directory`."""
@@ -193,11 +232,59 @@ class InvitationForm(forms.Form):
         return Invitation.DEFAULT_LIFETIME.days if days is None else days
 
 
+# Meeting numbers that people copy with the spaces their invitation shows ("123 456 789"):
+# for these providers' links, the number without spaces is the only thing meant.
+MEETING_NUMBER_LINK = re.compile(
+    r"^(?P<base>https?://(?:[\w-]+\.)*(?:zoom\.us|zoom\.com|webex\.com)/(?:j|w|meet|s)/)"
+    r"(?P<number>\d[\d ]*\d)(?P<rest>(?:[?#]\S*)?)$",
+    re.IGNORECASE,
+)
+
+
+class MeetingLinkField(forms.URLField):
+    """An online meeting's link. A link never contains spaces: one pasted with them gets a
+    message saying what to do, never a bare "Enter a valid URL.". When the spaces are only
+    inside a known provider's meeting number (https://zoom.us/j/123 456 789), the link is
+    unambiguous: the message gives the link without them, to check and paste back."""
+
+    def to_python(self, value: Any) -> str | None:
+        text = (value or "").strip()
+        if re.search(r"\s", text):
+            match = MEETING_NUMBER_LINK.match(text)
+            if match:
+                fixed = match["base"] + match["number"].replace(" ", "") + match["rest"]
+                raise forms.ValidationError(
+                    f"A link has no spaces. If the meeting number is {match['number']}, the "
+                    f"link is {fixed}: please check it and enter it without spaces.",
+                    code="spaces",
+                )
+            raise forms.ValidationError(
+                "A link has no spaces. Please copy the link again from the meeting invitation "
+                "(it starts with https://) and paste it here.",
+                code="spaces",
+            )
+        return super().to_python(text)
+
+
+def group_name_problem(name: str) -> str:
+    """Why `name` cannot be a group's name, or "": the directory is where people look for
+    help, so a name has to read as one (letters, not a key held down)."""
+    letters = [char for char in name if char.isalpha()]
+    if not letters:
+        return "A group's name needs letters, for example “Thursday Evening Circle”."
+    if re.search(r"(.)\1{4,}", name.casefold()) or len({char.casefold() for char in letters}) < 2:
+        return (
+            "This does not read as a name: please write the name people will know the group "
+            "by, for example “Thursday Evening Circle”."
+        )
+    return ""
+
+
 class GroupForm(forms.ModelForm):
     """A group's settings, for starting one and for changing it later."""
 
     time_zone = time_zone_field(widget=TimeZoneInput())
-    online_url = forms.URLField(
+    online_url = MeetingLinkField(
         label="Online meeting link",
         required=False,
         max_length=SupportGroup._meta.get_field("online_url").max_length,
@@ -264,7 +351,11 @@ class GroupForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "topics"}
 
     def clean_name(self) -> str:
-        return self.cleaned_data["name"].strip()
+        name = self.cleaned_data["name"].strip()
+        problem = group_name_problem(name)
+        if problem:
+            raise forms.ValidationError(problem, code="not_a_name")
+        return name
 
     def clean_country(self) -> str:
         return self.cleaned_data["country"].strip().upper()
@@ -403,7 +494,7 @@ class SeriesForm(forms.ModelForm):
             "max_value": "A meeting can last at most 12 hours (720 minutes).",
         },
     )
-    online_url = forms.URLField(
+    online_url = MeetingLinkField(
         label="Online meeting link",
         required=False,
         max_length=MeetingSeries._meta.get_field("online_url").max_length,
@@ -411,6 +502,17 @@ class SeriesForm(forms.ModelForm):
         help_text="Empty: the group's link. Only members see it.",
     )
     language = forms.ChoiceField(label="Language", choices=LANGUAGE_CHOICES, initial="en")
+    clock_change_ok = forms.BooleanField(
+        label="Keep this start time",
+        required=False,
+        help_text="Only asked when the clocks change on a day of the schedule.",
+    )
+
+    # The fields that decide on which days, at what local time, a meeting starts.
+    CLOCK_FIELDS = frozenset(
+        {"frequency", "start", "start_time", "time_zone", "weekdays", "interval"}
+        | {"month_week", "month_weekday"}
+    )
 
     class Meta:
         model = MeetingSeries
@@ -513,7 +615,51 @@ class SeriesForm(forms.ModelForm):
             data.get("use_group_address") or data.get("city")
         ):
             self.add_error("city", "Give at least the city of the meeting's address.")
+        self._check_clock_changes(data)
         return data
+
+    def _check_clock_changes(self, data: dict[str, Any]) -> None:
+        """A start time that does not exist, or happens twice, on a day of the schedule (the
+        night the clocks change) is said, with the time the meeting will really start, and
+        kept only once the facilitator ticks "Keep this start time"."""
+        self.clock_notes: list[str] = []
+        if self.errors or (self.instance.pk and not self.CLOCK_FIELDS & set(self.changed_data)):
+            return
+        recurrence = self.recurrence()
+        self.clock_notes = clock_change_notes(
+            rule=recurrence.to_rrule(time_zone=data["time_zone"], start_time=data["start_time"]),
+            start_date=first_date(recurrence=recurrence, start=data["start"]),
+            start_time=data["start_time"],
+            time_zone=data["time_zone"],
+            since=timezone.now(),
+        )
+        if self.clock_notes and not data.get("clock_change_ok"):
+            for note in self.clock_notes:
+                self.add_error("start_time", f"{note}.")
+            self.add_error(
+                "start_time",
+                "To keep this start time, tick “Keep this start time”; or choose another time.",
+            )
+
+    @property
+    def disclosure(self) -> dict[str, bool]:
+        """Which parts of the form apply to the choices it shows (the page opens those and
+        folds the others away; static/js/disclosure.js follows a change of choice)."""
+        frequency = self["frequency"].value()
+        option = self["attendance_option"].value()
+        options = MeetingSeries.AttendanceOption
+        return {
+            "weekly": frequency == Frequency.WEEKLY,
+            "monthly": frequency == Frequency.MONTHLY,
+            "repeats": frequency != Frequency.ONCE,
+            "place": option in {options.IN_PERSON, options.HYBRID},
+            "online": option in {options.ONLINE, options.HYBRID},
+        }
+
+    @property
+    def asks_clock_change(self) -> bool:
+        """Whether the page shows the "Keep this start time" box."""
+        return bool(getattr(self, "clock_notes", None)) or bool(self["clock_change_ok"].value())
 
     def recurrence(self) -> Recurrence:
         data = self.cleaned_data
@@ -580,13 +726,36 @@ class MeetingMoveForm(forms.Form):
         max_length=Meeting._meta.get_field("place_override").max_length,
         help_text="Only if it moves elsewhere: the full address. Only members see it.",
     )
-    online_url = forms.URLField(
+    online_url = MeetingLinkField(
         label="New online link",
         required=False,
         assume_scheme="https",
         max_length=Meeting._meta.get_field("online_url_override").max_length,
         help_text="Only if the link changes for this meeting.",
     )
+    clock_change_ok = forms.BooleanField(label="Keep this start time", required=False)
+
+    def __init__(self, *args, zone_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone_name = zone_name
+        self.clock_note = ""
+
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())
+        day, at = data.get("day"), data.get("at")
+        if day and at:
+            self.clock_note = clock_change_note(day, at, self.zone_name)
+            if self.clock_note and not data.get("clock_change_ok"):
+                self.add_error(
+                    "at",
+                    f"{self.clock_note}. To keep this time, tick “Keep this start time”; or "
+                    "choose another time.",
+                )
+        return data
+
+    @property
+    def asks_clock_change(self) -> bool:
+        return bool(self.clock_note) or bool(self["clock_change_ok"].value())
 
 
 # --- attendance letters -----------------------------------------------------------------------

@@ -296,7 +296,7 @@ class Announcement(models.Model):
 
 
 class Report(models.Model):
-    """A concern about a group, a message or a person, worked by admins in the admin."""
+    """A concern about a group, a message or a person, worked by admins in /manage/ (staff)."""
 
     class Reason(models.TextChoices):
         SAFETY = "safety", "Someone may be in danger"
@@ -336,6 +336,12 @@ class Report(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     admin_note = models.TextField(blank=True)
     handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set when an admin resolves the report (groups.services.reports.report_resolve), which
+    # tells the reporter; cleared if it is opened again.
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -632,8 +638,11 @@ class AttendanceLetter(models.Model):
     date_from = models.DateField()
     date_to = models.DateField()
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
-    # [{"group": name, "date": "YYYY-MM-DD", "time": "HH:MM", "title": series title}, ...]
+    # [{"group": name, "date": "YYYY-MM-DD", "time": "HH:MM", "title": series title,
+    #   "recorded_by": the display names of who recorded it}, ...]
     entries = models.JSONField(default=list)
+    # Who stands behind the letter (ORGANISATION_NAME when it was issued); blank on older ones.
+    organisation_name = SingleLineCharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
@@ -29,7 +28,7 @@ from accounts.models import User
 from accounts.validators import REMINDER_LEAD_LABELS
 from groups.calendars.ics import meeting_calendar_build
 from groups.emails import member_email
-from groups.meetings.places import meeting_place
+from groups.meetings.places import discreet_online_address, meeting_place
 from groups.meetings.times import format_meeting_time
 from groups.models import Meeting, Membership, Rsvp, SupportGroup
 from lib.urls import absolute_reverse
@@ -226,7 +225,12 @@ def reminder_build(
     if _superseded(lead=cast(int, row.variant), meeting=meeting, user=user, now=now):
         raise NotToBeSent(State.CANCELLED, "a nearer reminder is due")
     return reminder_email(
-        meeting=meeting, user=user, answer=answer, now=now, calendars=batch.calendars
+        meeting=meeting,
+        user=user,
+        answer=answer,
+        now=now,
+        lead=cast(int, row.variant),
+        calendars=batch.calendars,
     )
 
 
@@ -253,32 +257,48 @@ def reminder_email(
     user: User,
     answer: str | None,
     now: datetime,
+    lead: int | None = None,
     calendars: dict[tuple[int, bool], bytes] | None = None,
 ) -> EmailMultiAlternatives:
-    """When (in the member's zone), where, how to change the answer, and the meeting's .ics.
-    With discreet mode the subject and the calendar title name nothing (member_email)."""
+    """When it starts (from the lead time, in the member's zone: "in 15 minutes, at 19:00
+    EST", "tomorrow at 19:00 EST"), where, a way in for an online meeting, how to change the
+    answer, and the meeting's .ics. With discreet mode the subject and the calendar title name
+    nothing, and the way in is our own address that names nothing (member_email,
+    discreet_online_address)."""
     series = meeting.series
     group = meeting.group
     when = format_meeting_time(
         meeting.starts_at, viewer_zone=user.time_zone, meeting_zone=series.time_zone
     )
+    starts = starts_when(
+        lead=lead, starts_at=meeting.starts_at, now=now, zone=ZoneInfo(user.time_zone)
+    )
+    place = meeting_place(meeting)
+    join_url = ""
+    if place.online and place.online_url:
+        join_url = (
+            discreet_online_address(series=series, meeting=meeting)
+            if user.discreet_mode
+            else place.online_url
+        )
     message = member_email(
         user=user,
         template="meeting_reminder",
-        subject=f"Reminder: {series.title}, {group.name}",
+        subject=f"Starts {starts}: {series.title}, {group.name}",
+        discreet_subject=f"A reminder: your appointment {starts}",
         context={
             "meeting": meeting,
             "series": series,
             "group": group,
             "when": when,
-            "place": meeting_place(meeting),
+            "place": place,
+            "join_url": join_url,
             "answer": answer,
-            "starts_in": time_left(meeting.starts_at - now),
+            "starts_in": starts,
             "meeting_url": absolute_reverse("groups:meeting-detail", args=[group.slug, meeting.pk]),
         },
+        html=True,
     )
-    if user.discreet_mode:
-        message.subject = f"{settings.SITE_NAME}: a reminder for {_short_when(meeting, user)}"
     calendars = {} if calendars is None else calendars
     key = (meeting.pk, user.discreet_mode)
     if key not in calendars:
@@ -303,7 +323,39 @@ def time_left(left: timedelta) -> str:
     return f"in about {round(hours / 24)} days"
 
 
-def _short_when(meeting: Meeting, user: User) -> str:
-    """ "Tue 1 Dec, 19:00 EST", in the member's zone: a time, nothing about what it is."""
-    local = meeting.starts_at.astimezone(ZoneInfo(user.time_zone))
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M %Z}"
+# A reminder sent on time (the dispatcher sends up to EARLY_ENOUGH early) says its lead
+# time ("in 1 hour"); one sent later says the time really left ("in 58 minutes").
+ON_TIME_MINUTES = 1
+# From this lead time on, a reminder says the day ("tomorrow at 19:00 EST") rather than the
+# hours left: "in 24 hours" makes the member work out the time.
+SAYS_THE_DAY = 12 * 60
+
+
+def starts_when(*, lead: int | None, starts_at: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """When a meeting starts, as its reminder says it, in the member's zone: "in 15 minutes,
+    at 19:00 EST" and "in 1 hour, at 19:00 EST" (so two reminders of one meeting read
+    differently), "today at 19:00 EST", "tomorrow at 19:00 EST", "on Thursday 3 December at
+    19:00 EST". A short reminder sent late says the time really left ("in 11 minutes"), never
+    a lead time that is no longer true."""
+    local = starts_at.astimezone(zone)
+    at = f"{local:%H:%M %Z}"
+    left = starts_at - now
+    ahead = timedelta(minutes=lead) if lead is not None else left
+    if ahead >= timedelta(minutes=SAYS_THE_DAY):
+        days = (local.date() - now.astimezone(zone).date()).days
+        if days == 0:
+            return f"today at {at}"
+        if days == 1:
+            return f"tomorrow at {at}"
+        return f"on {local:%A} {local.day} {local:%B} at {at}"
+    # Rounded up as time_left rounds: sent on time, or up to EARLY_ENOUGH early.
+    minutes = max(1, -(-int(left.total_seconds()) // 60))
+    on_time = lead is not None and lead <= minutes <= lead + ON_TIME_MINUTES
+    if on_time and lead is not None:
+        if lead < 60 or lead % 60:
+            said = f"in {lead} minute{'s' if lead != 1 else ''}"
+        else:
+            said = f"in {lead // 60} hour{'s' if lead != 60 else ''}"
+    else:
+        said = time_left(left)
+    return f"{said}, at {at}"

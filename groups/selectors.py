@@ -7,9 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, TypedDict
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -22,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -40,6 +43,7 @@ from groups.models import (
     SupportGroup,
     Topic,
 )
+from lib.search import searched_words, whole_word_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -64,12 +68,24 @@ class MeetingCounts(TypedDict):
     waitlist_count: int
 
 
-# The directory's time-of-day filter, in the local time of each meeting series.
+# The directory's time-of-day filter, in the viewer's local time.
 TIMES_OF_DAY = {
     "morning": ("Morning (before 12:00)", time(0), time(12)),
     "afternoon": ("Afternoon (12:00 to 17:00)", time(12), time(17)),
     "evening": ("Evening (from 17:00)", time(17), time.max),
 }
+# The directory's day codes (RFC 5545's) as ISO weekday numbers.
+_ISO_WEEKDAYS = {"MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6, "SU": 7}
+# What a directory card says about the viewer's own membership ("" for none).
+_VIEWER_BADGE = Case(
+    When(
+        state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR, then=Value("facilitator")
+    ),
+    When(state=Membership.State.ACTIVE, then=Value("member")),
+    When(state=Membership.State.PENDING, then=Value("pending")),
+    default=Value(""),
+    output_field=CharField(),
+)
 
 
 def group_list_directory(
@@ -80,56 +96,69 @@ def group_list_directory(
     words: Sequence[str] = (),
     days: Sequence[str] = (),
     times: Sequence[str] = (),
+    zone: str | None = None,
+    viewer: User | None = None,
     now: datetime | None = None,
 ) -> QuerySet[SupportGroup]:
-    """Active, listed groups matching every given filter, by name, with their topics and
-    their next meeting (`next_meeting_at`, `next_meeting_zone`; None without one).
+    """Active, listed groups matching every given filter, by name, with their topics, their
+    next meeting (`next_meeting_at`, `next_meeting_zone`; None without one) and
+    `viewer_badge` ("member", "facilitator", "pending" or "": `viewer`'s own membership).
 
-    Days and times of day are read in each series' own zone ("meets on Tuesday evenings"),
-    and one series must match both: a group with a Tuesday morning and a Friday evening
-    meeting is not a Tuesday-evening group. Series whose meetings have all passed do not
-    count.
+    Days and times of day are read in `zone`, the viewer's (the site's by default): for
+    someone in India a Tuesday 19:00 New York group meets on Wednesday mornings. One coming
+    meeting must match both: a group with a Tuesday morning and a Friday evening meeting is
+    not a Tuesday-evening group, and a group whose meetings have all passed matches no day.
 
     Within one filter any value matches (online or hybrid); between filters all must match.
-    A group for both audiences matches either audience. Each word must appear (in any case) in
-    the name, the description or the city: plain `icontains`, the same on SQLite and
-    PostgreSQL."""
+    A group for both audiences matches either audience. Each word must appear as a whole
+    word (lib.search: "son" finds "sons", not "Thursday") in the name, the description, the
+    city or the name of one of its topics, the same on SQLite and PostgreSQL."""
     groups = SupportGroup.objects.filter(
         state=SupportGroup.State.ACTIVE, listed=True
     ).prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position", "name")))
     if formats:
         groups = groups.filter(format__in=formats)
     topic_ids = [topic.pk for topic in topics]
+    through = SupportGroup.topics.through
     if topic_ids:
         # EXISTS rather than a join: a group with two of the chosen topics appears once,
         # without DISTINCT.
-        through = SupportGroup.topics.through
         groups = groups.filter(
             Exists(through.objects.filter(supportgroup_id=OuterRef("pk"), topic_id__in=topic_ids))
         )
     if audiences:
         groups = groups.filter(audience__in={*audiences, SupportGroup.Audience.BOTH})
-    for word in words:
+    for word in searched_words(words):
+        tagged = through.objects.filter(supportgroup_id=OuterRef("pk")).filter(
+            whole_word_q(word, ["topic__name"])
+        )
         groups = groups.filter(
-            Q(name__icontains=word) | Q(description__icontains=word) | Q(city__icontains=word)
+            whole_word_q(word, ["name", "description", "city"]) | Q(Exists(tagged))
         )
     now = now or timezone.now()
     if days or times:
-        series = MeetingSeries.objects.filter(
-            group_id=OuterRef("pk"),
-            meetings__starts_at__gt=now,
-            meetings__status=Meeting.Status.SCHEDULED,
+        local = ZoneInfo(zone or settings.TIME_ZONE)
+        meetings = Meeting.objects.filter(
+            group_id=OuterRef("pk"), status=Meeting.Status.SCHEDULED, starts_at__gt=now
+        ).annotate(
+            local_day=ExtractIsoWeekDay("starts_at", tzinfo=local),
+            local_hour=ExtractHour("starts_at", tzinfo=local),
         )
         if days:
-            series = series.filter(_any_of(Q(weekdays__contains=day) for day in days))
+            meetings = meetings.filter(local_day__in=[_ISO_WEEKDAYS[day] for day in days])
         if times:
-            series = series.filter(
+            meetings = meetings.filter(
                 _any_of(
-                    Q(start_time__gte=TIMES_OF_DAY[key][1], start_time__lt=TIMES_OF_DAY[key][2])
+                    Q(local_hour__gte=TIMES_OF_DAY[key][1].hour)
+                    & (
+                        Q()
+                        if TIMES_OF_DAY[key][2] == time.max
+                        else Q(local_hour__lt=TIMES_OF_DAY[key][2].hour)
+                    )
                     for key in times
                 )
             )
-        groups = groups.filter(Exists(series))
+        groups = groups.filter(Exists(meetings))
     upcoming = Meeting.objects.filter(
         group_id=OuterRef("pk"), status=Meeting.Status.SCHEDULED, starts_at__gt=now
     ).order_by("starts_at", "pk")
@@ -137,6 +166,15 @@ def group_list_directory(
         next_meeting_at=Subquery(upcoming.values("starts_at")[:1]),
         next_meeting_zone=Subquery(upcoming.values("series__time_zone")[:1]),
     )
+    if viewer is not None:
+        mine = Membership.objects.filter(group_id=OuterRef("pk"), user=viewer).annotate(
+            badge=_VIEWER_BADGE
+        )
+        groups = groups.annotate(
+            viewer_badge=Coalesce(Subquery(mine.values("badge")[:1]), Value(""))
+        )
+    else:
+        groups = groups.annotate(viewer_badge=Value("", output_field=CharField()))
     return groups.order_by("name", "pk")
 
 
@@ -399,22 +437,30 @@ _Answer = Rsvp.Answer
 
 
 def membership_list_for_check_in(*, meeting: Meeting) -> QuerySet[Membership]:
-    """The people a facilitator may mark at `meeting`: the group's active members, anyone
-    already recorded there, and people who left or were removed after the meeting began (so
-    leaving right after a meeting does not cost someone their record of it).
+    """The people a facilitator may mark at `meeting`: anyone already recorded there, and
+    whoever belonged to the group at the meeting: the active members who had joined by its
+    end (not someone who joined a week later), and people who left or were removed after it
+    began (so leaving right after a meeting does not cost someone their record of it), unless
+    they have since deleted their account (an anonymous "Former member" nobody can tick).
 
     Both the check-in list and `attendance_record` use this one queryset: a forged id, anyone
     who never belonged to the group, is refused because it is not in it."""
     attended = Attendance.objects.filter(meeting=meeting, user=OuterRef("user_id"))
     return (
         Membership.objects.filter(group_id=meeting.group_id)
-        .annotate(attended=Exists(attended))
+        .annotate(
+            attended=Exists(attended),
+            # When the membership began: its approval, or the join itself for an open group.
+            joined_at=Coalesce("decided_at", "created_at"),
+        )
         .filter(
-            Q(state=_MemberState.ACTIVE)
-            | Q(attended=True)
+            Q(attended=True)
+            | Q(state=_MemberState.ACTIVE, joined_at__lte=meeting.ends_at)
             | Q(
                 state__in=[_MemberState.LEFT, _MemberState.REMOVED],
                 updated_at__gte=meeting.starts_at,
+                joined_at__lte=meeting.ends_at,
+                user__is_active=True,
             )
         )
     )

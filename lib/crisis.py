@@ -14,6 +14,15 @@ class CrisisLine:
     number: str
     href: str
 
+    @property
+    def name(self) -> str:
+        """The label without a leading copy of the number: shown beside the number, "988 988
+        Suicide & Crisis Lifeline" would say it twice."""
+        if self.label.startswith(self.number):
+            rest = self.label[len(self.number) :].lstrip(" :-\u2013\u2014·")
+            return rest or self.label
+        return self.label
+
 
 @cache
 def crisis_lines() -> tuple[CrisisLine, ...]:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from lib.admin import KinshipModelAdmin, LabelledChangelistForm
 from resources.models import Category, Resource, StateChange, Tag
 from resources.selectors import AUDIENCE_CHOICES, AUDIENCE_FIELDS
 from resources.services.curation import (
@@ -61,7 +62,7 @@ def _formfield(db_field, **kwargs):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(KinshipModelAdmin):
     list_display = ["name", "slug", "position", "resource_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug", "description"]
@@ -76,7 +77,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(KinshipModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -156,7 +157,7 @@ class ResourceAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ResourceFeaturedForm(forms.ModelForm):
+class ResourceFeaturedForm(LabelledChangelistForm):
     """The changelist's editable columns (featured, featured_position)."""
 
     class Meta:
@@ -229,7 +230,7 @@ class StateChangeInline(admin.TabularInline):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(KinshipModelAdmin):
     form = ResourceAdminForm
     list_display = [
         "title",
@@ -257,7 +258,6 @@ class ResourceAdmin(admin.ModelAdmin):
     search_help_text = "Searches titles, summaries and text."
     # The front page's featured items first, in their order there.
     ordering = ["-featured", "featured_position", "title"]
-    filter_horizontal = ["categories", "tags"]
     save_on_top = True
     inlines = [StateChangeInline]
     actions = ["send_for_review", "publish", "archive", "back_to_draft"]

@@ -19,8 +19,13 @@ class LibraryFilterForm(forms.Form):
     q = forms.CharField(
         label="Search the library",
         required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": "A search can be at most %(limit_value)d characters (this one has "
+            "%(show_value)d): try a few words, such as cravings or sleep."
+        },
         help_text="For example: cravings, CBT, bladder, help for my son.",
-        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     kind = forms.MultipleChoiceField(
         label="Kind",
@@ -49,14 +54,15 @@ class LibraryFilterForm(forms.Form):
         widget=forms.MultipleHiddenInput,
     )
 
+    def refused(self) -> bool:
+        """True for a query longer than the limit: the page says so (and answers 400) rather
+        than searching part of it, or nothing, as if that was what was asked. The box's
+        maxlength keeps a browser within it; a link may not be."""
+        self.is_valid()
+        return self.has_error("q", "max_length")
+
     def filters(self) -> dict[str, Any]:
-        """Valid filters as keyword arguments for resource_list_library. A query longer
-        than the limit is cut, not refused: a search box should never error."""
-        # Bound to request.GET (views.resource_list): a QueryDict, a dict; its copy is mutable.
-        data = cast("dict[str, Any]", self.data).copy()
-        if len(data.get("q", "")) > MAX_QUERY_LENGTH:
-            data["q"] = data["q"][:MAX_QUERY_LENGTH]
-        self.data = data
+        """Valid filters as keyword arguments for resource_list_library."""
         self.is_valid()
         cleaned = self.cleaned_data
         return {

@@ -4,7 +4,8 @@ related ones, a member's saved resources. Only published resources, except for a
 Search is PostgreSQL full-text search (English stemming, so "cravings" finds "craving";
 title weighs more than summary, summary more than body; ranked; with highlighted snippets),
 on the vector resources.services.curation keeps. Elsewhere (SQLite, for trying the project
-out) every word must appear in the title, summary or body."""
+out) every word but the commonest ("for", "my") must appear as a whole word (or its plural)
+in the title, summary or body, as in the group directory (lib.search)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from lib.search import searched_words, whole_word_q
 from resources.models import Bookmark, Category, GroupResource, Resource, Tag
 
 if TYPE_CHECKING:
@@ -110,10 +112,8 @@ def resource_list_library(
             )
             .order_by("-rank", "title", "pk")
         )
-    for word in words.split():
-        resources = resources.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-        )
+    for word in searched_words(words.split()):
+        resources = resources.filter(whole_word_q(word, ["title", "summary", "body"]))
     return resources.order_by("title", "pk")
 
 

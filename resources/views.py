@@ -12,13 +12,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from groups.models import SupportGroup
 from groups.permissions import GroupAccess
 from groups.views.access import facilitator_view
 from lib.forms import form_page_status, posted_data
 from resources.forms import AttachForm, LibraryFilterForm, SuggestForm
+from resources.models import Resource
 from resources.selectors import (
     bookmark_list_for_user,
     category_list_with_counts,
@@ -46,27 +47,35 @@ from accounts.permissions import facilitator_required
 PER_PAGE = 20
 
 
-@require_GET
+@require_safe
 def resource_list(request: HttpRequest) -> HttpResponse:
     form = LibraryFilterForm(request.GET)
     filters = form.filters()
-    is_filtered = any(filters.values())
-    page = Paginator(resource_list_library(**filters), PER_PAGE).get_page(request.GET.get("page"))
+    refused = form.refused()
+    is_filtered = refused or any(filters.values())
+    resources = Resource.objects.none() if refused else resource_list_library(**filters)
+    page = Paginator(resources, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page_obj": page,
         "is_filtered": is_filtered,
+        "is_refused": refused,
+        "filters_chosen": sum(
+            len(filters[key]) for key in ("kinds", "audiences", "categories", "tags")
+        ),
         "words": filters["q"],
         "hotlines": resource_list_hotlines(),
         "categories": category_list_with_counts(),
         "featured": [] if is_filtered else resource_list_featured(),
     }
-    response = render(request, "resources/resource_list.html", context)
+    response = render(
+        request, "resources/resource_list.html", context, status=400 if refused else 200
+    )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
-@require_GET
+@require_safe
 def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
     resource = resource_get_for_page(slug=slug, user=request.user)
     return render(
@@ -90,7 +99,7 @@ FILE_TYPES = {
 }
 
 
-@require_GET
+@require_safe
 def resource_file(request: HttpRequest, slug: str) -> FileResponse:
     """A resource's uploaded file, through Django rather than from the media folder: a
     draft's file is as private as its page (404), in development and in production alike."""
@@ -129,7 +138,7 @@ def resource_save_toggle(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
 
 
 @login_required
-@require_GET
+@require_safe
 def saved_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(bookmark_list_for_user(user=request.user), PER_PAGE).get_page(
         request.GET.get("page")

@@ -125,7 +125,7 @@ def test_with_discreet_mode_on_no_subject_or_sender_names_a_group_or_topic(
     # The group messages are among them: join requested, approved, announcement, a waiting
     # list place, a moved, a cancelled and two dropped meetings, promoted, removed, then a
     # second request and its decline.
-    assert sum(GROUP_NAME in message.body for message in messages) == 12
+    assert sum(GROUP_NAME in message.body for message in messages) == 13
     for message in messages:
         assert_discreet(message)
 

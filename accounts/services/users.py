@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 
+from accounts.emails import account_deleted_email, email_send_later
 from accounts.models import FORMER_MEMBER, AuditEvent, DataExport, User
 from accounts.services.audit import audit_record
 from lib.registries import Registry
@@ -153,6 +154,10 @@ def user_delete(*, user: User, request: HttpRequest | None = None) -> None:
     if request is not None and getattr(request, "user", None) == user:
         logout(request)
 
+    # Built while the account still has its address and name; recorded once the outbox has
+    # forgotten every other message to the member, without the account (which is no longer
+    # theirs), and sent after the commit like any message.
+    confirmation = account_deleted_email(user=user)
     for step in DELETION_STEPS.values():
         step(user)
     outbox_forget_member(
@@ -186,5 +191,6 @@ def user_delete(*, user: User, request: HttpRequest | None = None) -> None:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    email_send_later(confirmation)
 
     audit_record(action=AuditEvent.Action.ACCOUNT_DELETED, subject=user, with_address=False)

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import AccountDeleteForm
 from accounts.models import DataExport
@@ -59,7 +59,7 @@ def export_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @reauthentication_required
 def export_download(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     # Someone else's token and an unknown one look the same: not found.

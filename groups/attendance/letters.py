@@ -2,7 +2,9 @@
 member's zone), reading a code back as a third party types it, and the letter as a PDF.
 
 A letter states only what the member chose to share: their display name, the dates, and for
-each meeting the group's name, the meeting's title, the day and the time. Never an e-mail
+each meeting the group's name, the meeting's title, the day and the time, and the display name
+of the facilitator who recorded them there (their attestation: a third party sees who vouches
+for each line), under the name of the organisation that runs the site. Never an e-mail
 address, an account id, or anything about their health beyond the group names themselves.
 """
 
@@ -64,7 +66,7 @@ def letter_entries(*, user: User, date_from: date, date_to: date) -> list[dict[s
             meeting__starts_at__gte=start,
             meeting__starts_at__lt=end,
         )
-        .select_related("meeting__series", "meeting__group")
+        .select_related("meeting__series", "meeting__group", "recorded_by")
         .order_by("meeting__starts_at", "meeting_id")
     )
     entries = []
@@ -78,6 +80,9 @@ def letter_entries(*, user: User, date_from: date, date_to: date) -> list[dict[s
                 "date": local.date().isoformat(),
                 "time": f"{local:%H:%M}",
                 "zone": local.tzname() or "",
+                "recorded_by": attendance.recorded_by.display_name
+                if attendance.recorded_by
+                else "",
             }
         )
     return entries
@@ -93,6 +98,7 @@ class LetterRow:
     day: date
     time: str
     zone: str
+    recorded_by: str
 
 
 def letter_rows(letter: AttendanceLetter) -> list[LetterRow]:
@@ -104,6 +110,7 @@ def letter_rows(letter: AttendanceLetter) -> list[LetterRow]:
             day=date.fromisoformat(entry["date"]),
             time=entry.get("time", ""),
             zone=entry.get("zone", ""),
+            recorded_by=entry.get("recorded_by", ""),
         )
         for entry in letter.entries
     ]
@@ -112,6 +119,12 @@ def letter_rows(letter: AttendanceLetter) -> list[LetterRow]:
 def letter_issued_on(letter: AttendanceLetter) -> date:
     """The day the letter was issued, in the zone it was issued for."""
     return letter.created_at.astimezone(ZoneInfo(letter.time_zone)).date()
+
+
+def letter_attesters(letter: AttendanceLetter) -> list[str]:
+    """The facilitators who recorded the meetings a letter lists, each once, in order."""
+    names = [row.recorded_by for row in letter_rows(letter) if row.recorded_by]
+    return list(dict.fromkeys(names))
 
 
 def letter_verify_url(letter: AttendanceLetter) -> str:
@@ -166,7 +179,6 @@ def letter_pdf(letter: AttendanceLetter) -> bytes:
     )
     small = ParagraphStyle("Small", parent=body, fontSize=9, leading=12)
     rows = letter_rows(letter)
-    issued = long_date(letter_issued_on(letter))
 
     def para(text: str, style=body) -> Paragraph:
         return Paragraph(escape(text), style)
@@ -176,17 +188,18 @@ def letter_pdf(letter: AttendanceLetter) -> bytes:
         para(statement(letter)),
         Spacer(1, 4 * mm),
     ]
-    table_data = [[para("Group"), para("Meeting"), para("Date"), para("Time")]]
+    table_data = [[para("Group"), para("Meeting"), para("Date"), para("Time"), para("Recorded by")]]
     table_data += [
         [
             para(row.group),
             para(row.title),
             para(f"{row.day:%a} {long_date(row.day)}"),
             para(f"{row.time} {row.zone}".strip()),
+            para(row.recorded_by or "A facilitator"),
         ]
         for row in rows
     ]
-    table = Table(table_data, colWidths=[55 * mm, 50 * mm, 45 * mm, 25 * mm], repeatRows=1)
+    table = Table(table_data, colWidths=[42 * mm, 38 * mm, 38 * mm, 25 * mm, 32 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -201,25 +214,20 @@ def letter_pdf(letter: AttendanceLetter) -> bytes:
         table,
         Spacer(1, 6 * mm),
         para(f"{len(rows)} {'meeting' if len(rows) == 1 else 'meetings'} in all."),
-        para(f"Issued on {issued}."),
+        para(issued_line(letter)),
         Spacer(1, 4 * mm),
         para("Verification code"),
         para(letter.code, code_style),
         para(f"Anyone can check this letter at {letter_verify_url(letter)}"),
         Spacer(1, 6 * mm),
-        para(
-            f"{settings.SITE_NAME} is a platform for peer support groups. Attendance is "
-            "recorded by each group's facilitators. The person named above chose to share "
-            "this letter.",
-            small,
-        ),
+        para(footnote(letter), small),
     ]
     buffer = BytesIO()
     document = SimpleDocTemplate(
         buffer,
         pagesize=LETTER,
         title=LETTER_TITLE,
-        author="",
+        author=letter.organisation_name,
         creator=settings.SITE_NAME,
         invariant=1,
         pageCompression=0,
@@ -234,9 +242,38 @@ def letter_pdf(letter: AttendanceLetter) -> bytes:
 
 def statement(letter: AttendanceLetter) -> str:
     """The letter's opening sentence, the same on the page, the PDF and the check."""
+    attesters = letter_attesters(letter)
+    if attesters:
+        plural = "s" if len(attesters) > 1 else ""
+        recorded = f"as recorded by facilitator{plural} {_and_list(attesters)}"
+    else:
+        recorded = "as recorded by each group's facilitators"
     return (
         f"This letter confirms that {letter.display_name} took part in the meetings of peer "
         f"support groups listed below, between {long_date(letter.date_from)} and "
-        f"{long_date(letter.date_to)}, as recorded by each group's facilitators on "
-        f"{settings.SITE_NAME}. Times are in {letter.time_zone}."
+        f"{long_date(letter.date_to)}, {recorded} on {settings.SITE_NAME}. "
+        f"Times are in {letter.time_zone}."
     )
+
+
+def issued_line(letter: AttendanceLetter) -> str:
+    """ "Issued by Hope Recovery Network on 3 March 2026." (older letters: no issuer)."""
+    issuer = f" by {letter.organisation_name}" if letter.organisation_name else ""
+    return f"Issued{issuer} on {long_date(letter_issued_on(letter))}."
+
+
+def footnote(letter: AttendanceLetter) -> str:
+    """What stands under the letter: who runs the site, and who recorded the attendance."""
+    runner = f", run by {letter.organisation_name}," if letter.organisation_name else ""
+    return (
+        f"{settings.SITE_NAME}{runner} is a platform for peer support groups. Attendance is "
+        "recorded by each group's facilitators at the meeting, never from an answer given "
+        "beforehand; each line names who recorded it. The person named above chose to share "
+        "this letter."
+    )
+
+
+def _and_list(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"

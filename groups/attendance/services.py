@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -144,6 +145,7 @@ def letter_issue(
         date_to=date_to,
         time_zone=user.time_zone,
         entries=entries,
+        organisation_name=settings.ORGANISATION_NAME,
         created_at=now,
     )
     audit_record(

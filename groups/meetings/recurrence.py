@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
+
+from groups.meetings.times import clock_change_note
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # Python's weekday() order
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -168,3 +170,36 @@ def occurrences(
             return
         if since is None or instant >= since:
             yield instant
+
+
+def clock_change_notes(
+    *,
+    rule: str,
+    start_date: date,
+    start_time: time,
+    time_zone: str,
+    since: datetime,
+    limit: int = 3,
+) -> list[str]:
+    """Notes on the days of the coming year (or the one day of a one-off) whose start time
+    does not exist or happens twice in the zone, as groups.meetings.times.clock_change_note
+    words them: what a facilitator should see before saving such a schedule."""
+    notes: list[str] = []
+    zone = ZoneInfo(time_zone)
+    until = since + timedelta(days=366) if rule else datetime.max.replace(tzinfo=UTC)
+    for instant in occurrences(
+        rule=rule,
+        start_date=start_date,
+        start_time=start_time,
+        time_zone=time_zone,
+        since=since,
+        until=until,
+    ):
+        # A start in the spring-forward gap lands later on the same day: the instant's day in
+        # the zone is the day it was planned for.
+        note = clock_change_note(instant.astimezone(zone).date(), start_time, time_zone)
+        if note and note not in notes:
+            notes.append(note)
+            if len(notes) >= limit:
+                break
+    return notes

@@ -3,7 +3,7 @@ abbreviation, and with the meeting's own zone beside it when that differs."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 
@@ -29,3 +29,32 @@ def format_meeting_time(
     if (viewer.utcoffset(), viewer.tzname()) != (local.utcoffset(), local.tzname()):
         text += f" ({local:%H:%M %Z} where the group meets)"
     return text
+
+
+def zone_place_name(zone_name: str) -> str:
+    """ "America/New_York" → "New York": the city a zone is named after, as people say it."""
+    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def clock_change_note(day: date, at: time, zone_name: str) -> str:
+    """What a facilitator should know when `at` on `day` is not an ordinary time in the zone
+    (groups.meetings.recurrence reads such times as RFC 5545 does), or "":
+
+    "02:30 does not exist on 14 March 2027 in New York (the clocks go forward): the meeting
+    will start at 03:30 EDT", and for a time the clocks pass twice, which of the two it is."""
+    zone = ZoneInfo(zone_name)
+    local = datetime.combine(day, at, tzinfo=zone)
+    real = local.astimezone(UTC).astimezone(zone)
+    where = f"on {day.day} {day:%B %Y} in {zone_place_name(zone_name)}"
+    if real.replace(tzinfo=None) != local.replace(tzinfo=None):
+        return (
+            f"{at:%H:%M} does not exist {where} (the clocks go forward): the meeting will "
+            f"start at {real:%H:%M %Z}"
+        )
+    second = local.replace(fold=1)
+    if second.utcoffset() != local.utcoffset():
+        return (
+            f"{at:%H:%M} happens twice {where} (the clocks go back): the meeting will start "
+            f"at the first {at:%H:%M}, {local:%H:%M %Z}, not at {second:%H:%M %Z} an hour later"
+        )
+    return ""

@@ -1,4 +1,5 @@
-"""Creating and running groups: settings, archiving, invitations, announcements, reports."""
+"""Creating and running groups: settings, archiving, invitations, announcements. (Reports:
+groups.services.reports.)"""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.emails import email_send_later
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_record
 from groups import emails
-from groups.models import Announcement, Invitation, Membership, Report, SupportGroup, Topic
+from groups.models import Announcement, Invitation, Membership, SupportGroup, Topic
 from groups.permissions import user_can_create_groups
 
 # Fixed paths under /groups/ (groups/urls.py): a group with one of these slugs could not be
@@ -132,59 +132,3 @@ def announcement_post(*, group: SupportGroup, author: User, title: str, body: st
 
     emails.announcement_send_later(announcement)
     return announcement
-
-
-@transaction.atomic
-def report_file(
-    *,
-    reporter: User,
-    reason: str,
-    text: str,
-    group: SupportGroup | None = None,
-    announcement: Announcement | None = None,
-    person: User | None = None,
-) -> Report:
-    """Record a concern and acknowledge it to the reporter by e-mail."""
-    if not (group or announcement or person):
-        raise ValidationError("Say what the concern is about.", code="no_subject")
-    report = Report(
-        reporter=reporter,
-        reason=reason,
-        text=text,
-        group=group,
-        announcement=announcement,
-        person=person,
-    )
-    report.full_clean()
-    report.save()
-    audit_record(
-        action=AuditEvent.Action.REPORT_FILED,
-        subject=reporter,
-        details={"report": report.pk},
-    )
-    email_send_later(
-        emails.member_email(
-            user=reporter,
-            template="report_received",
-            subject="We received your report",
-            context={"report": report},
-        ),
-        user=reporter,
-    )
-    return report
-
-
-@transaction.atomic
-def report_update(*, report: Report, by: User, status: str, note: str) -> Report:
-    report.status = status
-    report.admin_note = note
-    report.handled_by = by
-    report.full_clean()
-    report.save()
-    audit_record(
-        action=AuditEvent.Action.REPORT_UPDATED,
-        subject=None,
-        actor=by,
-        details={"report": report.pk, "status": status},
-    )
-    return report

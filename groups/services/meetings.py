@@ -9,7 +9,9 @@ told by e-mail after the commit.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import copy
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +23,7 @@ from groups import emails
 from groups.meetings.recurrence import (
     WEEKDAY_CODES,
     Recurrence,
+    clock_change_notes,
     first_date,
     local_instant,
     occurrences,
@@ -35,6 +38,8 @@ SCHEDULE_FIELDS = ("rrule", "start_date", "start_time", "duration_minutes", "tim
 
 Status = Meeting.Status
 Answer = Rsvp.Answer
+# Who is told when their meeting changes: whoever said they would come or waits for a place.
+TOLD = (Answer.GOING, Answer.WAITLISTED)
 
 
 def series_unique_slug(*, group: SupportGroup, title: str) -> str:
@@ -75,6 +80,152 @@ def series_create(
     return series
 
 
+@dataclass
+class SeriesChange:
+    """What an edit of a series does to its future meetings, worked out before anything is
+    saved: the facilitator sees it (series_change_preview), then series_update applies it.
+
+    A future meeting whose day the new schedule still has follows to the new time on that day
+    and keeps everything done to it: its RSVPs, its cancellation (a cancelled day stays
+    cancelled), its new place, and a move in time (a moved meeting stays where it was moved).
+    Only meetings on days the new schedule no longer has are removed."""
+
+    series: MeetingSeries  # as it will be, unsaved
+    schedule_changed: bool
+    retimed: list[tuple[Meeting, datetime]] = field(default_factory=list)  # (meeting, new start)
+    cancelled_kept: list[tuple[Meeting, datetime]] = field(default_factory=list)
+    moved_kept: list[tuple[Meeting, datetime]] = field(default_factory=list)
+    relengthened: list[Meeting] = field(default_factory=list)
+    removed: list[Meeting] = field(default_factory=list)
+    added: int = 0
+    answers_follow: int = 0  # RSVPs of the meetings that change time
+    people_told: int = 0
+    clock_notes: list[str] = field(default_factory=list)
+
+    @property
+    def changes_meetings(self) -> bool:
+        return bool(
+            self.retimed
+            or self.cancelled_kept
+            or self.moved_kept
+            or self.relengthened
+            or self.removed
+            or self.added
+        )
+
+
+def _edited_series(
+    series: MeetingSeries, recurrence: Recurrence, start: date, fields: dict[str, object]
+) -> MeetingSeries:
+    edited = copy.copy(series)
+    for name, value in fields.items():
+        setattr(edited, name, value)
+    _apply_recurrence(edited, recurrence, start)
+    return edited
+
+
+def _stored_until(series: MeetingSeries, now: datetime) -> datetime:
+    """Meetings are stored up to the horizon; a one-off at any distance (it is one row, and a
+    facilitator planning months ahead must see it on the schedule)."""
+    return datetime.max.replace(tzinfo=UTC) if not series.rrule else now + HORIZON
+
+
+def _wanted_starts(series: MeetingSeries, now: datetime) -> list[datetime]:
+    return list(
+        occurrences(
+            rule=series.rrule,
+            start_date=series.start_date,
+            start_time=series.start_time,
+            time_zone=series.time_zone,
+            since=now,
+            until=_stored_until(series, now),
+        )
+    )
+
+
+def _planned_day(instant: datetime, series: MeetingSeries) -> date:
+    """The local day an occurrence belongs to (a start in the spring-forward gap lands an
+    hour later on the same day)."""
+    return instant.astimezone(series.zone).date()
+
+
+def _series_change(
+    series: MeetingSeries,
+    edited: MeetingSeries,
+    *,
+    now: datetime,
+) -> SeriesChange:
+    schedule_changed = any(
+        getattr(series, name) != getattr(edited, name) for name in SCHEDULE_FIELDS
+    )
+    change = SeriesChange(series=edited, schedule_changed=schedule_changed)
+    change.clock_notes = clock_change_notes(
+        rule=edited.rrule,
+        start_date=edited.start_date,
+        start_time=edited.start_time,
+        time_zone=edited.time_zone,
+        since=now,
+    )
+    if not schedule_changed:
+        return change
+    wanted = _wanted_starts(edited, now)
+    length = timedelta(minutes=edited.duration_minutes)
+    meetings = list(series.meetings.all())
+    future = [meeting for meeting in meetings if meeting.starts_at > now]
+    # Occurrences that stay where they are (and those of past meetings) are taken.
+    claimed = {meeting.occurrence_start for meeting in meetings if meeting.starts_at <= now}
+    wanted_set = set(wanted)
+    claimed |= {
+        meeting.occurrence_start for meeting in future if meeting.occurrence_start in wanted_set
+    }
+    free_by_day: dict[date, datetime] = {}
+    for instant in wanted:
+        if instant not in claimed:
+            free_by_day.setdefault(_planned_day(instant, edited), instant)
+    old_zone = series.zone
+    for meeting in future:
+        if meeting.occurrence_start in wanted_set:
+            moved_in_time = meeting.starts_at != meeting.occurrence_start
+            if not moved_in_time and meeting.ends_at - meeting.starts_at != length:
+                change.relengthened.append(meeting)
+            continue
+        new_start = free_by_day.pop(meeting.occurrence_start.astimezone(old_zone).date(), None)
+        if new_start is None:
+            change.removed.append(meeting)
+        elif meeting.is_cancelled:
+            change.cancelled_kept.append((meeting, new_start))
+        elif meeting.starts_at != meeting.occurrence_start:
+            change.moved_kept.append((meeting, new_start))
+        else:
+            change.retimed.append((meeting, new_start))
+    change.added = len(free_by_day)
+    retimed_ids = [meeting.pk for meeting, _ in change.retimed]
+    told_ids = retimed_ids + [meeting.pk for meeting in change.removed if not meeting.is_cancelled]
+    change.answers_follow = Rsvp.objects.filter(meeting_id__in=retimed_ids).count()
+    change.people_told = (
+        Rsvp.objects.filter(meeting_id__in=told_ids, answer__in=TOLD, user__is_active=True)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+    return change
+
+
+def series_change_preview(
+    *,
+    series: MeetingSeries,
+    recurrence: Recurrence,
+    start: date,
+    fields: dict[str, object],
+    now: datetime | None = None,
+) -> SeriesChange:
+    """What series_update would do with these values, without saving anything."""
+    now = now or timezone.now()
+    # As stored: a bound ModelForm has already written the new values onto its instance.
+    series = MeetingSeries.objects.get(pk=series.pk)
+    return _series_change(series, _edited_series(series, recurrence, start, fields), now=now)
+
+
 @transaction.atomic
 def series_update(
     *,
@@ -84,49 +235,60 @@ def series_update(
     fields: dict[str, object],
     now: datetime | None = None,
 ) -> MeetingSeries:
-    """Change a schedule. Past meetings are never touched. Future meetings the new schedule
-    still has at the same instant keep their RSVPs (and a move or cancellation made to them);
-    the others are removed, and whoever RSVP'd to them is told."""
+    """Change a schedule (see SeriesChange for what becomes of each future meeting; the form
+    shows series_change_preview first). Past meetings are never touched. Whoever said they
+    would come (or waits for a place) to a meeting that changes time or no longer takes place
+    is told."""
     now = now or timezone.now()
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
-    before = {name: getattr(series, name) for name in SCHEDULE_FIELDS}
     places_before = series.rsvp_limit
-    for name, value in fields.items():
-        setattr(series, name, value)
-    _apply_recurrence(series, recurrence, start)
-    series.full_clean()
-    series.sequence += 1
-    series.save()
-    if {name: getattr(series, name) for name in SCHEDULE_FIELDS} != before:
-        _replan_future(series, now=now)
-    if series.rsvp_limit != places_before:
-        rsvp_fill_free_places(series=series, now=now)
-    return series
+    edited = _edited_series(series, recurrence, start, fields)
+    change = _series_change(series, edited, now=now)
+    edited.full_clean()
+    edited.sequence += 1
+    edited.save()
+    if change.schedule_changed:
+        _apply_change(change, now=now)
+    if edited.rsvp_limit != places_before:
+        rsvp_fill_free_places(series=edited, now=now)
+    return edited
 
 
-def _replan_future(series: MeetingSeries, *, now: datetime) -> None:
-    wanted = set(
-        occurrences(
-            rule=series.rrule,
-            start_date=series.start_date,
-            start_time=series.start_time,
-            time_zone=series.time_zone,
-            since=now,
-            until=now + HORIZON,
-        )
-    )
+def _apply_change(change: SeriesChange, *, now: datetime) -> None:
+    series = change.series
     length = timedelta(minutes=series.duration_minutes)
-    future = list(series.meetings.filter(starts_at__gt=now))
-    dropped = [meeting for meeting in future if meeting.occurrence_start not in wanted]
-    for meeting in future:
-        if meeting.occurrence_start in wanted and meeting.ends_at - meeting.starts_at != length:
-            meeting.ends_at = meeting.starts_at + length
-            meeting.sequence += 1
-            meeting.save(update_fields=["ends_at", "sequence", "updated_at"])
-    for meeting in dropped:
+    for meeting in change.removed:
         if meeting.status == Status.SCHEDULED:
             emails.meeting_change_later(meeting, change="removed")
-    Meeting.objects.filter(pk__in=[meeting.pk for meeting in dropped]).delete()
+    Meeting.objects.filter(pk__in=[meeting.pk for meeting in change.removed]).delete()
+    for meeting in change.relengthened:
+        meeting.ends_at = meeting.starts_at + length
+        meeting.sequence += 1
+        meeting.save(update_fields=["ends_at", "sequence", "updated_at"])
+    for meeting, new_start in change.cancelled_kept:
+        meeting.occurrence_start = meeting.starts_at = new_start
+        meeting.ends_at = new_start + length
+        meeting.sequence += 1
+        meeting.save(
+            update_fields=["occurrence_start", "starts_at", "ends_at", "sequence", "updated_at"]
+        )
+    for meeting, new_start in change.moved_kept:
+        # It stays where the facilitator moved it; only its place in the rule changes.
+        meeting.occurrence_start = new_start
+        meeting.ends_at = meeting.starts_at + length
+        meeting.sequence += 1
+        meeting.save(update_fields=["occurrence_start", "ends_at", "sequence", "updated_at"])
+    for meeting, new_start in change.retimed:
+        was = meeting.starts_at
+        meeting.series = series
+        meeting.occurrence_start = meeting.starts_at = new_start
+        meeting.ends_at = new_start + length
+        meeting.sequence += 1
+        meeting.save(
+            update_fields=["occurrence_start", "starts_at", "ends_at", "sequence", "updated_at"]
+        )
+        reminders_follow_move(meeting=meeting, now=now)
+        emails.meeting_rescheduled_later(meeting, was=was)
     meetings_extend(series=series, now=now)
 
 
@@ -136,7 +298,6 @@ def meetings_extend(*, series: MeetingSeries | None = None, now: datetime | None
 
     Safe to run twice at once: the unique (series, occurrence) constraint drops doubles."""
     now = now or timezone.now()
-    until = now + HORIZON
     future = Meeting.objects.filter(occurrence_start__gte=now)
     if series is not None:
         all_series = [series]
@@ -154,7 +315,7 @@ def meetings_extend(*, series: MeetingSeries | None = None, now: datetime | None
             start_time=one.start_time,
             time_zone=one.time_zone,
             since=now,
-            until=until,
+            until=_stored_until(one, now),
         ):
             if (one.pk, start) not in stored:
                 new.append(
@@ -217,7 +378,9 @@ def meeting_move(
         )
     if meeting.has_started(now=now):
         raise MeetingError("This meeting has already started.", code="started")
-    starts_at = local_instant(day, at, meeting.series.zone)
+    # A UTC instant, so that adding the length counts real minutes, not the wall clock's
+    # (a 60-minute meeting at 01:30 on the night the clocks go back ends at 01:30 again).
+    starts_at = local_instant(day, at, meeting.series.zone).astimezone(UTC)
     if starts_at <= now:
         raise MeetingError(
             "The new time is in the past. Choose a time that is still to come.", code="past"

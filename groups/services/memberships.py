@@ -122,8 +122,11 @@ def membership_join(
     membership.save()
     action = Action.MEMBERSHIP_JOINED if joins_now else Action.MEMBERSHIP_REQUESTED
     _audit(action, membership, actor=user)
-    if not joins_now:
+    if joins_now:
+        emails.welcome_later(membership, now=now)
+    else:
         emails.send_later(emails.join_requested, membership.pk)
+        emails.join_request_to_facilitators_later(membership)
     return membership
 
 

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent
@@ -26,6 +26,7 @@ from accounts.services.audit import audit_record, client_ip
 from groups.attendance import letters as attendance_letters
 from groups.attendance import services as attendance_service
 from groups.attendance.letters import (
+    footnote,
     letter_get_verifiable,
     letter_issued_on,
     letter_rows,
@@ -151,7 +152,7 @@ def meeting_attendance(
     )
 
 
-@require_GET
+@require_safe
 @facilitator_view
 def group_attendance(
     request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
@@ -170,7 +171,7 @@ def group_attendance(
 
 
 @login_required
-@require_GET
+@require_safe
 def my_attendance(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(attendance_list_for_user(user=request.user), HISTORY_PER_PAGE).get_page(
         request.GET.get("page")
@@ -226,6 +227,7 @@ def _letter_context(letter: AttendanceLetter) -> dict:
         "letter": letter,
         "rows": letter_rows(letter),
         "statement": statement(letter),
+        "footnote": footnote(letter),
         "issued_on": letter_issued_on(letter),
         "verify_url": letter_verify_url(letter),
     }
@@ -233,7 +235,7 @@ def _letter_context(letter: AttendanceLetter) -> dict:
 
 @login_required
 @never_cache
-@require_GET
+@require_safe
 def letter_detail(request: AuthenticatedHttpRequest, letter_id: int) -> HttpResponse:
     letter = _own_letter(request, letter_id)
     return render(request, "groups/letter_detail.html", _letter_context(letter))
@@ -241,7 +243,7 @@ def letter_detail(request: AuthenticatedHttpRequest, letter_id: int) -> HttpResp
 
 @login_required
 @never_cache
-@require_GET
+@require_safe
 def letter_pdf(request: AuthenticatedHttpRequest, letter_id: int) -> HttpResponse:
     letter = _own_letter(request, letter_id)
     response = HttpResponse(attendance_letters.letter_pdf(letter), content_type="application/pdf")
@@ -302,7 +304,7 @@ def _verify_attempt_allowed(request: HttpRequest) -> bool:
     return attempts <= VERIFY_ATTEMPTS
 
 
-@require_GET
+@require_safe
 def letter_verify_form(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET if "code" in request.GET else None)
     if form.is_bound and form.is_valid():
@@ -317,7 +319,7 @@ def letter_verify_form(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def letter_verify(request: HttpRequest, code: str) -> HttpResponse:
     if not _verify_attempt_allowed(request):
         response = render(request, "groups/letter_verify_throttled.html", status=429)
@@ -336,6 +338,7 @@ def letter_verify(request: HttpRequest, code: str) -> HttpResponse:
                 "letter": letter,
                 "rows": letter_rows(letter),
                 "statement": statement(letter),
+                "footnote": footnote(letter),
                 "issued_on": letter_issued_on(letter),
             },
         )

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
@@ -56,7 +56,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def meeting_ics(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     """One meeting, with its place and link: for those who see members-only details."""
     group = get_object_or_404(SupportGroup, slug=slug)
@@ -75,7 +75,7 @@ def meeting_ics(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespons
     return _private(_calendar_response(body, filename="meeting.ics", attachment=True))
 
 
-@require_GET
+@require_safe
 def group_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """A listed group's public feed: times and the city, never the street or the link."""
     group = calendar_group_get_public(slug=slug)
@@ -87,7 +87,7 @@ def group_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def personal_calendar(request: HttpRequest, token: str) -> HttpResponse:
     """A member's feed, by the secret token alone (calendar apps send no cookies). An unknown
     or reset token is a plain 404; the request log redacts the token (config.logs)."""
@@ -126,7 +126,7 @@ def personal_calendar_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def online_link(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Where a discreet calendar entry's online address leads: for a signed-in active member
     of the group, to the meeting's link (or its page, when it has none now); for anyone

@@ -21,7 +21,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent
@@ -54,7 +54,7 @@ from lib.urls import absolute_reverse
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups = list(selectors.group_list_facilitated(user=request.user))
     user = request.user
@@ -68,6 +68,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "groups": groups,
             "pending_total": sum(group.pending_count for group in groups),
+            # Where the requests are answered: each group's member list.
+            "pending_groups": [group for group in groups if group.pending_count],
             "upcoming": selectors.meeting_list_upcoming_for_facilitator(
                 user=user, now=timezone.now()
             ),
@@ -79,7 +81,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- members ----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @facilitator_view
 def member_list(
     request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
@@ -174,7 +176,7 @@ def membership_decide(
 
 
 @login_required
-@require_GET
+@require_safe
 def visible_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """What a member sees of the others: the facilitators, and those who chose to be seen."""
     group = get_object_or_404(SupportGroup, slug=slug)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -10,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from groups.calendars.ics import calendar_feed_links
@@ -31,6 +33,11 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
 
     from groups.selectors import MeetingCounts
+
+
+def meeting_is_open_for_answers(meeting: Meeting, *, now: datetime) -> bool:
+    """Whether the RSVP buttons are offered: not for a cancelled meeting, nor once it began."""
+    return not meeting.is_cancelled and not meeting.has_started(now=now)
 
 
 def _places_left(meeting: WithAnnotations[Meeting, MeetingCounts]) -> int | None:
@@ -57,7 +64,7 @@ def _render_meeting(
             "rsvp": rsvp,
             "waitlist_position": waitlist_position,
             "places_left": _places_left(meeting),
-            "is_open_for_answers": not meeting.is_cancelled and not meeting.has_started(now=now),
+            "is_open_for_answers": meeting_is_open_for_answers(meeting, now=now),
             "has_started": meeting.has_started(now=now),
             "error": error,
             **meeting_page_panels(meeting=meeting, for_members=access.can_see_members_only_details),
@@ -66,7 +73,7 @@ def _render_meeting(
     )
 
 
-@require_GET
+@require_safe
 def meeting_detail(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     return _render_meeting(request, slug, meeting_id)
 
@@ -98,14 +105,24 @@ def meeting_rsvp(request: AuthenticatedHttpRequest, slug: str, meeting_id: int) 
     except MeetingError as refused:
         return _render_meeting(request, slug, meeting_id, error=refused.message)
     messages.success(request, ANSWER_MESSAGES[rsvp.answer])
+    # The buttons on "My meetings", the home page and the group page bring the person back.
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("groups:meeting-detail", slug=group.slug, meeting_id=meeting.pk)
 
 
 @login_required
-@require_GET
+@require_safe
 def my_meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    meetings = meeting_list_upcoming_for_user(user=request.user, now=timezone.now())
-    rows = [(meeting, meeting_place(meeting)) for meeting in meetings]
+    now = timezone.now()
+    meetings = meeting_list_upcoming_for_user(user=request.user, now=now)
+    rows = [
+        (meeting, meeting_place(meeting), meeting_is_open_for_answers(meeting, now=now))
+        for meeting in meetings
+    ]
     feed = calendar_feed_for(user=request.user)
     return render(
         request,

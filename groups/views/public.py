@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -14,15 +16,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import User
 from groups.forms import DirectoryFilterForm, FacilitatorNameForm, JoinForm
 from groups.meeting_guide import series_public_conference_url
-from groups.meetings.places import series_place, series_public_place
+from groups.meetings.places import meeting_place, series_place, series_public_place
 from groups.meetings.recurrence import Recurrence
-from groups.models import Invitation, MeetingSeries, Membership, SupportGroup
+from groups.models import Invitation, Meeting, MeetingSeries, Membership, SupportGroup
 from groups.pages import group_page_panels
 from groups.permissions import GroupAccess, group_access, user_can_create_groups
 from groups.selectors import (
@@ -31,6 +33,7 @@ from groups.selectors import (
     group_list_directory,
     invitation_get_by_token,
     meeting_list_upcoming_for_group,
+    rsvp_for,
     series_list_for_group,
 )
 from groups.services.memberships import (
@@ -52,26 +55,44 @@ GROUPS_PER_PAGE = 20
 Policy = SupportGroup.JoinPolicy
 
 
-@require_GET
+@require_safe
 def group_list(request: HtmxHttpRequest) -> HttpResponse:
-    form = DirectoryFilterForm(request.GET)
+    member = request.user if request.user.is_authenticated else None
+    form = DirectoryFilterForm(request.GET, for_member=member is not None)
     filters = form.filters()
-    page = Paginator(group_list_directory(**filters), GROUPS_PER_PAGE).get_page(
-        request.GET.get("page")
+    # Members read times (and filter days and hours) in their profile's zone; visitors in
+    # the one they chose, the site's until then.
+    zone = member.time_zone if member else (form.chosen_zone() or settings.TIME_ZONE)
+    refused = form.refused()
+    groups = (
+        SupportGroup.objects.none()
+        if refused
+        else group_list_directory(**filters, zone=zone, viewer=member)
     )
+    page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page_obj": page,
         "is_filtered": any(filters.values()),
+        "is_refused": refused,
+        "asks_zone": member is None,
+        "filters_chosen": len(filters["formats"])
+        + len(filters["topics"])
+        + len(filters["audiences"])
+        + len(filters["days"])
+        + len(filters["times"]),
         "can_create": user_can_create_groups(request.user),
-        # Members read times in their zone; visitors in each group's own (see the template).
-        "viewer_zone": request.user.time_zone if request.user.is_authenticated else "",
+        "viewer_zone": zone,
+        "now": timezone.now(),
     }
     # htmx asks for the results only; a history restore (back button, cache miss) needs
     # the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
     template = "groups/fragments/_group_results.html" if partial else "groups/group_list.html"
-    response = render(request, template, {**context, "partial": bool(partial)})
+    # A refused search is a 400 for a page; htmx swaps only 2xx answers, so the results it
+    # asked for (which say what was wrong) come with a 200.
+    status = 400 if refused and not partial else 200
+    response = render(request, template, {**context, "partial": bool(partial)}, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -109,7 +130,7 @@ def membership_status(access: GroupAccess, *, invited: bool = False) -> str:
     return "can_join"
 
 
-@require_GET
+@require_safe
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     group, access = viewable_group(request, slug)
     announcements = (
@@ -124,6 +145,8 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
         for series in series_list_for_group(group=group)
     ]
+    now = timezone.now()
+    meetings = meeting_list_upcoming_for_group(group=group, now=now)
     return render(
         request,
         "groups/group_detail.html",
@@ -134,13 +157,32 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "announcements": announcements,
             **group_page_panels(group=group, for_members=access.can_see_members_only_details),
             "schedule": schedule,
-            "meetings": meeting_list_upcoming_for_group(group=group, now=timezone.now()),
+            "meetings": meetings,
             "viewer_zone": viewer_zone(request, group),
+            **_next_meeting_context(request, access, meetings, now=now),
         },
     )
 
 
-@require_GET
+def _next_meeting_context(
+    request: HttpRequest, access: GroupAccess, meetings: list[Meeting], *, now: datetime
+) -> dict[str, object]:
+    """The group page's first card: the next meeting that is not cancelled; for a member, with
+    their answer, its place and the RSVP buttons."""
+    upcoming = next((meeting for meeting in meetings if not meeting.is_cancelled), None)
+    if upcoming is None or not access.can_rsvp:
+        return {"next_meeting": upcoming, "next_meeting_for_member": False}
+    rsvp, _position = rsvp_for(user=request.user, meeting=upcoming)
+    return {
+        "next_meeting": upcoming,
+        "next_meeting_for_member": True,
+        "next_meeting_answer": rsvp.answer if rsvp else None,
+        "next_meeting_place": meeting_place(upcoming),
+        "next_meeting_open": not upcoming.has_started(now=now),
+    }
+
+
+@require_safe
 @never_cache  # a member's copy holds the link
 def series_join(request: HttpRequest, slug: str, series_slug: str) -> HttpResponse:
     """Where meeting finders send people for a series whose link the group keeps private (its

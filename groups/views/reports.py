@@ -1,5 +1,6 @@
 """Reporting a concern about a group, an announcement or a person. Anyone signed in who can
-see the thing may report it; the admins work the reports in the admin."""
+see the thing may report it; the admins are e-mailed at once (groups.services.reports) and
+work the reports in the admin area (staff, /manage/reports/)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from groups import selectors
 from groups.forms import ReportForm
 from groups.models import Announcement, SupportGroup
 from groups.permissions import GroupAccess, group_access
-from groups.services.groups import report_file
+from groups.services.reports import report_file
 from lib.forms import form_page_status
 
 

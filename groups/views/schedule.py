@@ -3,19 +3,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from groups.forms import MeetingCancelForm, MeetingMoveForm, SeriesForm
-from groups.meetings.recurrence import Frequency, Recurrence
-from groups.models import MeetingSeries, SupportGroup
+from groups.meetings.recurrence import Frequency, Recurrence, occurrences
+from groups.meetings.times import format_meeting_time
+from groups.models import Meeting, MeetingSeries, SupportGroup
 from groups.permissions import GroupAccess
 from groups.selectors import (
     meeting_get_for_page,
@@ -24,8 +25,10 @@ from groups.selectors import (
 )
 from groups.services.errors import MeetingError
 from groups.services.meetings import (
+    SeriesChange,
     meeting_cancel,
     meeting_move,
+    series_change_preview,
     series_create,
     series_update,
 )
@@ -39,7 +42,7 @@ def _today_in(group: SupportGroup) -> date:
     return timezone.now().astimezone(ZoneInfo(group.time_zone)).date()
 
 
-@require_GET
+@require_safe
 @facilitator_view
 def schedule(
     request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
@@ -78,12 +81,7 @@ def series_create_view(
             start=form.cleaned_data["start"],
             fields=form.series_fields(),
         )
-        count = series.meetings.count()
-        messages.success(
-            request,
-            f"“{series.title}” is on the schedule, with {count} meeting{'s' if count != 1 else ''} "
-            "planned so far. Members see them on the group's page.",
-        )
+        messages.success(request, _created_message(series, viewer_zone=request.user.time_zone))
         return redirect("groups:schedule", slug=group.slug)
     return render(
         request,
@@ -93,31 +91,160 @@ def series_create_view(
     )
 
 
+def _created_message(series: MeetingSeries, *, viewer_zone: str) -> str:
+    """What the facilitator reads after adding a schedule: its first meeting's date and time
+    (however far ahead), and how many are planned."""
+    meetings = list(series.meetings.order_by("starts_at")[:2])
+    title = f"“{series.title}” is on the schedule"
+    if not meetings:
+        upcoming = occurrences(
+            rule=series.rrule,
+            start_date=series.start_date,
+            start_time=series.start_time,
+            time_zone=series.time_zone,
+            since=timezone.now(),
+            until=datetime.max.replace(tzinfo=UTC),
+        )
+        start = next(upcoming, None)
+        if start is None:
+            return f"{title}. It has no meeting still to come."
+        first = format_meeting_time(start, viewer_zone=viewer_zone, meeting_zone=series.time_zone)
+        return (
+            f"{title}, the first meeting on {first}. We keep thirteen weeks of meetings "
+            "planned, so they appear on the schedule from thirteen weeks before."
+        )
+    first = format_meeting_time(
+        meetings[0].starts_at, viewer_zone=viewer_zone, meeting_zone=series.time_zone
+    )
+    if not series.rrule:
+        return f"{title}: one meeting, on {first}. Members see it on the group's page."
+    count = series.meetings.count()
+    return (
+        f"{title}, with {count} meeting{'s' if count != 1 else ''} planned so far, the first "
+        f"on {first}. Members see them on the group's page."
+    )
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def change_summary(change: SeriesChange) -> str:
+    """ "3 meetings change time, 1 cancelled meeting stays cancelled, 12 answers follow,
+    12 people will be told." """
+    parts = []
+    if change.retimed:
+        parts.append(_plural(len(change.retimed), "meeting changes time", "meetings change time"))
+    if change.relengthened:
+        parts.append(
+            _plural(len(change.relengthened), "meeting changes length", "meetings change length")
+        )
+    if change.cancelled_kept:
+        parts.append(
+            _plural(
+                len(change.cancelled_kept),
+                "cancelled meeting stays cancelled",
+                "cancelled meetings stay cancelled",
+            )
+        )
+    if change.moved_kept:
+        parts.append(
+            _plural(
+                len(change.moved_kept),
+                "moved meeting stays where it was moved",
+                "moved meetings stay where they were moved",
+            )
+        )
+    if change.removed:
+        parts.append(
+            _plural(
+                len(change.removed),
+                "meeting no longer takes place",
+                "meetings no longer take place",
+            )
+        )
+    if change.added:
+        parts.append(_plural(change.added, "new meeting is added", "new meetings are added"))
+    if change.retimed:
+        parts.append(_plural(change.answers_follow, "answer follows", "answers follow"))
+    parts.append(_plural(change.people_told, "person will be told", "people will be told"))
+    return ", ".join(parts) + "."
+
+
+# Buttons of the preview page: save what it shows, or go back to the form as it was filled in.
+CONFIRM, BACK = "confirm", "back"
+
+
+def _posted_pairs(request: AuthenticatedHttpRequest) -> list[tuple[str, str]]:
+    """What the facilitator typed, carried through the preview in hidden fields."""
+    skip = {"csrfmiddlewaretoken", CONFIRM, BACK}
+    return [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in skip
+        for value in values
+    ]
+
+
 @require_http_methods(["GET", "POST"])
 @facilitator_view
 def series_edit(
     request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess, series_id: int
 ) -> HttpResponse:
+    """Edit a schedule in two steps when meetings change: the form posts to a preview of what
+    becomes of each future meeting and who is told; its button saves (and "Change it" goes
+    back to the form as it was filled in). An edit that changes no meeting saves at once."""
     series = get_object_or_404(MeetingSeries, pk=series_id, group=group)
     form = SeriesForm(posted_data(request), instance=series, group=group, today=_today_in(group))
-    if request.method == "POST" and form.is_valid():
-        series_update(
-            series=series,
-            recurrence=form.recurrence(),
-            start=form.cleaned_data["start"],
-            fields=form.series_fields(),
-        )
-        messages.success(
-            request,
-            "The schedule is saved. Future meetings follow it; anyone who had answered for a "
-            "meeting that no longer takes place has been told.",
-        )
+    status = form_page_status(form)
+    if request.method == "POST" and BACK in request.POST:
+        status = 200 if form.is_valid() else status
+    elif request.method == "POST" and form.is_valid():
+        arguments = {
+            "series": series,
+            "recurrence": form.recurrence(),
+            "start": form.cleaned_data["start"],
+            "fields": form.series_fields(),
+        }
+        change = series_change_preview(**arguments)
+        if change.changes_meetings and CONFIRM not in request.POST:
+            return _series_preview(request, group, access, series, change)
+        series_update(**arguments)
+        saved = "The schedule is saved."
+        if change.changes_meetings:
+            saved += f" {change_summary(change)}".replace("will be told", "are being told")
+        messages.success(request, saved)
         return redirect("groups:schedule", slug=group.slug)
     return render(
         request,
         "groups/series_form.html",
         {"group": group, "access": access, "form": form, "series": series},
-        status=form_page_status(form),
+        status=status,
+    )
+
+
+def _series_preview(
+    request: AuthenticatedHttpRequest,
+    group: SupportGroup,
+    access: GroupAccess,
+    series: MeetingSeries,
+    change: SeriesChange,
+) -> HttpResponse:
+    return render(
+        request,
+        "groups/series_preview.html",
+        {
+            "group": group,
+            "access": access,
+            "series": series,
+            "change": change,
+            "summary": change_summary(change),
+            "zone": change.series.time_zone,
+            "viewer_zone": request.user.time_zone,
+            "posted": _posted_pairs(request),
+            "confirm": CONFIRM,
+            "back": BACK,
+        },
     )
 
 
@@ -164,6 +291,7 @@ def meeting_move_view(
     local = meeting.starts_at.astimezone(meeting.series.zone)
     form = MeetingMoveForm(
         posted_data(request),
+        zone_name=meeting.series.time_zone,
         initial={
             "day": local.date(),
             "at": local.time(),
@@ -173,8 +301,9 @@ def meeting_move_view(
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        sequence = meeting.sequence
         try:
-            meeting_move(
+            moved = meeting_move(
                 meeting=meeting,
                 day=data["day"],
                 at=data["at"],
@@ -184,12 +313,29 @@ def meeting_move_view(
         except MeetingError as refused:
             form.add_error(None, refused)
         else:
+            if moved.sequence == sequence:  # the service changes nothing it is given back
+                form.add_error(
+                    None,
+                    "Nothing has changed: the date, time, place and link are the ones the "
+                    "meeting already has. Change one of them to move it, or leave it as it is.",
+                )
+                return _move_page(request, group, access, meeting, form)
             messages.success(
                 request,
                 "The meeting is moved. Everyone who said they'd come keeps their place and "
                 "is told the new details.",
             )
             return redirect("groups:schedule", slug=group.slug)
+    return _move_page(request, group, access, meeting, form)
+
+
+def _move_page(
+    request: AuthenticatedHttpRequest,
+    group: SupportGroup,
+    access: GroupAccess,
+    meeting: Meeting,
+    form: MeetingMoveForm,
+) -> HttpResponse:
     return render(
         request,
         "groups/meeting_move.html",

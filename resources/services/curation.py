@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from resources import emails
 from resources.models import REVIEW_AFTER, Category, Resource, StateChange, Tag
 
 State = Resource.State
@@ -88,13 +89,15 @@ def _ensure_admin(user: User) -> None:
 
 @transaction.atomic
 def resource_submit(*, resource: Resource, by: User) -> Resource:
-    """Draft → in review: ready for a second admin to read."""
+    """Draft → in review: ready for a second admin to read, and the other admins are
+    e-mailed that it waits for them."""
     _ensure_admin(by)
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
     if resource.state != State.DRAFT:
         raise CurationError("Only a draft can be sent for review.", code="not_draft")
     _move(resource, to=State.IN_REVIEW, by=by)
     resource.save(update_fields=["state", "updated_at"])
+    emails.review_waiting_later(resource=resource, submitted_by=by)
     return resource
 
 

@@ -94,7 +94,7 @@ def test_a_member_sees_their_own_security_events_only(client, member, outsider):
 
     assert "Password changed" in html
     assert "E-mail address changed" not in html
-    assert "America/Chicago" in html  # times carry the member's zone
+    assert "Central Time (Chicago)" in html  # times carry the member's zone
 
 
 @pytest.mark.django_db

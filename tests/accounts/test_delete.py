@@ -323,3 +323,53 @@ def test_nothing_recorded_for_a_closed_account_is_sent(member):
     row.refresh_from_db()
     assert row.state == OutboxMessage.State.CANCELLED
     assert mail.outbox == []
+
+
+def test_deleting_an_account_sends_a_confirmation_to_the_address_it_had(
+    client, member, django_capture_on_commit_callbacks
+):
+    """The confirmation goes out although the account is gone, and says nothing of what the
+    member did here: no group, no topic, nothing about recovery."""
+    from django.core import mail
+
+    from notifications.models import OutboxMessage
+    from tests.factories import MembershipFactory, SupportGroupFactory
+    from tests.test_discreet_mode import REVEALING
+
+    group = SupportGroupFactory(name="Ketamine Recovery Circle")
+    MembershipFactory(user=member, group=group)
+    email, name = member.email, member.display_name
+    sign_in_recently(client, member)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(DELETE_URL, {"password": DEFAULT_PASSWORD})
+
+    assert response.status_code == 302
+    [confirmation] = mail.outbox
+    assert confirmation.to == [email]
+    assert confirmation.subject == "Kinship: your account is deleted"
+    body = confirmation.body
+    assert f"Hello {name}," in body
+    assert "account is deleted" in body and "Former member" in body
+    assert reverse("contact") in body  # where to turn if they did not ask for it
+    for shown in (confirmation.subject, body):
+        assert group.name not in shown
+        assert not REVEALING.search(shown), shown
+    # An account message: nothing to unsubscribe from, and it belongs to no account now.
+    assert "List-Unsubscribe" not in confirmation.extra_headers
+    [row] = OutboxMessage.objects.all()
+    assert row.user_id is None and row.state == OutboxMessage.State.SENT
+
+
+def test_a_deletion_that_is_held_back_sends_no_confirmation(
+    member, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    mail.outbox.clear()
+    monkeypatch.setitem(DELETION_CHECKS, "groups", lambda user: ["Held back."])
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        user_delete(user=member)
+    assert mail.outbox == []
+    assert_untouched(member)

@@ -276,7 +276,7 @@ def test_the_page_shows_a_ready_file_with_its_expiry_in_the_members_zone(client,
         html = client.get(EXPORT_URL).content.decode()
 
     assert "until" in html
-    assert "26 Nov 2026, 16:40 Europe/London" in html
+    assert "26 Nov 2026, 16:40 United Kingdom Time (London, GMT)" in html
     assert f'href="{download_url(export)}"' in html
     assert "Prepare my data" not in html
 

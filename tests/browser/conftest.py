@@ -111,3 +111,19 @@ def page(page: Page) -> Iterator[Page]:
     )
     yield page
     assert not blocked, f"CSP blocked something: {blocked}"
+
+
+def age_sign_in(page: Page, *, seconds: int = 600) -> None:
+    """Make this browser's sign-in `seconds` old, as if the person had signed in a while ago:
+    a sign-in within ACCOUNT_REAUTHENTICATION_TIMEOUT counts as a re-authentication
+    (accounts.adapters), so the steps that ask for the password again only ask after that."""
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    [cookie] = [c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME]
+    session = SessionStore(session_key=cookie["value"])
+    records = session[AUTHENTICATION_METHODS_SESSION_KEY]
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {**record, "at": record["at"] - seconds} for record in records
+    ]
+    session.save()

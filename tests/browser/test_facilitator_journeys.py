@@ -151,7 +151,7 @@ def test_an_announcement_is_read_on_the_group_page_and_received_by_email(
 
     message = smtp_inbox.wait_for(lambda m: "morgan@example.org" in m["X-Envelope-To"])
     assert "No meeting on the 25th" in message_text(message)
-    assert message["Subject"] == "Kinship: An update from Kinship"
+    assert message["Subject"] == "Kinship: A new announcement"
 
 
 def test_the_other_tools_invitations_settings_removal_people_and_reports(

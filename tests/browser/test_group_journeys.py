@@ -54,6 +54,11 @@ def some_groups() -> None:
     SupportGroupFactory(name="Hidden circle", format="online", listed=False)
 
 
+def open_filters(page) -> None:
+    """The filters other than words wait in a closed <details>, below the search box."""
+    page.locator("summary", has_text="Filter by format, topic, day and time").click()
+
+
 def test_find_a_group_with_filters_updating_in_place(page, live_server, assert_accessible):
     some_groups()
     page.goto(live_server.url + "/groups/")
@@ -61,6 +66,7 @@ def test_find_a_group_with_filters_updating_in_place(page, live_server, assert_a
     expect(results(page).get_by_role("link")).to_have_count(3)
     assert_accessible(page)
 
+    open_filters(page)
     page.get_by_label("Online").check()
     expect(results(page).get_by_role("link", name="Morning circle")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"format=online"))
@@ -82,6 +88,8 @@ def test_find_a_group_with_filters_updating_in_place(page, live_server, assert_a
 
     # The address can be shared: opening it shows the same results and the boxes ticked.
     page.goto(live_server.url + "/groups/?format=online&q=circle")
+    expect(page.locator("summary", has_text="(1 chosen)")).to_be_visible()
+    open_filters(page)
     expect(page.get_by_label("Online")).to_be_checked()
     expect(results(page).get_by_role("link")).to_have_count(1)
     assert_accessible(page)
@@ -97,12 +105,14 @@ def test_find_a_group_without_javascript(browser, live_server):
     page = context.new_page()
     try:
         page.goto(live_server.url + "/groups/")
+        open_filters(page)  # a <details>: it opens without JavaScript
         page.get_by_label("Online").check()
         page.get_by_label("Search by words").fill("circle")
         page.get_by_role("button", name="Show groups").click()
         expect(page).to_have_url(re.compile(r"format=online"))
         expect(results(page).get_by_role("link")).to_have_count(1)
         expect(results(page).get_by_role("link", name="Evening circle")).to_be_visible()
+        open_filters(page)
         expect(page.get_by_label("Online")).to_be_checked()
         expect(page.get_by_label("Search by words")).to_have_value("circle")
         # axe cannot run where scripts are off; the same address is scanned with them on in
@@ -175,3 +185,95 @@ def test_leave_a_group(page, live_server, assert_accessible):
     expect(page.get_by_role("link", name="Join this group")).to_be_visible()
     assert_accessible(page)
     assert Membership.objects.get(user=member, group=group).state == "left"
+
+
+# --- issue 15: results first, the viewer's zone, member badges ---------------------------
+
+
+def many_groups(count: int = 12) -> None:
+    ketamine = TopicFactory(slug="ketamine", name="Ketamine")
+    for n in range(count):
+        SupportGroupFactory(
+            name=f"Circle {n:02}",
+            description="We listen and share, one week at a time.",
+            topics=[ketamine],
+        )
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}]
+)
+def test_the_directory_shows_the_first_group_on_the_first_screen(
+    page, live_server, assert_accessible, viewport
+):
+    many_groups()
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + "/groups/")
+    first = results(page).locator("article.group-card").first
+    expect(first).to_be_visible()
+    box = first.bounding_box()
+    assert box is not None and box["y"] < viewport["height"], box
+    # The filters wait, closed, in one compact panel.
+    expect(page.get_by_label("Online")).to_be_hidden()
+    assert_accessible(page)
+    open_filters(page)
+    expect(page.get_by_label("Online")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_visitor_in_india_filters_by_their_own_day_and_time(page, live_server, assert_accessible):
+    """A Tuesday 19:00 New York group meets on Wednesday morning in India: a visitor who
+    says they are in Kolkata finds it there, and is told the times are theirs."""
+    from datetime import time
+
+    from groups.services.meetings import meetings_extend
+    from tests.factories import MeetingSeriesFactory
+
+    group = SupportGroupFactory(name="New York evening", time_zone="America/New_York")
+    series = MeetingSeriesFactory(group=group, start_time=time(19), time_zone="America/New_York")
+    meetings_extend(series=series)
+    SupportGroupFactory(name="No schedule yet")
+
+    page.goto(live_server.url + "/groups/")
+    expect(results(page)).to_contain_text("Times in Eastern Time (New York")
+    open_filters(page)
+    page.get_by_label("Your time zone").fill("kolkata")
+    page.get_by_label("Your time zone").press("Tab")  # a change: the results follow
+    expect(results(page)).to_contain_text("Times in India Standard Time (Kolkata, IST)")
+    page.get_by_label("Wednesday").check()
+    page.get_by_label("Morning (before 12:00)").check()
+    expect(results(page).get_by_role("link")).to_have_count(1)
+    expect(results(page).get_by_role("link", name="New York evening")).to_be_visible()
+    expect(results(page)).to_contain_text("IST (19:00 E")  # and the group's own clock
+    assert_accessible(settled(page))
+
+    page.get_by_label("Wednesday").uncheck()
+    page.get_by_label("Tuesday").check()
+    expect(results(page).get_by_text("No groups match these filters")).to_be_visible()
+
+    # A zone it cannot be sure of is a question, not a guess.
+    page.get_by_label("Your time zone").fill("IST")
+    page.get_by_label("Your time zone").press("Tab")
+    expect(results(page).get_by_role("alert")).to_contain_text("Israel Time (Jerusalem)")
+    assert_accessible(settled(page))
+
+
+def test_a_member_sees_which_groups_they_belong_to_or_wait_for(
+    page, live_server, assert_accessible
+):
+    member = UserFactory(email="morgan@example.org", display_name="Morgan")
+    mine = SupportGroupFactory(name="My circle")
+    waiting = SupportGroupFactory(name="Waiting circle", join_policy="approval")
+    SupportGroupFactory(name="Other circle")
+    MembershipFactory(user=member, group=mine)
+    MembershipFactory(user=member, group=waiting, state=Membership.State.PENDING)
+    sign_in(page, live_server.url, member.email, next_url="/groups/")
+    card = results(page).locator("article.group-card")
+    expect(card.filter(has_text="My circle")).to_contain_text("You're a member")
+    expect(card.filter(has_text="Waiting circle")).to_contain_text("Request pending")
+    expect(card.filter(has_text="Other circle")).not_to_contain_text("You're a member")
+    # Members read (and filter) times in their profile's zone; no zone box for them.
+    expect(results(page)).to_contain_text("Times in Central Time (Chicago")
+    open_filters(page)
+    expect(page.get_by_label("Your time zone")).to_have_count(0)
+    assert_accessible(page)

@@ -80,14 +80,17 @@ def test_a_member_searches_opens_and_saves_a_resource(
 
     page.goto(library_url(site.url))
     expect(page.get_by_role("heading", level=1)).to_have_text("Resources")
-    # The helplines come first, before the search and the cards.
+    # The helplines are named first, before the search and the cards; their numbers and
+    # hours follow the results.
+    named = page.locator("main .hotlines-now")
+    expect(named.get_by_role("link", name="988 Suicide & Crisis Lifeline")).to_be_visible()
+    main_order = page.locator("main .hotlines-now, main form[role=search]")
+    assert main_order.first.evaluate("el => el.classList.contains('hotlines-now')")
     hotlines = page.locator("main section.hotlines")
     expect(
         hotlines.get_by_role("heading", name="Helplines, when you need to talk to someone")
     ).to_be_visible()
     expect(hotlines.get_by_role("link", name="988 Suicide & Crisis Lifeline")).to_be_visible()
-    main_order = page.locator("main section.hotlines, main form[role=search]")
-    assert main_order.first.evaluate("el => el.classList.contains('hotlines')")
     expect(page.get_by_role("heading", name="Good places to start")).to_be_visible()
     assert_accessible(page)
 
@@ -156,8 +159,7 @@ def test_an_admin_writes_a_resource_another_publishes_it_and_a_member_finds_it(
         "Many people in recovery find that a **short walk** at the same time each day helps "
         "with restless mornings.\n\nStart with ten minutes."
     )
-    page.locator("#id_categories_from").select_option(label="Staying well")
-    page.locator("#id_categories_add").click()
+    page.get_by_label("Staying well", exact=True).check()
     page.get_by_role("button", name="Save", exact=True).last.click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
 
@@ -238,3 +240,37 @@ def test_the_library_reads_well_on_a_phone(page, site, assert_accessible, librar
     expect(page.get_by_role("heading", level=1)).to_have_text("SAMHSA National Helpline")
     assert has_no_horizontal_scroll(page), "the helpline's page scrolls sideways"
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_library_shows_results_on_a_phones_first_screen(
+    new_page, site, assert_accessible, library, javascript
+):
+    page = new_page(java_script_enabled=javascript, viewport={"width": 390, "height": 844})
+    page.goto(library_url(site.url))
+    first = page.locator("article.resource-card").first
+    expect(first).to_be_visible()
+    box = first.bounding_box()
+    assert box is not None and box["y"] < 844, box
+    # The helplines are named before anything else, their numbers follow the results.
+    expect(page.locator("main .hotlines-now")).to_be_visible()
+    expect(page.locator("main section.hotlines")).to_contain_text("Call")
+    # A featured resource is listed again below: no id appears twice.
+    duplicated = page.evaluate(
+        "() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);"
+        " return ids.filter((id, i) => ids.indexOf(id) !== i); }"
+    )
+    assert duplicated == []
+    # The filters wait in a closed panel that opens without JavaScript.
+    expect(page.get_by_label("Worksheet")).to_be_hidden()
+    page.locator("summary", has_text="Filter by kind, audience and topic").click()
+    page.get_by_label("Worksheet").check()
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile(r"resources? found$"))
+    ).to_be_visible()
+    expect(page.locator("summary", has_text="(1 chosen)")).to_be_visible()
+    box = page.locator("#results-title ~ .cards .resource-card").first.bounding_box()
+    assert box is not None and box["y"] < 844, box
+    if javascript:
+        assert_accessible(page)

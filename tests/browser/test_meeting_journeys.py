@@ -157,7 +157,7 @@ def test_a_facilitator_adds_a_weekly_schedule_and_cancels_one_meeting(
     expect(page.get_by_role("heading", level=1)).to_have_text("Schedule")
     regular = page.get_by_role("region", name="Regular meetings")
     expect(regular).to_contain_text(
-        "Every week on Tuesday and Thursday, 19:00 (America/Phoenix), 90 minutes"
+        "Every week on Tuesday and Thursday, 19:00 Mountain Time (Phoenix), 90 minutes"
     )
     expect(regular).to_contain_text("12 places")
     rows = page.get_by_role("table").get_by_role("row")

@@ -7,7 +7,7 @@ from allauth.mfa.models import Authenticator
 from playwright.sync_api import expect
 
 from accounts.models import AuditEvent
-from tests.browser.conftest import SIGN_IN
+from tests.browser.conftest import SIGN_IN, age_sign_in
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,6 +43,7 @@ def test_add_a_passkey_and_sign_in_with_it_alone(
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name=SIGN_IN).click()
     expect(page.locator("summary", has_text="Sol")).to_be_visible()
+    age_sign_in(page)  # signed in a while ago: adding a key asks for the password again
 
     page.goto(live_server.url + "/accounts/2fa/webauthn/add/")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)

@@ -30,7 +30,12 @@ def test_seed_demo_is_idempotent_and_each_demo_role_can_sign_in(client):
     assert any("INTERVAL=2" in rule for rule in rules)
     assert any(rule.startswith("FREQ=MONTHLY") for rule in rules)
     assert {s.attendance_option for s in series} >= {"online", "in_person"}
-    assert Meeting.objects.filter(status="cancelled").count() == 1
+    [cancelled] = Meeting.objects.filter(status="cancelled")
+    # The announcement names the meeting that really is off, in the group's zone.
+    [announcement] = Announcement.objects.all()
+    off = cancelled.starts_at.astimezone(cancelled.series.zone)
+    assert announcement.title == f"No meeting on {off:%A} {off.day} {off:%B}"
+    assert announcement.group_id == cancelled.group_id
     moved = [m for m in Meeting.objects.filter(status="scheduled") if m.is_moved]
     assert len(moved) == 1
     assert Meeting.objects.filter(starts_at__gt=timezone.now()).count() > 50

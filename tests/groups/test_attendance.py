@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent
+from accounts.models import FORMER_MEMBER, AuditEvent
+from accounts.services.users import user_delete
 from groups.attendance.services import AttendanceError, attendance_record
-from groups.models import Attendance
+from groups.models import Attendance, Membership
 from tests.factories import (
     MeetingFactory,
     MeetingSeriesFactory,
@@ -226,6 +227,43 @@ def test_a_former_member_already_recorded_stays_on_the_list(fac_client, group, m
     assert "Removed Rae" in html
     fac_client.post(check_in_url(meeting), {"present": [removed.pk]})
     assert recorded(meeting) == {removed.pk}
+
+
+def test_a_past_meeting_lists_no_one_who_joined_after_it(fac_client, group, series, facilitator):
+    """The check-in list of last week's meeting is the group as it was then: someone who
+    joined since was not a member at it, and cannot be ticked."""
+    last_week = meeting_at(series, timezone.now().replace(microsecond=0) - timedelta(days=7))
+    was_there = member_of(group, "Early Eve")
+    newcomer = member_of(group, "Newcomer Nat")
+    Membership.objects.filter(user=was_there).update(
+        decided_at=last_week.starts_at - timedelta(days=30)
+    )
+    Membership.objects.filter(user=newcomer).update(decided_at=timezone.now())
+
+    html = fac_client.get(check_in_url(last_week)).content.decode()
+
+    assert "Early Eve" in html and "Newcomer Nat" not in html
+    with pytest.raises(AttendanceError):
+        attendance_record(meeting=last_week, present_user_ids=[newcomer.pk], by=facilitator)
+
+
+def test_a_deleted_account_is_not_on_the_list_unless_it_was_recorded(
+    fac_client, group, meeting, facilitator
+):
+    """Deleting an account makes its holder leave every group as an anonymous "Former
+    member": nobody can tell who that was, so nobody may tick it; one already recorded stays,
+    so the meeting's count stays true."""
+    gone = member_of(group, "Dee Leted")
+    recorded_then_gone = member_of(group, "Ray Corded")
+    Attendance.objects.create(meeting=meeting, user=recorded_then_gone)
+    user_delete(user=gone)
+    user_delete(user=recorded_then_gone)
+
+    html = fac_client.get(check_in_url(meeting)).content.decode()
+
+    assert html.count(FORMER_MEMBER) == 1
+    with pytest.raises(AttendanceError):
+        attendance_record(meeting=meeting, present_user_ids=[gone.pk], by=facilitator)
 
 
 # --- when ------------------------------------------------------------------------------------

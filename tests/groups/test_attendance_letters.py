@@ -102,6 +102,7 @@ def test_a_letter_states_the_recorded_meetings_in_the_members_zone(me, series):
             "date": "2025-01-14",
             "time": "23:30",
             "zone": "EST",
+            "recorded_by": "",
         },
         {
             "group": "Ketamine Recovery Circle",
@@ -109,6 +110,7 @@ def test_a_letter_states_the_recorded_meetings_in_the_members_zone(me, series):
             "date": "2025-07-01",
             "time": "19:00",
             "zone": "EDT",
+            "recorded_by": "",
         },
     ]
     assert re.fullmatch(r"([A-HJ-NP-Z2-9]{5}-){3}[A-HJ-NP-Z2-9]{5}", letter.code)
@@ -157,6 +159,7 @@ def test_days_are_the_members_own_at_a_day_boundary(me, series):
         "date": "2025-01-15",
         "time": "04:30",
         "zone": "GMT",
+        "recorded_by": "",
     }
 
 
@@ -463,3 +466,95 @@ def test_issuing_and_revoking_a_letter_are_in_the_members_security_log(me, lette
         AuditEvent.objects.filter(subject=me).order_by("pk").values_list("action", flat=True)
     )
     assert actions == [AuditEvent.Action.LETTER_ISSUED, AuditEvent.Action.LETTER_REVOKED]
+
+
+# --- who stands behind a letter (issue 15, item 17) ---------------------------------------------
+
+
+@pytest.fixture
+def attested_letter(me, series, group, settings):
+    """Two meetings, recorded by two different facilitators, on a site run by Hope Network."""
+    settings.ORGANISATION_NAME = "Hope Network"
+    robin = UserFactory(display_name="Robin")
+    sam = UserFactory(display_name="Sam")
+    for person in (robin, sam):
+        MembershipFactory(user=person, group=group, role="facilitator")
+    first = meeting_at(series, LATE_EVENING_NY)
+    second = meeting_at(series, LATE_EVENING_NY + timedelta(days=7))
+    Attendance.objects.create(meeting=first, user=me, recorded_by=robin)
+    Attendance.objects.create(meeting=second, user=me, recorded_by=sam)
+    return letter_issue(user=me, date_from=date(2025, 1, 1), date_to=date(2025, 1, 31))
+
+
+def test_a_letter_names_who_recorded_each_meeting_and_who_issued_it(me_client, attested_letter):
+    assert [entry["recorded_by"] for entry in attested_letter.entries] == ["Robin", "Sam"]
+    assert attested_letter.organisation_name == "Hope Network"
+
+    html = " ".join(
+        me_client.get(reverse("groups:letter-detail", args=[attested_letter.pk]))
+        .content.decode()
+        .split()
+    )
+
+    assert "as recorded by facilitators Robin and Sam on Kinship" in html
+    assert '<th scope="col">Recorded by</th>' in html
+    assert "<td>Robin</td>" in html and "<td>Sam</td>" in html
+    assert "Issued by Hope Network on" in html
+    assert "Kinship, run by Hope Network, is a platform for peer support groups" in html
+
+
+def test_the_pdf_carries_the_attestation_and_the_organisation(me_client, attested_letter):
+    response = me_client.get(reverse("groups:letter-pdf", args=[attested_letter.pk]))
+
+    text = pdf_text(response.content)
+    assert "as recorded by facilitators Robin and Sam" in text
+    assert "Recorded by" in text and "Robin" in text and "Sam" in text
+    assert "Issued by Hope Network on" in text
+
+
+def test_the_public_check_shows_the_issuer_and_the_attesters(client, attested_letter):
+    html = " ".join(
+        client.get(reverse("groups:letter-verify", args=[attested_letter.code]))
+        .content.decode()
+        .split()
+    )
+
+    assert "<dt>Issued by</dt> <dd> Hope Network </dd>" in html
+    assert "as recorded by facilitators Robin and Sam" in html
+    assert "<td>Robin</td>" in html
+
+
+def test_the_issuer_is_fixed_when_the_letter_is_issued(client, attested_letter, settings):
+    settings.ORGANISATION_NAME = "A Later Name"
+
+    html = client.get(reverse("groups:letter-verify", args=[attested_letter.code])).content
+    assert b"Hope Network" in html
+    assert b"A Later Name" not in html
+
+
+def test_an_older_letter_without_attestation_still_reads_well(me_client, letter):
+    AttendanceLetter.objects.filter(pk=letter.pk).update(organisation_name="")
+
+    html = " ".join(
+        me_client.get(reverse("groups:letter-detail", args=[letter.pk])).content.decode().split()
+    )
+
+    assert "as recorded by each group&#x27;s facilitators on Kinship" in html
+    assert "<td>A facilitator</td>" in html
+    assert "Issued on" in html and "Issued by" not in html
+
+
+def test_the_list_of_letters_has_a_revoke_button_that_asks_first(me_client, me, letter, series):
+    revoked = letter_issue(user=me, date_from=date(2025, 1, 21), date_to=date(2025, 1, 21))
+    letter_revoke(letter=revoked)
+
+    html = me_client.get(reverse("groups:letter-list")).content.decode()
+
+    revoke_url = reverse("groups:letter-revoke", args=[letter.pk])
+    assert f'href="{revoke_url}">Revoke…' in html
+    assert reverse("groups:letter-revoke", args=[revoked.pk]) not in html
+    # The button leads to the confirmation page; nothing is revoked by following it.
+    confirm = me_client.get(revoke_url)
+    assert "Revoke this letter?" in confirm.content.decode()
+    letter.refresh_from_db()
+    assert not letter.is_revoked

@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from groups.models import Meeting, MeetingSeries, Membership, SupportGroup, Topic
 from groups.services.meetings import meetings_extend
-from tests.factories import MeetingSeriesFactory, SupportGroupFactory, UserFactory
+from tests.factories import (
+    MeetingSeriesFactory,
+    MembershipFactory,
+    SupportGroupFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -323,3 +328,125 @@ def test_a_group_whose_meetings_are_all_past_matches_no_day(client):
     group = SupportGroupFactory(name="Finished")
     MeetingSeriesFactory(group=group, rrule="FREQ=WEEKLY;BYDAY=TU", weekdays="TU")
     assert listed_names(client.get(URL + "?day=TU")) == []
+
+
+# --- issue 15: whole words, topics, a length limit, the viewer's zone, member badges -------
+
+
+def test_word_search_matches_whole_words_not_letters_inside_a_word(client):
+    SupportGroupFactory(name="Thursday Morning Circle", description="Every person is welcome.")
+    SupportGroupFactory(name="Parents together", description="For parents of a son or daughter.")
+    SupportGroupFactory(name="Family room", description="Our sons and daughters.")
+    assert listed_names(client.get(URL, {"q": "son"})) == ["Family room", "Parents together"]
+    assert listed_names(client.get(URL, {"q": "SON"})) == ["Family room", "Parents together"]
+    assert listed_names(client.get(URL, {"q": "moRNing"})) == ["Thursday Morning Circle"]
+    assert listed_names(client.get(URL, {"q": "morn"})) == []
+
+
+def test_word_search_finds_every_group_tagged_with_the_topic(client):
+    ketamine = topic("ketamine")
+    SupportGroupFactory(name="Evening circle", description="We listen.", topics=[ketamine])
+    SupportGroupFactory(name="Sunday room", description="Open to all.", topics=[ketamine])
+    SupportGroupFactory(name="Ketamine and us", description="Peer support.")
+    SupportGroupFactory(name="Alcohol circle", topics=[topic("alcohol")])
+    assert listed_names(client.get(URL, {"q": "ketamine"})) == [
+        "Evening circle",
+        "Ketamine and us",
+        "Sunday room",
+    ]
+    assert listed_names(client.get(URL, {"q": "ketamine sunday"})) == ["Sunday room"]
+
+
+def test_a_search_longer_than_the_limit_is_refused_with_a_message_not_every_group(client):
+    SupportGroupFactory(name="Evening circle")
+    response = client.get(URL, {"q": "ketamine " * 400})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Your search could not be read" in html
+    assert "A search can be at most 200 characters" in html
+    assert listed_names(response) == []
+    assert "ketamine ketamine" in html  # what was typed is still in the box
+    # The results an htmx request asks for say so too (htmx swaps only a 2xx answer).
+    partial = client.get(URL, {"q": "x" * 201}, headers={"HX-Request": "true"})
+    assert partial.status_code == 200
+    assert "A search can be at most 200 characters" in partial.content.decode()
+
+
+@time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False)
+def test_day_and_time_filters_work_in_the_members_own_zone(client):
+    """Tuesday 19:00 in New York is Wednesday 05:30 in India: that is what someone in India
+    sees and filters on."""
+    group = SupportGroupFactory(name="New York evening", time_zone="America/New_York")
+    _meets(group, "FREQ=WEEKLY;BYDAY=TU", "TU", time(19))
+    client.force_login(UserFactory(time_zone="Asia/Kolkata"))
+    assert listed_names(client.get(URL, {"day": "WE", "time": "morning"})) == ["New York evening"]
+    assert listed_names(client.get(URL, {"day": "TU"})) == []
+    assert listed_names(client.get(URL, {"time": "evening"})) == []
+    html = client.get(URL).content.decode()
+    assert "Times in India Standard Time (Kolkata, IST)" in html
+    assert "Wednesday 2 December 2026, 05:30 IST (19:00 EST where the group meets)" in html
+
+
+@time_machine.travel(datetime(2026, 11, 26, 12, tzinfo=UTC), tick=False)
+def test_a_visitor_chooses_the_zone_the_filters_use_by_city_in_any_case(client):
+    group = SupportGroupFactory(name="New York evening", time_zone="America/New_York")
+    _meets(group, "FREQ=WEEKLY;BYDAY=TU", "TU", time(19))
+    default = client.get(URL, {"day": "TU", "time": "evening"})
+    assert listed_names(default) == ["New York evening"]
+    assert "Times in Eastern Time (New York, EST)" in default.content.decode()
+    india = client.get(URL, {"day": "WE", "time": "morning", "zone": "kolkata"})
+    assert listed_names(india) == ["New York evening"]
+    assert "Times in India Standard Time (Kolkata, IST)" in india.content.decode()
+    assert listed_names(client.get(URL, {"day": "TU", "zone": "Kolkata"})) == []
+
+
+def test_a_zone_that_could_be_several_is_refused_naming_them(client):
+    SupportGroupFactory(name="Evening circle")
+    response = client.get(URL, {"zone": "IST"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "India Standard Time (Kolkata)" in html
+    assert "Israel Time (Jerusalem)" in html
+    assert listed_names(response) == []
+
+
+def test_cards_say_which_groups_the_member_belongs_to_or_waits_for(client, member):
+    joined = SupportGroupFactory(name="Joined circle")
+    asked = SupportGroupFactory(name="Asked circle", join_policy="approval")
+    runs = SupportGroupFactory(name="Run circle")
+    SupportGroupFactory(name="Other circle")
+    left = SupportGroupFactory(name="Left circle")
+    MembershipFactory(user=member, group=joined)
+    MembershipFactory(user=member, group=asked, state="pending")
+    MembershipFactory(user=member, group=runs, role="facilitator")
+    MembershipFactory(user=member, group=left, state="left")
+    MembershipFactory(group=SupportGroup.objects.get(name="Other circle"))  # someone else
+    client.force_login(member)
+    html = client.get(URL).content.decode()
+    cards = dict(
+        re.findall(r'<a href="/groups/[\w-]+/">([^<]+)</a>\s*</h3>(.*?)</article>', html, re.S)
+    )
+    assert "You're a member" in cards["Joined circle"]
+    assert "Request pending" in cards["Asked circle"]
+    assert "You facilitate this group" in cards["Run circle"]
+    for name in ("Other circle", "Left circle"):
+        assert "You're a member" not in cards[name] and "pending" not in cards[name]
+    # Visitors see no badge at all.
+    client.logout()
+    assert "You're a member" not in client.get(URL).content.decode()
+
+
+def test_badges_cost_no_query_per_card(client, member):
+    make_groups(3)
+    for group in SupportGroup.objects.all():
+        MembershipFactory(user=member, group=group)
+    client.force_login(member)
+    count_queries(client, URL)
+    few = count_queries(client, URL)
+    make_groups(30)
+    for group in SupportGroup.objects.exclude(memberships__user=member):
+        MembershipFactory(user=member, group=group, state="pending")
+    many = count_queries(client, URL)
+    assert few == many
+    html = client.get(URL).content.decode()
+    assert "You're a member" in html and "Request pending" in html

@@ -355,7 +355,7 @@ def test_the_member_list_shows_names_requests_first_and_times_in_the_viewers_zon
 
     assert html.index("Sam") < html.index("Avery") < html.index("Blake")
     assert "I stopped using three weeks ago." in html
-    assert "Asia/Tokyo" in html
+    assert "Japan Time (Tokyo)" in html
     assert "@" not in html.replace("@example.org", "").split('id="main"')[1]  # no addresses
     assert "sam@example.org" not in html
     assert "avery@x.org" not in html
@@ -686,3 +686,30 @@ def test_every_facilitator_page_is_valid_html(fac_client, group, request_of, tmp
         reverse("groups:report-group", args=[slug]), {"reason": "other", "text": "Hm."}
     ).content.decode()
     assert_valid_html(html, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("A" * 80, "This does not read as a name"),
+        ("Zzzzzzzz circle", "This does not read as a name"),
+        ("12345 !!!", "name needs letters"),
+        ("---", "name needs letters"),
+    ],
+)
+def test_a_nonsense_group_name_is_refused_with_a_clear_message(fac_client, name, message):
+    response = fac_client.post(reverse("groups:group-create"), group_data(name=name))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "We listen." in page  # nothing typed is lost
+    assert not SupportGroup.objects.filter(name=name).exists()
+
+
+def test_a_group_link_pasted_with_spaces_gets_the_link_without_them(fac_client):
+    response = fac_client.post(
+        reverse("groups:group-create"), group_data(online_url="https://zoom.us/j/123 456 789")
+    )
+    assert response.status_code == 400
+    assert "the link is https://zoom.us/j/123456789" in response.content.decode()
+    assert not SupportGroup.objects.filter(name="Sunday Evening Circle").exists()

@@ -72,9 +72,12 @@ def test_the_join_page_shows_the_code_of_conduct_and_the_checkbox(signed_in):
     assert 'name="message"' not in html  # open groups ask nothing more
 
 
-def test_joining_an_open_group_makes_an_active_member_at_once(signed_in, member):
+def test_joining_an_open_group_makes_an_active_member_at_once(
+    signed_in, member, django_capture_on_commit_callbacks
+):
     group = SupportGroupFactory(name="Open circle", join_policy="open")
-    response = signed_in.post(join_url(group), ACCEPT, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(join_url(group), ACCEPT, follow=True)
     assert response.redirect_chain == [(detail_url(group), 302)]
     membership = Membership.objects.get(user=member, group=group)
     assert membership.state == Membership.State.ACTIVE
@@ -84,6 +87,12 @@ def test_joining_an_open_group_makes_an_active_member_at_once(signed_in, member)
     assert "Welcome to Open circle" in html
     assert "You're a member" in html
     assert group.online_url in html
+    # And a welcome by e-mail: what happens next, how to leave (discreet: a neutral subject).
+    [welcome] = mail.outbox
+    assert welcome.to == [member.email]
+    assert welcome.subject == "Kinship: Welcome: you have joined"
+    assert "What happens next" in welcome.body
+    assert reverse("groups:group-leave", args=[group.slug]) in welcome.body
 
 
 def test_asking_to_join_an_approval_group_waits_with_the_message(
@@ -103,7 +112,11 @@ def test_asking_to_join_an_approval_group_waits_with_the_message(
     assert "Your request was sent to the facilitators of Careful circle" in html
     assert "Your request is waiting for a facilitator" in html
     assert group.online_url not in html
-    assert len(mail.outbox) == 1  # the facilitator is told
+    # The member hears that the request was passed on, and the facilitator that it waits.
+    assert sorted(message.subject for message in mail.outbox) == [
+        "Kinship: Someone asks to join",
+        "Kinship: Your request was sent",
+    ]
 
 
 def test_not_accepting_the_code_of_conduct_is_refused_and_changes_nothing(signed_in):

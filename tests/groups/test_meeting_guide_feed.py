@@ -402,9 +402,23 @@ def test_feed_never_shows_people(client, realistic):
 def test_feed_is_public_cacheable_json_for_any_origin(client, realistic):
     response = client.get(URL)
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=300"}
+    assert set(response["Cache-Control"].split(", ")) == {"public", "no-cache"}
     assert response["Access-Control-Allow-Origin"] == "*"
     assert isinstance(json.loads(response.content), list)
+
+
+def test_a_new_series_is_in_the_feed_at_once_and_an_unchanged_feed_answers_304(client, realistic):
+    """A facilitator who adds a weekly series and opens the feed again sees it: browsers must
+    ask again (no-cache), and are told 304 only while nothing changed."""
+    first = client.get(URL)
+    unchanged = client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    MeetingSeriesFactory(group=realistic["online"].group, slug="friday-new")
+
+    again = client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+    assert "friday-new" in {meeting["slug"] for meeting in json.loads(again.content)}
 
 
 def test_feed_is_an_empty_list_when_nothing_is_published(client):

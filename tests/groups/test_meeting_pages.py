@@ -133,7 +133,10 @@ def test_my_meetings_marks_a_cancelled_meeting_and_shows_my_answer(client, meeti
 def test_the_group_page_shows_the_schedule_in_words_and_the_next_meetings(client, meeting):
     response = client.get(reverse("groups:group-detail", args=[meeting.group.slug]))
     html = " ".join(response.content.decode().split())
-    assert "Wednesday sharing</strong>: Every week on Tuesday, 19:00 (Europe/London)" in html
+    assert (
+        "Wednesday sharing</strong>: Every week on Tuesday, 19:00 United Kingdom Time (London)"
+        in html
+    )
     assert reverse("groups:meeting-detail", args=[meeting.group.slug, meeting.pk]) in html
     assert reverse("groups:group-calendar", args=[meeting.group.slug]) in html
 

@@ -11,7 +11,7 @@ import time_machine
 from django.core import mail
 
 from groups.meetings.recurrence import Frequency, Recurrence
-from groups.models import HORIZON, Meeting, Rsvp
+from groups.models import HORIZON, Rsvp
 from groups.services.errors import MeetingError
 from groups.services.meetings import (
     meeting_cancel,
@@ -222,7 +222,7 @@ def test_editing_a_series_keeps_past_meetings_and_the_rsvps_of_unchanged_ones(
     assert series.sequence == 1
 
 
-def test_moving_the_time_of_a_series_removes_future_meetings_and_tells_who_answered(
+def test_moving_the_time_of_a_series_takes_each_meeting_and_its_answers_along(
     group, django_capture_on_commit_callbacks
 ):
     series = make_series(group)
@@ -237,12 +237,17 @@ def test_moving_the_time_of_a_series_removes_future_meetings_and_tells_who_answe
             fields={"start_time": time(18)},
             now=NOW,
         )
-    assert not Meeting.objects.filter(pk=first.pk).exists()
+    first.refresh_from_db()
+    assert first.starts_at.astimezone(NEW_YORK) == datetime(2026, 10, 6, 18, tzinfo=NEW_YORK)
+    assert Rsvp.objects.filter(meeting=first, user=sam, answer="going").exists()
     local = {m.starts_at.astimezone(NEW_YORK).time() for m in series.meetings.all()}
     assert local == {time(18)}
+    assert series.meetings.count() == 13  # the same meetings, none removed or doubled
     [message] = mail.outbox
     assert message.to == [sam.email]
-    assert "no longer takes place" in message.body
+    assert "It was planned for" in message.body and "19:00 EDT" in message.body
+    assert "It now takes place on" in message.body and "18:00 EDT" in message.body
+    assert "Your answer still stands" in message.body
 
 
 def test_changing_only_the_length_keeps_every_meeting_and_its_rsvps(group):

@@ -172,7 +172,10 @@ def test_the_reminder_says_when_in_my_zone_where_how_to_answer_and_carries_the_i
     sam = member(meeting, reminder_lead_minutes=[60], discreet_mode=False)
     run(START - timedelta(minutes=60))
     [message] = mail.outbox
-    assert message.subject == "Kinship: Reminder: Evening sharing, Harbour Circle"
+    assert (
+        message.subject
+        == "Kinship: Starts in 1 hour, at 00:00 GMT: Evening sharing, Harbour Circle"
+    )
     body = message.body
     assert "Wednesday 2 December 2026, 00:00 GMT (19:00 EST where the group meets)" in body
     assert "https://meet.example.org/h" in body and "+1 555 0100" in body
@@ -190,7 +193,7 @@ def test_in_discreet_mode_the_subject_and_calendar_title_name_nothing(meeting):
     member(meeting, reminder_lead_minutes=[60])  # discreet mode is on by default
     run(START - timedelta(minutes=60))
     [message] = mail.outbox
-    assert message.subject == "Kinship: a reminder for Wed 2 Dec, 00:00 GMT"
+    assert message.subject == "Kinship: A reminder: your appointment in 1 hour, at 00:00 GMT"
     [(_, content, _)] = message.attachments
     [event] = Calendar.from_ical(content).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Appointment"
@@ -228,7 +231,7 @@ def test_saying_yes_after_a_lead_time_sends_only_the_nearest_reminder_that_is_st
     run(START - timedelta(minutes=60))
     run(START - timedelta(minutes=59))
     assert sent_to() == [late.email]
-    assert "starts in 60 minutes" in mail.outbox[0].body
+    assert "starts in 1 hour, at 00:00 GMT" in mail.outbox[0].body
     rows = {row.variant: row.state for row in OutboxMessage.objects.filter(user=late)}
     assert rows == {2880: State.CANCELLED, 1440: State.CANCELLED, 60: State.SENT}
 
@@ -241,7 +244,7 @@ def test_saying_yes_well_before_the_next_lead_time_sends_the_nearest_past_one_th
     run(START - timedelta(hours=20))  # 48 and 24 hours both past: the nearest, once
     run(START - timedelta(hours=20) + timedelta(minutes=1))
     assert sent_to() == [early.email]
-    assert "starts in about 20 hours" in mail.outbox[0].body
+    assert "starts tomorrow at 00:00 GMT" in mail.outbox[0].body
     run(START - timedelta(minutes=60))
     assert sent_to() == [early.email, early.email]
     rows = {row.variant: row.state for row in OutboxMessage.objects.filter(user=early)}

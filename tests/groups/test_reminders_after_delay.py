@@ -113,7 +113,7 @@ def test_a_move_plans_every_lead_time_again_whatever_became_of_it(meeting, sam):
     run(later - timedelta(minutes=15))
     reminded = [m for m in mail.outbox if "A reminder:" in m.body]
     assert len(reminded) == 2
-    assert "starts in 60 minutes" in reminded[0].body
+    assert "starts in 1 hour" in reminded[0].body
     assert "starts in 15 minutes" in reminded[1].body
     assert reminded[1].extra_headers["Message-ID"] != first_id  # a new message, not a repeat
     assert {row.state for row in reminders().values()} == {State.SENT}

@@ -127,11 +127,15 @@ def test_reminders_are_due_at_start_minus_lead_and_say_the_members_local_time(
         assert (row.variant, row.due_at, row.state) == (lead, due, "sent")
 
     assert len(mail.outbox) == 2
-    for message in mail.outbox:
+    for message, lead in zip(mail.outbox, (1440, 60), strict=True):
         assert message.to == [member.email]
         assert f"When: {when}\n" in message.body
-        # Discreet mode: the subject names only the time, still in the member's zone.
-        assert message.subject.endswith(f"a reminder for {short}")
+        # Discreet mode: the subject names only when, still in the member's zone: the day
+        # before, the day and the time; an hour before, the hour left and the time.
+        _, clock = short.split(", ")
+        said = "in 1 hour, at" if lead == 60 else "at"
+        assert message.subject.startswith("Kinship: A reminder: your appointment ")
+        assert message.subject.endswith(f"{said} {clock}")
         ics = next(content for name, content, _ in message.attachments if name == "meeting.ics")
         event = next(iter(Calendar.from_ical(ics).walk("VEVENT")))
         # The same instant, in whatever zone it is written. (Compared in UTC: Python never

@@ -51,6 +51,7 @@ def test_reporting_a_group_records_it_acknowledges_it_and_emails_the_reporter(
     assert report.text == CONCERN["text"]
     html = response.content.decode()
     assert f"We received your report (number {report.pk})" in html
+    assert "we will e-mail you again when it is resolved" in html
     assert [m.to for m in mail.outbox] == [[member.email]]
     assert f"number {report.pk}" in mail.outbox[0].body
     assert AuditEvent.objects.filter(action=Action.REPORT_FILED, subject=member).exists()
@@ -302,3 +303,103 @@ def test_the_report_page_makes_as_many_queries_in_a_group_of_300_as_of_3(client,
     few = queries()
     MembershipFactory.create_batch(297, group=group)
     assert queries() == few
+
+
+# --- who is told: alerts at once, and the reporter when it is resolved ------------------------
+
+
+def test_a_report_of_danger_mails_every_admin_and_the_groups_facilitators_with_the_crisis_lines(
+    client, member, facilitator, group, django_capture_on_commit_callbacks
+):
+    admin = UserFactory(display_name="Alex", is_staff=True)
+    superuser = UserFactory(display_name="Sam", is_superuser=True)
+    UserFactory(display_name="Gone", is_staff=True, is_active=False)
+    MembershipFactory(group=SupportGroupFactory(), role="facilitator")  # another group's
+    MembershipFactory(user=member, group=group)
+    person = UserFactory(
+        display_name="Casey", email="casey.private@example.org", name_visible_to_members=True
+    )
+    MembershipFactory(user=person, group=group)
+    client.force_login(member)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            report_person_url(group, person),
+            {"reason": "safety", "text": "Casey said goodbye to everyone tonight."},
+        )
+
+    report = Report.objects.get()
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert set(by_address) == {member.email, admin.email, superuser.email, facilitator.email}
+    for address in (admin.email, superuser.email, facilitator.email):
+        alert = by_address[address]
+        # The subject says it is urgent and names no group, so discreet mode keeps it.
+        assert alert.subject == f"Kinship: Urgent: someone may be in danger (report {report.pk})"
+        assert "Thursday Circle" not in alert.subject
+        # Discreet mode (on by default): what a lock screen shows names no group.
+        assert "Thursday Circle" not in alert.body[:250]
+        assert "Someone may be in danger" in alert.body
+        assert "Casey said goodbye to everyone tonight." in alert.body
+        assert "988" in alert.body  # the crisis lines
+        # Nothing of the person's beyond their display name.
+        assert "casey.private@example.org" not in alert.body
+    admin_body = by_address[admin.email].body
+    assert reverse("staff:report-detail", args=[report.pk]) in admin_body
+    assert "Reported by: Morgan" in admin_body
+    # Facilitators are not told who reported, nor sent to the admin area.
+    facilitator_body = by_address[facilitator.email].body
+    assert "Morgan" not in facilitator_body
+    assert "/manage/" not in facilitator_body
+
+
+def test_other_reports_are_mailed_to_the_admins_only(
+    client, member, facilitator, group, django_capture_on_commit_callbacks
+):
+    admin = UserFactory(is_staff=True)
+    MembershipFactory(user=member, group=group)
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("groups:report-group", args=[group.slug]), CONCERN)
+
+    report = Report.objects.get()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([member.email, admin.email])
+    alert = next(m for m in mail.outbox if m.to == [admin.email])
+    assert alert.subject == f"Kinship: A new report to look at (report {report.pk})"
+    assert "Selling or offering substances" in alert.body
+
+
+def test_a_reported_facilitator_or_admin_is_not_alerted_about_their_own_report(
+    client, member, facilitator, group, django_capture_on_commit_callbacks
+):
+    facilitator.name_visible_to_members = True
+    facilitator.save()
+    MembershipFactory(user=member, group=group)
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(report_person_url(group, facilitator), {"reason": "safety", "text": "Worried"})
+    assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+def test_resolving_a_report_tells_the_reporter_and_nothing_about_anyone_else(
+    member, group, django_capture_on_commit_callbacks
+):
+    from groups.services.reports import report_resolve
+
+    admin = UserFactory(display_name="Alex", is_staff=True)
+    person = UserFactory(display_name="Casey")
+    report = Report.objects.create(
+        reporter=member, group=group, person=person, reason="harassment", text="Messages"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report_resolve(report=report, by=admin, note="Casey was removed from the group.")
+
+    report.refresh_from_db()
+    assert (report.status, report.resolved_by) == (Report.Status.RESOLVED, admin)
+    assert report.resolved_at is not None
+    (message,) = mail.outbox
+    assert message.to == [member.email]
+    assert message.subject == f"Kinship: Your report was resolved (report {report.pk})"
+    for private in ("Casey", "removed", "Thursday Circle", "Alex"):
+        assert private not in message.body
+    event = AuditEvent.objects.get(action=Action.REPORT_UPDATED)
+    assert (event.actor, event.details) == (admin, {"report": report.pk, "status": "resolved"})

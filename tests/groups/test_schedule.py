@@ -131,11 +131,11 @@ def test_editing_shows_the_schedule_as_it_was_built(fac_client, group):
     form = edit.context["form"]
     assert form.initial["weekdays"] == ["1", "4"]
     assert form.initial["ends"] == "after" and form.initial["count"] == 10
-    response = fac_client.post(
-        reverse("groups:series-edit", args=[group.slug, series.pk]),
-        weekly_form(weekdays=["1"], title="Tuesday sharing"),
-        follow=True,
-    )
+    url = reverse("groups:series-edit", args=[group.slug, series.pk])
+    edited = weekly_form(weekdays=["1"], title="Tuesday sharing")
+    preview = fac_client.post(url, edited)  # the Fridays go: first what that does
+    assert "meetings no longer take place" in preview.content.decode()
+    response = fac_client.post(url, {**edited, "confirm": "1"}, follow=True)
     series.refresh_from_db()
     assert series.title == "Tuesday sharing" and series.rrule == "FREQ=WEEKLY;BYDAY=TU"
     assert "The schedule is saved" in response.content.decode()

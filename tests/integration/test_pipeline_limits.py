@@ -134,7 +134,7 @@ def test_a_meeting_moved_after_its_reminders_went_out_reminds_for_the_new_time(
     assert wait_until(
         lambda: reminder_rows().filter(variant=60, state=State.SENT).count() == 5, timeout=60
     ), states()
-    hour_ahead = [m for m in reminder_messages(smtp_inbox) if "in 60 minutes" in message_text(m)]
+    hour_ahead = [m for m in reminder_messages(smtp_inbox) if "in 1 hour" in message_text(m)]
     assert Counter(m["X-Envelope-To"] for m in hour_ahead) == {m.email: 1 for m in members}
     waiting = reminder_rows().filter(variant=15)
     assert set(waiting.values_list("state", flat=True)) == {State.SCHEDULED}

@@ -55,9 +55,13 @@ def test_every_message_kind_parses_strictly_in_7_bit_lines_with_unsubscribe_only
     messages = [
         *every_message_for(client, member, django_capture_on_commit_callbacks),
         a_reminder(),
+        *the_newer_kinds(django_capture_on_commit_callbacks),
     ]
     assert len(messages) >= 15
     categories = dict(OutboxMessage.objects.values_list("pk", "category"))
+    # Move and cancellation notices, with the meeting's .ics added at send time.
+    assert OutboxMessage.objects.filter(kind="meeting-notice").count() >= 2
+    assert sum(any(name == "meeting.ics" for name, *_ in m.attachments) for m in messages) >= 3
     seen = set()
     for message in messages:
         raw = as_sent(message)
@@ -83,6 +87,35 @@ def test_every_message_kind_parses_strictly_in_7_bit_lines_with_unsubscribe_only
         assert offers == (category in ("reminders", "updates")), (subject, category)
         assert ("List-Unsubscribe-Post" in parsed) == offers, subject
     assert seen == {"account", "updates", "reminders"}
+
+
+def the_newer_kinds(capture):
+    """Messages every_message_for does not trigger: a welcome to an open group (discreet and
+    not), a facilitator's notice of a request, and the confirmation of a deleted account
+    (sent to an address that no longer has an account)."""
+    from django.core import mail
+
+    from accounts.services.users import user_delete
+    from groups.services.memberships import membership_join
+    from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
+
+    mail.outbox.clear()
+    group = SupportGroupFactory(name="Zoë's open circle — évening")
+    facilitator = UserFactory(display_name="Ånna", discreet_mode=False)
+    MembershipFactory(user=facilitator, group=group, role="facilitator")
+    approval = SupportGroupFactory(name="Ça va circle", join_policy="approval")
+    MembershipFactory(user=facilitator, group=approval, role="facilitator")
+    with capture(execute=True):
+        membership_join(user=UserFactory(discreet_mode=False), group=group, accept_conduct=True)
+        membership_join(user=UserFactory(), group=group, accept_conduct=True)
+        membership_join(user=UserFactory(display_name="Zoë"), group=approval, accept_conduct=True)
+        user_delete(user=UserFactory(display_name="Zoë Ångström"))
+    subjects = [message.subject for message in mail.outbox]
+    assert "Kinship: Welcome to Zoë's open circle — évening" in subjects
+    assert "Kinship: Welcome: you have joined" in subjects
+    assert "Kinship: Ça va circle: someone asks to join" in subjects
+    assert "Kinship: your account is deleted" in subjects
+    return list(mail.outbox)
 
 
 @pytest.mark.parametrize(

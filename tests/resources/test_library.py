@@ -102,7 +102,9 @@ def test_library_lists_only_published_resources(client, member, every_state, who
     assert listed(response) == ["Published about sleep"]
 
 
-def test_helplines_come_first_on_the_library_page_even_in_a_search(client):
+def test_helplines_are_named_first_on_the_library_page_even_in_a_search(client):
+    """By name before the search box (their numbers and hours after the results, so that on
+    a phone the results still start on the first screen)."""
     ResourceFactory(
         title="Night line",
         kind=Resource.Kind.HOTLINE,
@@ -112,8 +114,10 @@ def test_helplines_come_first_on_the_library_page_even_in_a_search(client):
     ResourceFactory(title="Sleeping again", body="Rest after stopping.")
     for url in (LIBRARY, LIBRARY + "?q=sleeping", LIBRARY + "?q=nothingmatcheshere"):
         html = client.get(url).content.decode()
-        hotlines = html.index('id="hotlines-title"')
-        assert hotlines < html.index('role="search"'), url
+        named = between(html, "Need to talk to someone now?", "</p>")
+        assert "Night line" in named, url
+        assert 'href="#hotlines-title"' in named
+        assert html.index("Need to talk to someone now?") < html.index('role="search"'), url
         assert "Night line" in between(html, 'id="hotlines-title"', "</section>")
         assert 'href="tel:0800123456"' in html
 
@@ -175,17 +179,39 @@ def test_an_empty_search_shows_the_front_page(client):
         assert "Everything in the library" in response.content.decode()
 
 
-def test_a_search_of_a_thousand_characters_is_cut_and_answered(client):
+def test_a_search_longer_than_the_limit_is_refused_with_a_message(client):
+    """Not cut and searched as if that was what was asked, nor ignored to show everything."""
     ResourceFactory(title="Cravings at night", body="When cravings come at night.")
     query = "cravings " + "x" * 991
-    assert len(query) == 1000
+    assert len(query) == 1000 > MAX_QUERY_LENGTH
     response = client.get(LIBRARY, {"q": query})
-    assert response.status_code == 200
-    assert len(response.context["words"]) <= MAX_QUERY_LENGTH
-    assert listed(response) == []  # the second "word" is 191 x's: nothing has it
-    response = client.get(LIBRARY, {"q": "cravings " * 111})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Your search could not be read" in html
+    assert f"A search can be at most {MAX_QUERY_LENGTH} characters (this one has 1000)" in html
+    assert listed(response) == []
+    assert "Everything in the library" not in html
+    assert f'maxlength="{MAX_QUERY_LENGTH}"' in html  # a browser never gets there
+    response = client.get(LIBRARY, {"q": ("cravings " * 22).strip()})
+    assert response.status_code == 200  # 197 characters: within the limit
     assert listed(response) == ["Cravings at night"]
+
+
+def test_search_matches_whole_words_not_letters_inside_a_word(client):
+    """On SQLite as on PostgreSQL: "son" finds the son, not the person or the season."""
+    ResourceFactory(title="When your son is using", body="Talking with him.")
+    ResourceFactory(title="A person like me", body="Every season of recovery.")
+    response = client.get(LIBRARY, {"q": "son"})
+    assert listed(response) == ["When your son is using"]
+
+
+def test_a_featured_resource_that_is_also_listed_repeats_no_id(client):
+    ResourceFactory(title="Where to begin", featured=True)
+    ResourceFactory(title="Sleeping again")
+    html = client.get(LIBRARY).content.decode()
+    assert html.count("Where to begin</a>") == 2  # featured, and in the list
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
 
 
 @pytest.mark.parametrize(
