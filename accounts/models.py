@@ -101,6 +101,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             "through an address of ours that names nothing."
         ),
     )
+    # When the member put the first-run welcome away (the home page shows it until they join
+    # a group or do): on the account, so signing in again does not bring it back.
+    first_run_dismissed_at = models.DateTimeField(null=True, blank=True, editable=False)
     name_visible_to_members = models.BooleanField(
         "fellow members may see my display name",
         default=False,

@@ -16,15 +16,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import DataExport
+from accounts.services.users import user_first_run_dismiss
 from config import health
 from groups.home import home_has_groups, home_next_meeting
 from groups.meetings.places import meeting_place
 from lib.crisis import crisis_lines
 from lib.markdown import render_markdown
-
-# The session remembers that a member put the first-run welcome away (until they sign out).
-FIRST_RUN_DISMISSED = "first_run_dismissed"
 
 
 @require_safe
@@ -37,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "next_meeting": next_meeting,
             "next_meeting_place": meeting_place(next_meeting) if next_meeting else None,
             "next_meeting_open": bool(next_meeting and not next_meeting.has_started(now=now)),
-            "first_run": not request.session.get(FIRST_RUN_DISMISSED)
+            "first_run": request.user.first_run_dismissed_at is None
             and not home_has_groups(user=request.user),
         }
     return render(request, "home.html", context)
@@ -45,8 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def first_run_dismiss(request: HttpRequest) -> HttpResponse:
-    request.session[FIRST_RUN_DISMISSED] = True
+def first_run_dismiss(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user_first_run_dismiss(user=request.user)
     messages.success(
         request, "The welcome is put away. Groups, in the menu, is where you find one any time."
     )

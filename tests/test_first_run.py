@@ -89,6 +89,17 @@ def test_a_member_can_put_the_welcome_away_without_javascript(client, newcomer):
     assert 'class="first-run"' not in html
 
 
+def test_the_welcome_stays_away_after_signing_in_again(client, newcomer):
+    client.post(reverse("first-run-dismiss"))
+    client.logout()
+    client.force_login(newcomer)
+
+    html = text_of(client.get(reverse("home")))
+
+    assert "Welcome back, Ivy" in html
+    assert 'class="first-run"' not in html
+
+
 def test_putting_the_welcome_away_needs_a_post(client, newcomer):
     assert client.get(reverse("first-run-dismiss")).status_code == 405
     assert 'class="first-run"' in client.get(reverse("home")).content.decode()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from allauth.account.models import EmailAddress
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.emails import account_deleted_email, email_send_later
 from accounts.models import FORMER_MEMBER, AuditEvent, DataExport, User
@@ -92,6 +94,13 @@ def user_update_profile(*, user: User, changes: dict[str, object]) -> list[str]:
         details={"fields": changed},
     )
     return changed
+
+
+def user_first_run_dismiss(*, user: User, now: datetime | None = None) -> None:
+    """The member puts the first-run welcome away, for good (not only for this session)."""
+    if user.first_run_dismissed_at is None:
+        user.first_run_dismissed_at = now or timezone.now()
+        user.save(update_fields=["first_run_dismissed_at"])
 
 
 def user_record_role_changes(*, user: User, before: dict[str, bool], actor: User) -> None:

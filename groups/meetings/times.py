@@ -6,15 +6,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from accounts import zones
+
 
 def zone_abbreviation(instant: datetime, zone_name: str) -> str:
-    return instant.astimezone(ZoneInfo(zone_name)).strftime("%Z")
+    """ "EST"; "UTC+11" for a zone whose tzdata abbreviation is only a number ("+11")."""
+    return zones.zone_abbreviation(zone_name, instant)
 
 
 def format_instant(instant: datetime, zone_name: str, *, with_date: bool = True) -> str:
     """ "Tuesday 1 December 2026, 19:00 EST" (or "19:00 EST")."""
     local = instant.astimezone(ZoneInfo(zone_name))
-    clock = f"{local:%H:%M %Z}"
+    clock = f"{local:%H:%M} {zone_abbreviation(instant, zone_name)}"
     return f"{local:%A} {local.day} {local:%B %Y}, {clock}" if with_date else clock
 
 
@@ -27,7 +30,8 @@ def format_meeting_time(
     viewer = starts_at.astimezone(ZoneInfo(viewer_zone))
     local = starts_at.astimezone(ZoneInfo(meeting_zone))
     if (viewer.utcoffset(), viewer.tzname()) != (local.utcoffset(), local.tzname()):
-        text += f" ({local:%H:%M %Z} where the group meets)"
+        there = zone_abbreviation(starts_at, meeting_zone)
+        text += f" ({local:%H:%M} {there} where the group meets)"
     return text
 
 
