@@ -227,8 +227,9 @@ def zone_label(zone: str, at: datetime | None = None) -> str:
         return "Coordinated Universal Time (UTC)"
     place = zone_city(zone)
     name = _zone_name(zone, year)
-    if at is not None and zone_abbreviation(zone, at) != name:
-        place = f"{place}, {zone_abbreviation(zone, at)}"
+    abbreviation = zone_abbreviation(zone, at) if at is not None else name
+    if abbreviation != name:
+        place = f"{place}, {abbreviation}"
     return f"{name} ({place})"
 
 

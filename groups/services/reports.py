@@ -157,15 +157,20 @@ def report_update(*, report: Report, by: User, status: str, note: str) -> Report
     if status != Report.Status.RESOLVED:
         report.resolved_at = None
         report.resolved_by = None
+    _report_save(report, by=by)
+    return report
+
+
+def _report_save(report: Report, *, by: User) -> None:
+    """Save a handled report and record in the audit trail who changed it, to what."""
     report.full_clean()
     report.save()
     audit_record(
         action=AuditEvent.Action.REPORT_UPDATED,
         subject=None,
         actor=by,
-        details={"report": report.pk, "status": status},
+        details={"report": report.pk, "status": report.status},
     )
-    return report
 
 
 @transaction.atomic
@@ -183,14 +188,7 @@ def report_resolve(*, report: Report, by: User, note: str) -> Report:
     report.handled_by = by
     report.resolved_at = now
     report.resolved_by = by
-    report.full_clean()
-    report.save()
-    audit_record(
-        action=AuditEvent.Action.REPORT_UPDATED,
-        subject=None,
-        actor=by,
-        details={"report": report.pk, "status": Report.Status.RESOLVED},
-    )
+    _report_save(report, by=by)
     reporter = report.reporter
     if reporter is not None and reporter.is_active:
         message = _report_email(
