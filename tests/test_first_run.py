@@ -249,3 +249,35 @@ def test_the_new_parts_of_the_pages_are_valid_html(
     ).content.decode()
 
     assert_valid_html(pages, tmp_path)
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_home_page_makes_as_many_queries_in_20_groups_as_in_2(client, clock, newcomer):
+    """The next meeting, its place and its answer are read in a fixed number of queries,
+    however many groups and meetings the member has."""
+
+    def join(count: int) -> None:
+        for _ in range(count):
+            group = SupportGroupFactory()
+            MembershipFactory(user=newcomer, group=group)
+            series = MeetingSeriesFactory(group=group)
+            for week in range(3):
+                meeting = MeetingFactory(
+                    series=series, occurrence_start=TUESDAY_EVENING + timedelta(weeks=week)
+                )
+                RsvpFactory(meeting=meeting, user=newcomer)
+
+    join(2)
+    _queries(client, reverse("home"))  # once, so caches (the site, the session) are warm
+    few = _queries(client, reverse("home"))
+    join(18)
+    assert _queries(client, reverse("home")) == few
+    assert "Your next meeting" in text_of(client.get(reverse("home")))

@@ -558,3 +558,23 @@ def test_the_list_of_letters_has_a_revoke_button_that_asks_first(me_client, me, 
     assert "Revoke this letter?" in confirm.content.decode()
     letter.refresh_from_db()
     assert not letter.is_revoked
+
+
+def test_the_list_of_letters_makes_as_many_queries_with_20_letters_as_with_2(me_client, letter, me):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("groups:letter-list")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert me_client.get(url).status_code == 200
+        return len(queries)
+
+    letter_issue(user=me, date_from=date(2025, 1, 1), date_to=date(2025, 1, 31))
+    count()
+    few = count()
+    for _ in range(18):
+        letter_issue(user=me, date_from=date(2025, 1, 1), date_to=date(2025, 1, 31))
+    assert count() == few
+    assert me_client.get(url).content.decode().count("Revoke") >= 20
