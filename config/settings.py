@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "resources",
     "staff",
     "demo",
+    # After the apps whose tables it watches (it reads their models when it starts).
+    "cachalot",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +155,8 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets from Django's Jinja2 copies of its templates (lib.forms.FormRenderer).
+FORM_RENDERER = "lib.forms.FormRenderer"
 
 # Database: SQLite under var/ by default; DATABASE_URL=postgres://user@host:5432/name in production.
 DATABASES = {
@@ -210,6 +214,22 @@ else:
     with contextlib.suppress(OSError):
         for folder in ("processed", "control"):
             (CELERY_FILESYSTEM_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+# Rendered pages and feeds are kept in the cache under the time their tables were last
+# written (lib.fragments). django-cachalot records those times on every ORM write and raw
+# SQL, after the commit; it caches no query itself (CACHALOT_ENABLED off only stops that).
+CACHALOT_ENABLED = False
+CACHALOT_CACHE = "default"
+CACHALOT_ONLY_CACHABLE_APPS = ("accounts", "support_groups", "resources")
+# Written on every look or change and shown on no kept page: no stamp to keep.
+CACHALOT_UNCACHABLE_TABLES = (
+    "django_migrations",
+    "accounts_auditevent",
+    "accounts_dataexport",
+    "resources_statechange",
+)
+# Its check knows backends by their class path: ours is Django's Redis cache with the
+# database table behind it while Redis does not answer, both shared by every process.
+SILENCED_SYSTEM_CHECKS = ["cachalot.W001"]
 # Redis hands an unacknowledged task out again after this long: far above the longest task
 # (CELERY_TASK_TIME_LIMIT), so a slow task is never run twice because it was slow.
 CELERY_VISIBILITY_TIMEOUT = 3600

@@ -43,20 +43,21 @@ What is published, and what is left out on purpose:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown as markdown_lib
 from dateutil.rrule import rrulestr
-from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from groups.meetings.places import series_public_place
+from groups.meetings.places import Place, series_public_place
 from groups.meetings.recurrence import WEEKDAY_CODES, local_instant
-from groups.models import MeetingSeries, SupportGroup, Topic
-from lib.urls import absolute_reverse
+from groups.models import MeetingSeries, SupportGroup
+from lib.urls import SlugAddresses
 
 # Series language (ISO 639-1, as stored in `MeetingSeries.language`) to the spec's reserved
 # language codes. The spec does not follow ISO everywhere (Spanish is `S`, Italian `ITA`,
@@ -133,78 +134,103 @@ JOIN_NOTES = (
 
 Format = SupportGroup.Format
 
+# Ten thousand series' addresses: each reversed once, the slugs put in (lib.urls).
+_group_url = SlugAddresses("groups:group-detail", "slug")
+_series_join_url = SlugAddresses("groups:series-join", "slug", "series_slug")
 
-def meeting_guide_series(*, now: datetime | None = None) -> list[MeetingSeries]:
-    """The series the feed publishes, ordered by group name and then start time, with their
-    group and its topics: two queries, however many series there are.
+
+@dataclass(frozen=True)
+class Listing:
+    """A series the feed publishes, with what its meeting objects say besides the series: its
+    public place, its group's topics (slugs, in order) and its two addresses."""
+
+    series: MeetingSeries
+    place: Place
+    topics: tuple[str, ...]
+    url: str  # the group's page
+    join_url: str  # the series' join page
+
+
+def meeting_guide_series(*, now: datetime | None = None) -> list[Listing]:
+    """The series the feed publishes, ordered by group name and then start time: three
+    queries, however many series there are. Each group is read once, not once per series,
+    and its topics as slugs (ten thousand series are a second's work: every copy counts).
 
     Weekly is filtered in SQL; "every week" and "not over yet" are read from the rule here,
     because only the rule knows (stored meetings reach a few weeks ahead, not to the end)."""
     now = now or timezone.now()
-    series = (
-        MeetingSeries.objects.filter(
-            group__state=SupportGroup.State.ACTIVE,
-            group__listed=True,
-            rrule__startswith="FREQ=WEEKLY",
-        )
-        .select_related("group")
-        .prefetch_related(
-            Prefetch("group__topics", queryset=Topic.objects.order_by("position", "name"))
-        )
-        .order_by("group__name", "group_id", "start_time", "pk")
-    )
-    return [
-        one
-        for one in series
-        if _is_every_week(one.rrule) and _has_meeting_ahead(one, now=now) and _listed_active(one)
-    ]
-
-
-def meeting_guide_version() -> str:
-    """What the feed's content depends on, in one query: the published candidates' number
-    and latest change, and their groups' latest change (a new topic, a renamed group)."""
-    facts = MeetingSeries.objects.filter(
-        group__state=SupportGroup.State.ACTIVE, group__listed=True
-    ).aggregate(
-        count=Count("pk"), series_changed=Max("updated_at"), groups_changed=Max("group__updated_at")
-    )
-    changed = [facts["series_changed"], facts["groups_changed"]]
-    stamps = "-".join(f"{moment:%Y%m%d%H%M%S%f}" if moment else "0" for moment in changed)
-    return f"{facts['count']}-{stamps}"
+    listed = {"state": SupportGroup.State.ACTIVE, "listed": True}
+    groups = {group.pk: group for group in SupportGroup.objects.filter(**listed)}
+    topics: dict[int, list[str]] = {}
+    links = SupportGroup.topics.through.objects.filter(
+        supportgroup__state=SupportGroup.State.ACTIVE, supportgroup__listed=True
+    ).order_by("topic__position", "topic__name")
+    for group_id, slug in links.values_list("supportgroup_id", "topic__slug"):
+        topics.setdefault(group_id, []).append(slug)
+    series = MeetingSeries.objects.filter(
+        group__state=SupportGroup.State.ACTIVE,
+        group__listed=True,
+        rrule__startswith="FREQ=WEEKLY",
+    ).order_by("group__name", "group_id", "start_time", "pk")
+    group_url, join_url = _group_url.bind(), _series_join_url.bind()
+    published = []
+    for one in series:
+        group = groups.get(one.group_id)
+        if group is None:  # listed after the groups were read: in the next build
+            continue
+        one.group = group
+        if not (_is_every_week(one.rrule) and _has_meeting_ahead(one, now=now)):
+            continue
+        place = series_public_place(one)
+        if _listed_active(one, place):
+            published.append(
+                Listing(
+                    series=one,
+                    place=place,
+                    topics=tuple(topics.get(group.pk, ())),
+                    url=group_url(group.slug),
+                    join_url=join_url(group.slug, one.slug),
+                )
+            )
+    return published
 
 
 def series_join_page_url(series: MeetingSeries) -> str:
     """The public page that tells a visitor how to join the group to get the series' link."""
-    return absolute_reverse("groups:series-join", args=[series.group.slug, series.slug])
+    return _series_join_url.bind()(series.group.slug, series.slug)
 
 
 def series_public_conference_url(series: MeetingSeries) -> str:
     """The `conference_url` the feed gives, which the group's public page shows too: the
     published link, else (for a series that meets online) its join page, else nothing."""
-    place = series_public_place(series)
+    return _conference_url(series_public_place(series), lambda: series_join_page_url(series))
+
+
+def _conference_url(place: Place, join_url: Callable[[], str]) -> str:
     if place.online_url:
         return place.online_url
-    return series_join_page_url(series) if place.online else ""
+    return join_url() if place.online else ""
 
 
-def meeting_guide_meetings(series: MeetingSeries) -> list[dict[str, object]]:
+def meeting_guide_meetings(listing: Listing) -> list[dict[str, object]]:
     """The Meeting Guide meeting objects of a weekly series: one per weekday (see the module
     docstring). A series on one weekday keeps its slug; on several, each day's object is
     `<slug>-<day>`. That cannot collide with another series' slug: ours end in a random
     six-character part (series_unique_slug), a day's in one digit."""
+    series = listing.series
     first, *others = _days(series)
-    meeting = _meeting_object(series, day=first)
+    meeting = _meeting_object(listing, day=first)
     if not others:
         return [meeting]
     return [meeting | {"slug": f"{series.slug}-{day}", "day": day} for day in (first, *others)]
 
 
-def _meeting_object(series: MeetingSeries, *, day: int) -> dict[str, object]:
+def _meeting_object(listing: Listing, *, day: int) -> dict[str, object]:
     """A series as the meeting object of one of its weekdays. What it says about the place
     is what the group's public page shows (series_public_place, series_public_conference_url)."""
+    series, place = listing.series, listing.place
     group = series.group
-    place = series_public_place(series)
-    conference_url = series_public_conference_url(series)
+    conference_url = _conference_url(place, lambda: listing.join_url)
     conference_phone = _dialable(place.dial_in)
 
     meeting: dict[str, object] = {
@@ -214,9 +240,11 @@ def _meeting_object(series: MeetingSeries, *, day: int) -> dict[str, object]:
         "time": f"{series.start_time:%H:%M}",
         "end_time": _end_time(series),
         "timezone": series.time_zone,
-        "types": _types(series, online=bool(conference_url or conference_phone)),
+        "types": _types(
+            series, online=bool(conference_url or conference_phone), topics=listing.topics
+        ),
         "group": plain_line(group.name),
-        "url": absolute_reverse("groups:group-detail", args=[group.slug]),
+        "url": listing.url,
         "updated": f"{max(series.updated_at, group.updated_at).astimezone(UTC):%Y-%m-%d %H:%M:%S}",
     }
     if series.notes_public and (notes := plain_text(series.notes)):
@@ -287,11 +315,11 @@ def _has_meeting_ahead(series: MeetingSeries, *, now: datetime) -> bool:
     return rule.after(since, inc=True) is not None
 
 
-def _listed_active(series: MeetingSeries) -> bool:
+def _listed_active(series: MeetingSeries, place: Place | None = None) -> bool:
     """Whether finders can list the series as a meeting that takes place: somewhere to place
     it on a map (a city at least), and a way in that we publish (a street, or for an online
     or hybrid series its link or join page). See the module's docstring."""
-    place = series_public_place(series)
+    place = place or series_public_place(series)
     return bool(place.street or place.city) and bool(place.street or place.online)
 
 
@@ -314,7 +342,7 @@ def _end_time(series: MeetingSeries) -> str:
 # --- types ----------------------------------------------------------------------------------
 
 
-def _types(series: MeetingSeries, *, online: bool) -> list[str]:
+def _types(series: MeetingSeries, *, online: bool, topics: tuple[str, ...]) -> list[str]:
     """The series' attributes as type codes (reserved ones, then our custom topic codes).
 
     Room attributes (wheelchair access, bathroom, fragrance free) are only said of a series
@@ -343,8 +371,8 @@ def _types(series: MeetingSeries, *, online: bool) -> list[str]:
     code = LANGUAGE_TYPES.get(language) or LANGUAGE_TYPES.get(language.split("-")[0])
     if code:
         types.append(code)
-    for topic in series.group.topics.all():
-        if custom := TOPIC_TYPES.get(topic.slug):
+    for slug in topics:
+        if custom := TOPIC_TYPES.get(slug):
             types.append(custom)
     return types
 
@@ -414,7 +442,7 @@ class _PlainText(HTMLParser):
         return "\n".join(kept).strip()
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=32768)
 def plain_text(text: str) -> str:
     """Markdown (or HTML) written by a facilitator, as the plain text the spec asks for: the
     markup is rendered first, so `**bold**` becomes "bold" rather than keeping its stars.
@@ -433,5 +461,7 @@ def plain_text(text: str) -> str:
 
 def plain_line(text: str) -> str:
     """A one-line field (a title, a name, a passcode note) without tags. No Markdown here:
-    "12*34*5" is a passcode, not emphasis."""
-    return " ".join(strip_tags(text or "").split())
+    "12*34*5" is a passcode, not emphasis. Text with no "<" has no tag to strip (and
+    strip_tags keeps character references as they are): the parser is spared."""
+    text = text or ""
+    return " ".join((strip_tags(text) if "<" in text else text).split())

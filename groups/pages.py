@@ -14,6 +14,14 @@ GROUP_PAGE_PANELS: Registry[Callable[[SupportGroup], dict[str, Any]]] = Registry
 MEETING_PAGE_PANELS: Registry[Callable[[Meeting], dict[str, Any]]] = Registry()
 group_page_panel = GROUP_PAGE_PANELS.register
 meeting_page_panel = MEETING_PAGE_PANELS.register
+# The tables the panels read, for pages kept rendered (lib.fragments): a panel's app adds its
+# own, so that a change to what a panel shows renders the page afresh.
+PANEL_TABLES: Registry[Callable[[], tuple[Any, ...]]] = Registry()
+panel_tables = PANEL_TABLES.register
+
+
+def panel_tables_all() -> tuple[Any, ...]:
+    return tuple(table for tables in PANEL_TABLES.values() for table in tables())
 
 
 def group_page_panels(*, group: SupportGroup, for_members: bool) -> dict[str, Any]:

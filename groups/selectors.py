@@ -322,6 +322,19 @@ def person_get_reportable(*, group: SupportGroup, person_id: int, sees_everyone:
 # --- meetings ---------------------------------------------------------------------------------
 
 MEETINGS_ON_GROUP_PAGE = 6
+
+
+def meeting_next_start(*, now: datetime) -> datetime | None:
+    """When the next scheduled meeting anywhere starts: until then, no group's "next meeting"
+    changes by time alone."""
+    return (
+        Meeting.objects.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=now)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+
+
 MY_MEETINGS_WINDOW = timedelta(weeks=8)
 MY_MEETINGS_LIMIT = 60
 

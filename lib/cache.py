@@ -1,10 +1,12 @@
 """The cache: Redis, and while Redis does not answer, a fallback store in the database.
 
 What is in the cache, and what it may lose: rate-limit counters (allauth's sign-in, sign-up
-and reset limits; attendance-code attempts), rendered feed bodies, and the scheduler's
-heartbeat. Each can be lost at any time (Redis flushed or restarted, or the fallback's
-entries left behind when Redis comes back) and each is rebuilt: a counter starts again at
-zero, a feed is rendered again, the heartbeat returns within a minute. Nothing in the cache
+and reset limits; attendance-code attempts), rendered pages and feed bodies with the times
+their tables were last written (lib.fragments), and the scheduler's heartbeat. Each can be
+lost at any time (Redis flushed or restarted, or the fallback's entries left behind when
+Redis comes back) and each is rebuilt: a counter starts again at zero, a page is rendered
+again (a lost write time is set anew, and both stores' times are renewed whenever one takes
+over from the other), the heartbeat returns within a minute. Nothing in the cache
 is the only copy of anything a member entered: sessions and the outbox are in the database.
 
 Why a fallback and not "no cache": the rate limits are what stops a password being guessed.
@@ -15,12 +17,15 @@ migration) rather than a per-process memory.
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 import redis
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.db import DEFAULT_DB_ALIAS
 
 from lib.outages import Outage
 
@@ -29,6 +34,19 @@ FALLBACK_TABLE = "kinship_cache_fallback"
 # One per Redis location and process: Django gives each thread its own cache object.
 _outages: dict[str, Outage] = {}
 _UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+def _stamps_renew(store: Any) -> None:
+    """When the cache changes hands (Redis stops, or answers again), the tables' write stamps
+    in the store now answering may be old: writes meanwhile were recorded in the other. Every
+    stamp is renewed in `store`, so no page rendered before comes back (lib.fragments)."""
+    from cachalot.settings import cachalot_settings
+
+    keygen = cast("Callable[[str, str], str]", cachalot_settings.CACHALOT_TABLE_KEYGEN)
+    tables: Iterable[str] = cachalot_settings.CACHALOT_ONLY_CACHABLE_TABLES
+    now = time.time()
+    stamps = {keygen(DEFAULT_DB_ALIAS, table): now for table in tables}
+    store.set_many(stamps, cachalot_settings.CACHALOT_TIMEOUT)
 
 
 class ResilientRedisCache(RedisCache):
@@ -51,9 +69,11 @@ class ResilientRedisCache(RedisCache):
             try:
                 result = getattr(super(), method)(*args)
             except _UNREACHABLE as exc:
-                self.outage.down(exc)
+                if self.outage.down(exc):
+                    _stamps_renew(self)  # in the fallback, now answering
             else:
-                self.outage.up()
+                if self.outage.up():
+                    _stamps_renew(self)  # in Redis again
                 return result
         return getattr(caches[self._fallback_alias], method)(*args)
 

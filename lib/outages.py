@@ -51,7 +51,8 @@ class Outage:
     def skip(self) -> bool:
         return self._since is not None and self._clock() < self._retry_at
 
-    def down(self, exc: BaseException) -> None:
+    def down(self, exc: BaseException) -> bool:
+        """True for the failure that starts an outage."""
         with self._lock:
             now = self._clock()
             first = self._since is None
@@ -63,11 +64,14 @@ class Outage:
             logger.warning(
                 "%s does not answer (%s): %s", self.part, type(exc).__name__, self.effect
             )
+        return first
 
-    def up(self) -> None:
+    def up(self) -> bool:
+        """True for the success that ends an outage."""
         if self._since is None:
-            return
+            return False
         with self._lock:
             since, self._since = self._since, None
         if since is not None:
             logger.warning("%s answers again after %.0f s", self.part, self._clock() - since)
+        return since is not None

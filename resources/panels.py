@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from groups.models import Meeting, SupportGroup
-from groups.pages import group_page_panel, meeting_page_panel
+from groups.pages import group_page_panel, meeting_page_panel, panel_tables
+from resources.models import GroupResource, Resource
 from resources.selectors import resource_links_for_group, resource_links_for_meeting
 
 
@@ -17,3 +18,8 @@ def shared_with_group(group: SupportGroup) -> dict[str, Any]:
 @meeting_page_panel("meeting-resources")
 def shared_with_meeting(meeting: Meeting) -> dict[str, Any]:
     return {"meeting_resources": resource_links_for_meeting(meeting=meeting)}
+
+
+@panel_tables("resources")
+def read_by_panels() -> tuple[Any, ...]:
+    return (GroupResource, Resource)

@@ -11,15 +11,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from groups.models import SupportGroup
 from groups.permissions import GroupAccess
 from groups.views.access import facilitator_view
 from lib.forms import form_page_status, posted_data
+from lib.fragments import Built, fragment, html_fragment
 from resources.forms import AttachForm, LibraryFilterForm, SuggestForm
-from resources.models import Resource
+from resources.models import Category, Resource, Tag
 from resources.selectors import (
     bookmark_list_for_user,
     category_list_with_counts,
@@ -47,26 +50,45 @@ from accounts.permissions import facilitator_required
 PER_PAGE = 20
 
 
+# What the library's pages read: a write to any of these shows on the next request.
+LIBRARY_TABLES = (
+    Resource,
+    Resource.categories.through,
+    Resource.tags.through,
+    Category,
+    Tag,
+)
+
+
 @require_safe
 def resource_list(request: HttpRequest) -> HttpResponse:
     form = LibraryFilterForm(request.GET)
     filters = form.filters()
     refused = form.refused()
     is_filtered = refused or any(filters.values())
-    resources = Resource.objects.none() if refused else resource_list_library(**filters)
-    page = Paginator(resources, PER_PAGE).get_page(request.GET.get("page"))
+
+    def library() -> Built:
+        resources = Resource.objects.none() if refused else resource_list_library(**filters)
+        page = Paginator(resources, PER_PAGE).get_page(request.GET.get("page"))
+        context = {
+            "form": form,
+            "page_obj": page,
+            "is_filtered": is_filtered,
+            "is_refused": refused,
+            "filters_chosen": sum(
+                len(filters[key]) for key in ("kinds", "audiences", "categories", "tags")
+            ),
+            "words": filters["q"],
+            "hotlines": resource_list_hotlines(),
+            "categories": category_list_with_counts(),
+            "featured": [] if is_filtered else resource_list_featured(),
+        }
+        return Built(render_to_string("resources/fragments/_library.html", context, request))
+
+    asked = sorted((key, sorted(values)) for key, values in request.GET.lists())
     context = {
-        "form": form,
-        "page_obj": page,
-        "is_filtered": is_filtered,
-        "is_refused": refused,
-        "filters_chosen": sum(
-            len(filters[key]) for key in ("kinds", "audiences", "categories", "tags")
-        ),
         "words": filters["q"],
-        "hotlines": resource_list_hotlines(),
-        "categories": category_list_with_counts(),
-        "featured": [] if is_filtered else resource_list_featured(),
+        "library": html_fragment("library", tables=LIBRARY_TABLES, vary=asked, build=library),
     }
     response = render(
         request, "resources/resource_list.html", context, status=400 if refused else 200
@@ -77,15 +99,28 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    resource = resource_get_for_page(slug=slug, user=request.user)
+    user = request.user
+
+    def page() -> Built:
+        resource = resource_get_for_page(slug=slug, user=user)  # 404 for who may not see it
+        related = resource_list_related(resource=resource)
+        body = render_to_string(
+            "resources/fragments/_resource_body.html",
+            {"resource": resource, "related": related},
+            request,
+        )
+        return Built((resource, body))
+
+    if user.is_authenticated:  # their save button; an admin also sees drafts
+        resource, body = page().value
+        is_saved = resource_is_saved(user=user, resource=resource)
+    else:  # every visitor sees the same
+        resource, body = fragment("resource-page", tables=LIBRARY_TABLES, vary=(slug,), build=page)
+        is_saved = False
     return render(
         request,
         "resources/resource_detail.html",
-        {
-            "resource": resource,
-            "related": resource_list_related(resource=resource),
-            "is_saved": resource_is_saved(user=request.user, resource=resource),
-        },
+        {"resource": resource, "body": mark_safe(body), "is_saved": is_saved},  # noqa: S308
     )
 
 

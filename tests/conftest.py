@@ -19,6 +19,7 @@ from aiosmtpd.controller import Controller
 from celery.app.task import Task
 
 from config.celery import app as celery_app
+from lib.fragments import fragments_forget_local
 from lib.outages import outages_forget
 from tests.factories import UserFactory
 
@@ -95,6 +96,7 @@ def _test_settings(settings, tmp_path):
             "LOCATION": str(tmp_path),  # locmem caches with one LOCATION share their data
         }
     }
+    fragments_forget_local()  # and the rendered pages this process keeps (lib.fragments)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 

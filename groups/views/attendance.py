@@ -16,12 +16,13 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_record, client_ip
 from groups.attendance import letters as attendance_letters
 from groups.attendance import services as attendance_service
@@ -41,7 +42,7 @@ from groups.attendance.services import (
     letter_issue,
 )
 from groups.forms import LetterRequestForm, VerifyForm
-from groups.models import AttendanceLetter, Meeting, SupportGroup
+from groups.models import Attendance, AttendanceLetter, Meeting, Membership, Rsvp, SupportGroup
 from groups.permissions import GroupAccess
 from groups.selectors import (
     CheckInPerson,
@@ -51,8 +52,11 @@ from groups.selectors import (
 )
 from groups.views.access import facilitator_view
 from lib.forms import form_page_status
+from lib.fragments import Built, private_html
 
 MEETINGS_PER_PAGE = 25
+# What the check-in list reads: a write to any of these shows on the next request.
+CHECK_IN_TABLES = (Meeting, Membership, Rsvp, Attendance, User)
 HISTORY_PER_PAGE = 50
 
 # At most this many code checks per address in the window: enough for an employer checking a
@@ -126,30 +130,40 @@ def meeting_attendance(
             messages.success(request, f"Attendance saved: {_people(count)}.")
             return redirect("groups:meeting-attendance", group.slug, meeting.pk)
 
-    people = attendance_check_in_list(meeting=meeting)
-    if error is None:
-        checked = {person.user_id for person in people if person.attended}
-        # The list names the group's members, which is health information: each look at it is
-        # kept, as for the member list; saving is audited by the service.
-        audit_record(
-            action=AuditEvent.Action.MEMBER_LIST_VIEWED,
-            subject=None,
-            actor=request.user,
-            details={"group": group.pk, "meeting": meeting.pk},
+    if error is not None:  # the list again, as the facilitator ticked it
+        people = attendance_check_in_list(meeting=meeting)
+        return render(
+            request,
+            "groups/attendance_check_in.html",
+            {
+                **context,
+                "sections": _check_in_sections(people),
+                "checked": set(ids or []),
+                "error": error,
+            },
+            status=400,
         )
-    else:
-        checked = set(ids or [])
-    return render(
-        request,
-        "groups/attendance_check_in.html",
-        {
-            **context,
-            "sections": _check_in_sections(people),
-            "checked": checked,
-            "error": error,
-        },
-        status=400 if error else 200,
+
+    def check_in_list() -> Built:
+        people = attendance_check_in_list(meeting=meeting)
+        checked = {person.user_id for person in people if person.attended}
+        list_context = {**context, "sections": _check_in_sections(people), "checked": checked}
+        return Built(
+            render_to_string("groups/fragments/_check_in_list.html", list_context, request)
+        )
+
+    # The list names the group's members, which is health information: each look at it is
+    # kept, as for the member list; saving is audited by the service.
+    audit_record(
+        action=AuditEvent.Action.MEMBER_LIST_VIEWED,
+        subject=None,
+        actor=request.user,
+        details={"group": group.pk, "meeting": meeting.pk},
     )
+    html = private_html(
+        request, "check-in", tables=CHECK_IN_TABLES, vary=(meeting.pk,), build=check_in_list
+    )
+    return render(request, "groups/attendance_check_in.html", {**context, "check_in_list": html})
 
 
 @require_safe

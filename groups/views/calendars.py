@@ -4,6 +4,7 @@ themselves are built in groups.calendars."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import cast
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -26,7 +28,7 @@ from groups.calendars.ics import (
     personal_calendar_build,
 )
 from groups.meetings.places import meeting_place, online_link_target, series_place
-from groups.models import SupportGroup
+from groups.models import CalendarFeed, Meeting, MeetingSeries, Membership, SupportGroup
 from groups.permissions import group_access
 from groups.selectors import (
     calendar_feed_for,
@@ -34,8 +36,14 @@ from groups.selectors import (
     calendar_group_get_public,
     calendar_meeting_get,
 )
+from lib.fragments import Built, fragment
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+# What the calendars read: a write to any of these shows on the next request.
+CALENDAR_TABLES = (Meeting, MeetingSeries, SupportGroup, Membership, CalendarFeed, User)
+# Besides writes, a feed changes as its window (a few months back) moves on: a meeting leaving
+# it a few minutes late is no change anyone sees, so a feed is built again at least this often.
+CALENDAR_REBUILT = timedelta(minutes=5)
 # Phones re-read subscriptions every few hours at most; a quarter of an hour spares us the
 # rest while a cancellation still reaches them the same day.
 PUBLIC_FEED_MAX_AGE = 15 * 60
@@ -78,10 +86,17 @@ def meeting_ics(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespons
 @require_safe
 def group_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """A listed group's public feed: times and the city, never the street or the link."""
-    group = calendar_group_get_public(slug=slug)
-    if group is None:
+
+    def calendar() -> Built:
+        group = calendar_group_get_public(slug=slug)
+        if group is None:  # a 404, not kept: addresses nobody has would fill the cache
+            return Built(None, keep=False)
+        return Built(group_calendar_build(group=group), until=timezone.now() + CALENDAR_REBUILT)
+
+    body = fragment("group-calendar", tables=CALENDAR_TABLES, vary=(slug,), build=calendar)
+    if body is None:
         raise Http404("No such group.")
-    response = _calendar_response(group_calendar_build(group=group), filename=f"{slug}.ics")
+    response = _calendar_response(body, filename=f"{slug}.ics")
     patch_cache_control(response, public=True, max_age=PUBLIC_FEED_MAX_AGE)
     return response
 
@@ -94,7 +109,14 @@ def personal_calendar(request: HttpRequest, token: str) -> HttpResponse:
     feed = calendar_feed_get_by_token(token=token)
     if feed is None:
         raise Http404("No such calendar.")
-    body = personal_calendar_build(user=feed.user)
+    body = fragment(
+        "personal-calendar",
+        tables=CALENDAR_TABLES,
+        vary=(feed.pk, feed.token),
+        build=lambda: Built(
+            personal_calendar_build(user=feed.user), until=timezone.now() + CALENDAR_REBUILT
+        ),
+    )
     return _private(_calendar_response(body, filename="calendar.ics"))
 
 

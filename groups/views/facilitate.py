@@ -19,17 +19,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from accounts.permissions import redirect_to_second_factor_setup
 from accounts.services.audit import audit_record
 from groups import emails, selectors
 from groups.forms import AnnouncementForm, GroupForm, InvitationForm, MembershipDecisionForm
-from groups.models import Invitation, Membership, SupportGroup
+from groups.models import Invitation, Meeting, MeetingSeries, Membership, Rsvp, SupportGroup
 from groups.permissions import GroupAccess, group_access, user_can_create_groups
 from groups.services.groups import (
     announcement_post,
@@ -48,34 +49,51 @@ from groups.services.memberships import (
 )
 from groups.views.access import facilitator_view, lacks_second_factor
 from lib.forms import form_page_status, posted_data
+from lib.fragments import Built, earliest, private_html
 from lib.urls import absolute_reverse
 
 # --- dashboard --------------------------------------------------------------------------------
 
 
+# What the dashboard reads: a write to any of these shows on the next request.
+DASHBOARD_TABLES = (SupportGroup, Membership, Meeting, MeetingSeries, Rsvp, User)
+
+
 @login_required
 @require_safe
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    groups = list(selectors.group_list_facilitated(user=request.user))
     user = request.user
-    if not groups and not (user.is_facilitator or user.is_staff):
-        raise PermissionDenied("The dashboard is for facilitators.")
+    now = timezone.now()
+
+    flagged = user.is_facilitator or user.is_staff
+    if not flagged and not selectors.group_list_facilitated(user=user).exists():
+        raise PermissionDenied("The dashboard is for facilitators.")  # nor co-facilitates
     if lacks_second_factor(request):
         return redirect_to_second_factor_setup(request)
-    return render(
-        request,
-        "groups/facilitator_dashboard.html",
-        {
+
+    def page() -> Built:
+        groups = list(selectors.group_list_facilitated(user=user))
+        upcoming = selectors.meeting_list_upcoming_for_facilitator(user=user, now=now)
+        context = {
             "groups": groups,
             "pending_total": sum(group.pending_count for group in groups),
             # Where the requests are answered: each group's member list.
             "pending_groups": [group for group in groups if group.pending_count],
-            "upcoming": selectors.meeting_list_upcoming_for_facilitator(
-                user=user, now=timezone.now()
-            ),
+            "upcoming": upcoming,
             "can_create_groups": user_can_create_groups(user),
-        },
+        }
+        html = render_to_string("groups/fragments/_dashboard.html", context, request)
+        until = earliest(*(m.starts_at for m in upcoming), *(m.ends_at for m in upcoming))
+        return Built(html, until=until)
+
+    html = private_html(
+        request,
+        "dashboard",
+        tables=DASHBOARD_TABLES,
+        vary=(user.time_zone, now.strftime("%Y%m%d%H")),
+        build=page,
     )
+    return render(request, "groups/facilitator_dashboard.html", {"page": html})
 
 
 # --- members ----------------------------------------------------------------------------------

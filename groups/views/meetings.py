@@ -10,15 +10,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from groups.calendars.ics import calendar_feed_links
 from groups.meetings.places import meeting_place
-from groups.models import Meeting, Rsvp
-from groups.pages import meeting_page_panels
+from groups.models import (
+    Attendance,
+    CalendarFeed,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    Rsvp,
+    SupportGroup,
+)
+from groups.pages import meeting_page_panels, panel_tables_all
 from groups.selectors import (
     calendar_feed_for,
     meeting_get_for_page,
@@ -28,6 +39,7 @@ from groups.selectors import (
 from groups.services.errors import MeetingError
 from groups.services.rsvps import rsvp_answer
 from groups.views.access import viewable_group, viewer_zone
+from lib.fragments import Built, earliest, fragment_private, private_html
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
@@ -45,37 +57,71 @@ def _places_left(meeting: WithAnnotations[Meeting, MeetingCounts]) -> int | None
     return None if limit is None else max(limit - meeting.going_count, 0)
 
 
-def _render_meeting(
+def _meeting_page(
     request: HttpRequest, slug: str, meeting_id: int, *, error: StrOrPromise = ""
-) -> HttpResponse:
+) -> tuple[str, str, datetime | None]:
+    """The meeting page's title, its HTML below the header, and until when that is true."""
     group, access = viewable_group(request, slug)
     meeting = meeting_get_for_page(group=group, meeting_id=meeting_id)
     rsvp, waitlist_position = rsvp_for(user=request.user, meeting=meeting)
     now = timezone.now()
+    context = {
+        "group": group,
+        "access": access,
+        "meeting": meeting,
+        "place": meeting_place(meeting),
+        "viewer_zone": viewer_zone(request, group),
+        "rsvp": rsvp,
+        "waitlist_position": waitlist_position,
+        "places_left": _places_left(meeting),
+        "is_open_for_answers": meeting_is_open_for_answers(meeting, now=now),
+        "has_started": meeting.has_started(now=now),
+        "error": error,
+        **meeting_page_panels(meeting=meeting, for_members=access.can_see_members_only_details),
+    }
+    html = render_to_string("groups/fragments/_meeting_page.html", context, request)
+    # The answer buttons go when it starts; "has started" turns to "has ended" at its end.
+    return (
+        f"{meeting.series.title}, {group.name}",
+        html,
+        earliest(meeting.starts_at, meeting.ends_at),
+    )
+
+
+def _render_meeting(
+    request: HttpRequest, slug: str, meeting_id: int, *, error: StrOrPromise = ""
+) -> HttpResponse:
+    title, html, _until = _meeting_page(request, slug, meeting_id, error=error)
     return render(
         request,
         "groups/meeting_detail.html",
-        {
-            "group": group,
-            "access": access,
-            "meeting": meeting,
-            "place": meeting_place(meeting),
-            "viewer_zone": viewer_zone(request, group),
-            "rsvp": rsvp,
-            "waitlist_position": waitlist_position,
-            "places_left": _places_left(meeting),
-            "is_open_for_answers": meeting_is_open_for_answers(meeting, now=now),
-            "has_started": meeting.has_started(now=now),
-            "error": error,
-            **meeting_page_panels(meeting=meeting, for_members=access.can_see_members_only_details),
-        },
+        {"title": title, "page": mark_safe(html)},  # noqa: S308 - our templates' HTML
         status=400 if error else 200,
     )
 
 
 @require_safe
 def meeting_detail(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
-    return _render_meeting(request, slug, meeting_id)
+    if not request.user.is_authenticated:
+        return _render_meeting(request, slug, meeting_id)
+
+    def page() -> Built:
+        title, html, until = _meeting_page(request, slug, meeting_id)
+        return Built((title, html), until=until)
+
+    # A member's own page (their answer, their buttons), kept until something on it changes.
+    title, html = fragment_private(
+        request,
+        "meeting-page",
+        tables=(*MY_MEETINGS_TABLES, Attendance, *panel_tables_all()),
+        vary=(slug, meeting_id, request.user.time_zone, timezone.now().strftime("%Y%m%d%H")),
+        build=page,
+    )
+    return render(
+        request,
+        "groups/meeting_detail.html",
+        {"title": title, "page": mark_safe(html)},  # noqa: S308 - our templates' HTML
+    )
 
 
 ANSWER_MESSAGES: dict[str, str] = {
@@ -114,18 +160,37 @@ def meeting_rsvp(request: AuthenticatedHttpRequest, slug: str, meeting_id: int) 
     return redirect("groups:meeting-detail", slug=group.slug, meeting_id=meeting.pk)
 
 
+# What "My meetings" reads: a write to any of these shows on the next request.
+MY_MEETINGS_TABLES = (Meeting, MeetingSeries, SupportGroup, Membership, Rsvp, CalendarFeed, User)
+
+
 @login_required
 @require_safe
 def my_meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
-    meetings = meeting_list_upcoming_for_user(user=request.user, now=now)
-    rows = [
-        (meeting, meeting_place(meeting), meeting_is_open_for_answers(meeting, now=now))
-        for meeting in meetings
-    ]
-    feed = calendar_feed_for(user=request.user)
-    return render(
+
+    def page() -> Built:
+        meetings = meeting_list_upcoming_for_user(user=request.user, now=now)
+        rows = [
+            (meeting, meeting_place(meeting), meeting_is_open_for_answers(meeting, now=now))
+            for meeting in meetings
+        ]
+        feed = calendar_feed_for(user=request.user)
+        context = {
+            "rows": rows,
+            "viewer_zone": request.user.time_zone,
+            **calendar_feed_links(feed=feed),
+        }
+        html = render_to_string("groups/fragments/_my_meetings.html", context, request)
+        # A meeting's buttons go when it starts; it leaves the list when it ends.
+        until = earliest(*(m.starts_at for m in meetings), *(m.ends_at for m in meetings))
+        return Built(html, until=until)
+
+    html = private_html(
         request,
-        "groups/my_meetings.html",
-        {"rows": rows, "viewer_zone": request.user.time_zone, **calendar_feed_links(feed=feed)},
+        "my-meetings",
+        tables=MY_MEETINGS_TABLES,
+        vary=(request.user.time_zone, now.strftime("%Y%m%d%H")),
+        build=page,
     )
+    return render(request, "groups/my_meetings.html", {"page": html})

@@ -13,18 +13,28 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import User
+from accounts.zones import zone_offset
 from groups.forms import DirectoryFilterForm, FacilitatorNameForm, JoinForm
 from groups.meeting_guide import series_public_conference_url
 from groups.meetings.places import meeting_place, series_place, series_public_place
 from groups.meetings.recurrence import Recurrence
-from groups.models import Invitation, Meeting, MeetingSeries, Membership, SupportGroup
+from groups.models import (
+    Invitation,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    SupportGroup,
+    Topic,
+)
 from groups.pages import group_page_panels
 from groups.permissions import GroupAccess, group_access, user_can_create_groups
 from groups.selectors import (
@@ -33,6 +43,7 @@ from groups.selectors import (
     group_list_directory,
     invitation_get_by_token,
     meeting_list_upcoming_for_group,
+    meeting_next_start,
     rsvp_for,
     series_list_for_group,
 )
@@ -44,6 +55,7 @@ from groups.services.memberships import (
 )
 from groups.views.access import viewable_group, viewer_zone
 from lib.forms import form_page_status
+from lib.fragments import Built, earliest, fragment, html_checked, html_fragment
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -55,6 +67,17 @@ GROUPS_PER_PAGE = 20
 Policy = SupportGroup.JoinPolicy
 
 
+# What the directory reads: a write to any of these shows on the next request.
+DIRECTORY_TABLES = (
+    SupportGroup,
+    SupportGroup.topics.through,
+    Topic,
+    MeetingSeries,
+    Meeting,
+    Membership,
+)
+
+
 @require_safe
 def group_list(request: HtmxHttpRequest) -> HttpResponse:
     member = request.user if request.user.is_authenticated else None
@@ -64,15 +87,9 @@ def group_list(request: HtmxHttpRequest) -> HttpResponse:
     # the one they chose, the site's until then.
     zone = member.time_zone if member else (form.chosen_zone() or settings.TIME_ZONE)
     refused = form.refused()
-    groups = (
-        SupportGroup.objects.none()
-        if refused
-        else group_list_directory(**filters, zone=zone, viewer=member)
-    )
-    page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
     context = {
         "form": form,
-        "page_obj": page,
         "is_filtered": any(filters.values()),
         "is_refused": refused,
         "asks_zone": member is None,
@@ -83,16 +100,53 @@ def group_list(request: HtmxHttpRequest) -> HttpResponse:
         + len(filters["times"]),
         "can_create": user_can_create_groups(request.user),
         "viewer_zone": zone,
-        "now": timezone.now(),
+        "now": now,
     }
     # htmx asks for the results only; a history restore (back button, cache miss) needs
     # the whole page.
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "groups/fragments/_group_results.html" if partial else "groups/group_list.html"
+    partial = bool(request.htmx and not request.htmx.history_restore_request)
+    asked = (
+        sorted((key, sorted(values)) for key, values in request.GET.lists()),
+        zone,
+        zone_offset(zone, now),
+    )
+
+    def results() -> Built:
+        groups = (
+            SupportGroup.objects.none()
+            if refused
+            else group_list_directory(**filters, zone=zone, viewer=member, now=now)
+        )
+        page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+        html = render_to_string(
+            "groups/fragments/_group_results.html",
+            {**context, "page_obj": page, "partial": partial},
+            request,
+        )
+        # The next meeting shown changes when one starts, anywhere.
+        return Built(html, until=meeting_next_start(now=now))
+
+    context["results"] = html_fragment(
+        "directory-results",
+        tables=DIRECTORY_TABLES,
+        vary=(*asked, member.pk if member else None, partial),
+        build=results,
+    )
     # A refused search is a 400 for a page; htmx swaps only 2xx answers, so the results it
     # asked for (which say what was wrong) come with a 200.
     status = 400 if refused and not partial else 200
-    response = render(request, template, {**context, "partial": bool(partial)}, status=status)
+    if partial:
+        response = HttpResponse(context["results"], status=status)
+    else:
+        context["filters"] = html_fragment(
+            "directory-form",
+            tables=(Topic,),
+            vary=(*asked, member is None),
+            build=lambda: Built(
+                render_to_string("groups/fragments/_directory_form.html", context, request)
+            ),
+        )
+        response = render(request, "groups/group_list.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -130,9 +184,44 @@ def membership_status(access: GroupAccess, *, invited: bool = False) -> str:
     return "can_join"
 
 
+# What a group's page reads for visitors (no announcements, no members-only panels): a
+# write to any of these shows on the next request.
+GROUP_PAGE_TABLES = (*DIRECTORY_TABLES, User)  # User: the facilitators' names
+
+
 @require_safe
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    group, access = viewable_group(request, slug)
+    now = timezone.now()
+
+    def page() -> Built:
+        group, access = viewable_group(request, slug)  # 404 for who may not see it
+        context = _group_page_context(request, group, access, now=now)
+        meetings = cast("list[Meeting]", context["meetings"])
+        html = render_to_string("groups/fragments/_group_page.html", context, request)
+        # The next meeting and the list change when a listed meeting starts or ends.
+        until = earliest(*(m.starts_at for m in meetings), *(m.ends_at for m in meetings))
+        return Built((group.name, html), until=until)
+
+    if request.user.is_authenticated:  # a member's page holds their answers and forms
+        name, html = page().value
+    else:  # every visitor sees the same
+        name, html = fragment(
+            "group-page",
+            tables=GROUP_PAGE_TABLES,
+            # The hour, for the zone's abbreviation (EST or EDT) after a clock change.
+            vary=(slug, now.strftime("%Y%m%d%H")),
+            build=lambda: html_checked(page()),
+        )
+    return render(
+        request,
+        "groups/group_detail.html",
+        {"group_name": name, "page": mark_safe(html)},  # noqa: S308 - our templates' HTML
+    )
+
+
+def _group_page_context(
+    request: HttpRequest, group: SupportGroup, access: GroupAccess, *, now: datetime
+) -> dict[str, object]:
     announcements = (
         announcement_list_for_group(group=group) if access.can_see_members_only_details else []
     )
@@ -145,23 +234,18 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
         for series in series_list_for_group(group=group)
     ]
-    now = timezone.now()
     meetings = meeting_list_upcoming_for_group(group=group, now=now)
-    return render(
-        request,
-        "groups/group_detail.html",
-        {
-            "group": group,
-            "access": access,
-            "status": membership_status(access),
-            "announcements": announcements,
-            **group_page_panels(group=group, for_members=access.can_see_members_only_details),
-            "schedule": schedule,
-            "meetings": meetings,
-            "viewer_zone": viewer_zone(request, group),
-            **_next_meeting_context(request, access, meetings, now=now),
-        },
-    )
+    return {
+        "group": group,
+        "access": access,
+        "status": membership_status(access),
+        "announcements": announcements,
+        **group_page_panels(group=group, for_members=access.can_see_members_only_details),
+        "schedule": schedule,
+        "meetings": meetings,
+        "viewer_zone": viewer_zone(request, group),
+        **_next_meeting_context(request, access, meetings, now=now),
+    }
 
 
 def _next_meeting_context(

@@ -7,8 +7,6 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +18,7 @@ from tests.factories import (
     SupportGroupFactory,
     UserFactory,
 )
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -260,12 +259,6 @@ def make_groups(count: int) -> None:
         )
         for one in series
     )
-
-
-def count_queries(client, url: str, **kwargs) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url, **kwargs).status_code == 200
-    return len(captured)
 
 
 @pytest.mark.parametrize("signed_in", [False, True])

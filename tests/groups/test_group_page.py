@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Announcement, Membership, SupportGroup, Topic
 from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -213,12 +212,6 @@ def make_big_group(group: SupportGroup, count: int) -> None:
     SupportGroup.objects.bulk_create(
         SupportGroup(name=f"Other {group.pk}-{n}", slug=f"other-{count}-{n}") for n in range(count)
     )
-
-
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "outsider", "member"])

@@ -7,8 +7,6 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from groups.services.meetings import meeting_cancel, meetings_extend
@@ -19,6 +17,7 @@ from tests.factories import (
     SupportGroupFactory,
     UserFactory,
 )
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -142,9 +141,7 @@ def test_the_group_page_shows_the_schedule_in_words_and_the_next_meetings(client
 
 
 def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+    return count_queries(client, url)
 
 
 def _grow(groups, series_per_group):
