@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format migrate seed vendor check-deploy audit bench clean
+.PHONY: run test install lint format migrate seed vendor check-deploy audit bench bench-scale clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,13 @@ bench: install
 	$(BIN)/python bench/meetings.py
 	$(BIN)/python bench/reminders.py
 	$(BIN)/python bench/search.py
+
+# Every main page at the size of a national federation (5,000 groups, 100,000 members), under
+# wrk against gunicorn beside a trivial view, with the targets of issue 16. Needs PostgreSQL
+# (DATABASE_URL names the server; the bench keeps a database of its own on it), Redis and
+# Debian's wrk. The first run builds the data (a few minutes); later runs reuse it.
+bench-scale: install
+	cd bench && ../$(BIN)/python scale.py
 
 clean:
 	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache

@@ -218,7 +218,10 @@ else:
 # written (lib.fragments). django-cachalot records those times on every ORM write and raw
 # SQL, after the commit; it caches no query itself (CACHALOT_ENABLED off only stops that).
 CACHALOT_ENABLED = False
-CACHALOT_CACHE = "default"
+# The default cache, through lib.cache.WriteStampsCache (the first `migrate` writes tables
+# before the database cache's own table exists).
+CACHES["stamps"] = {"BACKEND": "lib.cache.WriteStampsCache"}
+CACHALOT_CACHE = "stamps"
 CACHALOT_ONLY_CACHABLE_APPS = ("accounts", "support_groups", "resources")
 # Written on every look or change and shown on no kept page: no stamp to keep.
 CACHALOT_UNCACHABLE_TABLES = (

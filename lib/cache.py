@@ -23,9 +23,9 @@ from typing import Any, cast
 
 import redis
 from django.core.cache import caches
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.redis import RedisCache
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, DatabaseError
 
 from lib.outages import Outage
 
@@ -109,3 +109,41 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self) -> Any:
         return self._call("clear")
+
+
+class WriteStampsCache(BaseCache):
+    """Where django-cachalot keeps the times the tables were last written (lib.fragments):
+    the default cache, through this alias for one reason. The database cache's table is made
+    by a migration; the migrations before it write tables too, and their stamps cannot be
+    kept yet. That is no error: nothing can have been kept rendered before the site's first
+    `migrate` either. Every other failure is the default cache's own."""
+
+    def __init__(self, location: str, params: dict[str, Any]):
+        super().__init__(params)
+
+    def _quietly(self, method: str, default: Any, *args: Any) -> Any:
+        try:
+            return getattr(caches["default"], method)(*args)
+        except DatabaseError:
+            return default
+
+    def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
+        return self._quietly("get", default, key, default, version)
+
+    def get_many(self, keys: Any, version: Any = None) -> Any:
+        return self._quietly("get_many", {}, keys, version)
+
+    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> Any:
+        return self._quietly("add", False, key, value, timeout, version)
+
+    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> Any:
+        return self._quietly("set", None, key, value, timeout, version)
+
+    def set_many(self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> Any:
+        return self._quietly("set_many", [], data, timeout, version)
+
+    def delete(self, key: Any, version: Any = None) -> Any:
+        return self._quietly("delete", False, key, version)
+
+    def clear(self) -> Any:
+        return self._quietly("clear", None)

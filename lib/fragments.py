@@ -33,7 +33,7 @@ from typing import Any, cast
 from cachalot.api import _get_tables
 from cachalot.cache import cachalot_caches
 from cachalot.settings import cachalot_settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
 from django.http import HttpRequest
@@ -113,7 +113,9 @@ def tables_stamp(tables: Tables) -> str:
     if missing:
         now = time.time()
         for key in missing:
-            cache.add(key, now, cachalot_settings.CACHALOT_TIMEOUT)
+            caches[cachalot_settings.CACHALOT_CACHE].add(
+                key, now, cachalot_settings.CACHALOT_TIMEOUT
+            )
         found = stamps.get_many(keys)
     return ",".join(f"{found.get(key, 0.0):.6f}" for key in keys)
 

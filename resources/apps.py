@@ -6,7 +6,12 @@ class ResourcesConfig(AppConfig):
     verbose_name = "Resource library"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from resources import (
             account_data,  # noqa: F401 - registers export and deletion parts
             panels,  # noqa: F401 - what a group's and a meeting's page show
         )
+        from resources.sqlite_search import sqlite_index_ensure
+
+        post_migrate.connect(sqlite_index_ensure, sender=self)

@@ -3,9 +3,10 @@ related ones, a member's saved resources. Only published resources, except for a
 
 Search is PostgreSQL full-text search (English stemming, so "cravings" finds "craving";
 title weighs more than summary, summary more than body; ranked; with highlighted snippets),
-on the vector resources.services.curation keeps. Elsewhere (SQLite, for trying the project
-out) every word but the commonest ("for", "my") must appear as a whole word (or its plural)
-in the title, summary or body, as in the group directory (lib.search)."""
+on the vector resources.services.curation keeps. On SQLite (the zero-setup database) it is
+FTS5's, ranked by BM25 with snippets too (resources.sqlite_search). Elsewhere every word but
+the commonest ("for", "my") must appear as a whole word (or its plural) in the title,
+summary or body, as in the group directory (lib.search)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,24 @@ from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from accounts.models import User
 from lib.search import searched_words, whole_word_q
 from resources.models import Bookmark, Category, GroupResource, Resource, Tag
+from resources.sqlite_search import sqlite_ranked
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -112,9 +125,33 @@ def resource_list_library(
             )
             .order_by("-rank", "title", "pk")
         )
+    if connection.vendor == "sqlite":
+        return _sqlite_search(resources, searched_words(words.split()))
     for word in searched_words(words.split()):
         resources = resources.filter(whole_word_q(word, ["title", "summary", "body"]))
     return resources.order_by("title", "pk")
+
+
+def _sqlite_search(resources: QuerySet[Resource], words: list[str]) -> QuerySet[Resource]:
+    """Ranked by SQLite's BM25 (resources.sqlite_search), with its snippets."""
+    if not words:
+        return resources.order_by("title", "pk")
+    ranked = sqlite_ranked(words, mark=(MARK_START, MARK_END))
+    if not ranked:
+        return resources.none()
+    place = Case(
+        *(When(pk=pk, then=Value(n)) for n, (pk, _) in enumerate(ranked)),
+        output_field=IntegerField(),
+    )
+    snippet = Case(
+        *(When(pk=pk, then=Value(text)) for pk, text in ranked),
+        output_field=CharField(),
+    )
+    return (
+        resources.filter(pk__in=[pk for pk, _ in ranked])
+        .annotate(rank=place, snippet=snippet)
+        .order_by("rank", "title", "pk")
+    )
 
 
 def resource_list_featured() -> list[Resource]:

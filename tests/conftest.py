@@ -94,7 +94,8 @@ def _test_settings(settings, tmp_path):
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": str(tmp_path),  # locmem caches with one LOCATION share their data
-        }
+        },
+        "stamps": {"BACKEND": "lib.cache.WriteStampsCache"},  # tables' write times, in default
     }
     fragments_forget_local()  # and the rendered pages this process keeps (lib.fragments)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
