@@ -122,6 +122,20 @@ def group_access(*, user: User | AnonymousUser, group: SupportGroup) -> GroupAcc
     return GroupAccess(user=user, group=group, membership=membership)
 
 
+def group_access_by_slug(*, user: User | AnonymousUser, slug: str) -> GroupAccess | None:
+    """`group_access` for the group with this slug (None if there is none): a member's
+    membership and its group in one query, as every facilitator page asks first."""
+    membership = None
+    if user.is_authenticated:
+        membership = (
+            Membership.objects.select_related("group").filter(user=user, group__slug=slug).first()
+        )
+    if membership is not None:
+        return GroupAccess(user=user, group=membership.group, membership=membership)
+    group = SupportGroup.objects.filter(slug=slug).first()
+    return None if group is None else GroupAccess(user=user, group=group, membership=None)
+
+
 def user_can_create_groups(user: User | AnonymousUser) -> bool:
     """Only people an admin approved as facilitators (and admins) start groups."""
     return bool(user.is_authenticated and (user.is_facilitator or user.is_staff))

@@ -228,3 +228,17 @@ def test_a_member_who_leaves_loses_the_kept_pages_at_once(client, series, group)
     Membership.objects.filter(user=person, group=group).update(state="left")
     assert "Wednesday sharing" not in client.get(personal).content.decode()
     assert "Wednesday sharing" not in text(client, reverse("groups:my-meetings"))
+
+
+def test_the_check_in_list_opens_an_hour_before_though_the_closed_page_was_kept(client, group):
+    facilitator = UserFactory(is_facilitator=True)
+    MembershipFactory(group=group, user=facilitator, role="facilitator")
+    activate_totp(facilitator)
+    meeting = MeetingFactory(series=MeetingSeriesFactory(group=group))
+    url = reverse("groups:meeting-attendance", args=[group.slug, meeting.pk])
+    with time_machine.travel(meeting.starts_at - timedelta(hours=2), tick=False):
+        client.force_login(facilitator)  # the meeting is a week away: signed in then
+        text(client, url)
+        assert "opens an hour before" in text(client, url)
+    with time_machine.travel(meeting.starts_at - timedelta(minutes=59), tick=False):
+        assert "Tick everyone who came" in text(client, url)

@@ -17,12 +17,11 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import redirect_to_second_factor_setup
 from groups.models import SupportGroup
-from groups.permissions import GroupAccess, group_access
+from groups.permissions import GroupAccess, group_access, group_access_by_slug
 from groups.selectors import group_get_for_page
 
 
@@ -50,8 +49,10 @@ def lacks_second_factor(request: AuthenticatedHttpRequest) -> bool:
 def facilitated_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, GroupAccess]:
     """The group `slug` if the signed-in person may facilitate it: 404 if they may not see it,
     403 if they may see it but not facilitate it."""
-    group = get_object_or_404(SupportGroup, slug=slug)
-    access = group_access(user=request.user, group=group)
+    access = group_access_by_slug(user=request.user, slug=slug)
+    if access is None:
+        raise Http404("No such group.")
+    group = access.group
     if not access.can_view_group:
         raise Http404("No such group.")
     if not access.can_facilitate:

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -42,9 +43,18 @@ from groups.attendance.services import (
     letter_issue,
 )
 from groups.forms import LetterRequestForm, VerifyForm
-from groups.models import Attendance, AttendanceLetter, Meeting, Membership, Rsvp, SupportGroup
+from groups.models import (
+    Attendance,
+    AttendanceLetter,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    Rsvp,
+    SupportGroup,
+)
 from groups.permissions import GroupAccess
 from groups.selectors import (
+    CHECK_IN_OPENS_BEFORE,
     CheckInPerson,
     attendance_check_in_list,
     attendance_list_for_user,
@@ -52,11 +62,11 @@ from groups.selectors import (
 )
 from groups.views.access import facilitator_view
 from lib.forms import form_page_status
-from lib.fragments import Built, private_html
+from lib.fragments import Built, fragment_private
 
 MEETINGS_PER_PAGE = 25
 # What the check-in list reads: a write to any of these shows on the next request.
-CHECK_IN_TABLES = (Meeting, Membership, Rsvp, Attendance, User)
+CHECK_IN_TABLES = (Meeting, MeetingSeries, Membership, Rsvp, Attendance, User)
 HISTORY_PER_PAGE = 50
 
 # At most this many code checks per address in the window: enough for an employer checking a
@@ -100,6 +110,8 @@ def _posted_ids(request: HttpRequest) -> list[int] | None:
 def meeting_attendance(
     request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess, meeting_id: int
 ) -> HttpResponse:
+    if request.method != "POST":
+        return _check_in_page(request, group, access, meeting_id)
     meeting = get_object_or_404(
         Meeting.objects.select_related("series"), pk=meeting_id, group=group
     )
@@ -110,27 +122,20 @@ def meeting_attendance(
             request,
             "groups/attendance_closed.html",
             {**context, "problem": problem},
-            status=400 if request.method == "POST" else 200,
+            status=400,
         )
 
-    error = None
-    if request.method == "POST":
-        ids = _posted_ids(request)
-        try:
-            if ids is None:
-                raise AttendanceError(
-                    "The form came back damaged, so nothing was saved. Please reload the "
-                    "check-in list and try again.",
-                    code="malformed",
-                )
-            count = attendance_record(meeting=meeting, present_user_ids=ids, by=request.user)
-        except AttendanceError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, f"Attendance saved: {_people(count)}.")
-            return redirect("groups:meeting-attendance", group.slug, meeting.pk)
-
-    if error is not None:  # the list again, as the facilitator ticked it
+    ids = _posted_ids(request)
+    try:
+        if ids is None:
+            raise AttendanceError(
+                "The form came back damaged, so nothing was saved. Please reload the "
+                "check-in list and try again.",
+                code="malformed",
+            )
+        count = attendance_record(meeting=meeting, present_user_ids=ids, by=request.user)
+    except AttendanceError as exc:
+        # The list again, as the facilitator ticked it, with what was wrong.
         people = attendance_check_in_list(meeting=meeting)
         return render(
             request,
@@ -139,19 +144,50 @@ def meeting_attendance(
                 **context,
                 "sections": _check_in_sections(people),
                 "checked": set(ids or []),
-                "error": error,
+                "error": " ".join(exc.messages),
             },
             status=400,
         )
+    messages.success(request, f"Attendance saved: {_people(count)}.")
+    return redirect("groups:meeting-attendance", group.slug, meeting.pk)
 
-    def check_in_list() -> Built:
+
+def _check_in_page(
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess, meeting_id: int
+) -> HttpResponse:
+    """The check-in list, or why it cannot be taken: kept rendered for the facilitator until
+    a membership, answer or attendance changes, or the list opens."""
+
+    def page() -> Built:
+        meeting = get_object_or_404(
+            Meeting.objects.select_related("series"), pk=meeting_id, group=group
+        )
+        problem = attendance_check_in_problem(meeting=meeting)
+        if problem:  # until the list opens an hour before (a cancellation is a write)
+            opens = meeting.starts_at - CHECK_IN_OPENS_BEFORE
+            return Built((meeting, problem, ""), until=opens if opens > timezone.now() else None)
         people = attendance_check_in_list(meeting=meeting)
         checked = {person.user_id for person in people if person.attended}
-        list_context = {**context, "sections": _check_in_sections(people), "checked": checked}
-        return Built(
-            render_to_string("groups/fragments/_check_in_list.html", list_context, request)
-        )
+        context = {
+            "group": group,
+            "meeting": meeting,
+            "sections": _check_in_sections(people),
+            "checked": checked,
+        }
+        html = render_to_string("groups/fragments/_check_in_list.html", context, request)
+        return Built((meeting, "", html))
 
+    meeting, problem, html = fragment_private(
+        request,
+        "check-in",
+        tables=CHECK_IN_TABLES,
+        # The hour, for the zone's abbreviation (EST or EDT) after a clock change.
+        vary=(group.pk, meeting_id, timezone.now().strftime("%Y%m%d%H")),
+        build=page,
+    )
+    context = {"group": group, "access": access, "meeting": meeting}
+    if problem:
+        return render(request, "groups/attendance_closed.html", {**context, "problem": problem})
     # The list names the group's members, which is health information: each look at it is
     # kept, as for the member list; saving is audited by the service.
     audit_record(
@@ -160,10 +196,11 @@ def meeting_attendance(
         actor=request.user,
         details={"group": group.pk, "meeting": meeting.pk},
     )
-    html = private_html(
-        request, "check-in", tables=CHECK_IN_TABLES, vary=(meeting.pk,), build=check_in_list
+    return render(
+        request,
+        "groups/attendance_check_in.html",
+        {**context, "check_in_list": mark_safe(html)},  # noqa: S308 - our templates' HTML
     )
-    return render(request, "groups/attendance_check_in.html", {**context, "check_in_list": html})
 
 
 @require_safe
