@@ -48,6 +48,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from directory import BASE_DIR, free_port, server_environment, wait_until_up
+from meetings import start_server, stop_server
 from search import QUERIES as LIBRARY_QUERIES
 from search import fill as fill_resources
 
@@ -649,25 +650,7 @@ def main() -> None:
     )
 
     port = free_port()
-    log = open(var_dir / "gunicorn.log", "w")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env={**os.environ, **environment},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server, log = start_server(port, var_dir, environment)
     results: list[tuple[Page, Run, float]] = []
     try:
         wait_until_up(port, server)
@@ -699,13 +682,7 @@ def main() -> None:
             print(f"  {page.label}: {run.rps:.0f} req/s, p95 {run.p95:.1f} ms", flush=True)
             trivial = after
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+        stop_server(server, log)
 
     print(
         f"\ngunicorn, 2 workers; wrk, 2 connections, {args.seconds:g} s a run, each page "

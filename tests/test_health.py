@@ -76,32 +76,9 @@ def test_with_nothing_installed_the_web_server_sees_the_heartbeat_the_worker_wro
     """`make run` without Redis: the worker and the web server are separate processes, and
     /healthz reported the scheduler "unknown" for ever while each kept its own memory cache.
     Here a worker process writes the heartbeat and another process reads /healthz's state."""
-    import os
-    import subprocess
-    import sys
+    from tests.zero_setup import zero_setup_runner
 
-    from django.conf import settings
-
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}},
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'kinship.sqlite3'}",
-        "VAR_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-
-    def run(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, *args],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
+    run = zero_setup_runner(tmp_path, timeout=120)
     run("manage.py", "createcachetable")
     run("-c", "import django; django.setup(); from config.tasks import heartbeat; heartbeat()")
     state = run(

@@ -7,11 +7,8 @@ own, as `make run` does on a new machine: migrate, the starter library, then sea
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
-from django.conf import settings
+from tests.zero_setup import zero_setup_runner
 
 SCRIPT = """
 import json
@@ -43,26 +40,7 @@ print(json.dumps(out))
 
 
 def test_sqlite_search_is_ranked_and_follows_every_change(tmp_path):
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}},
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'kinship.sqlite3'}",
-        "VAR_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-
-    def run(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, *args],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
+    run = zero_setup_runner(tmp_path)
     run("manage.py", "migrate", "--no-input", "-v0")
     found = json.loads(run("-c", SCRIPT).strip().splitlines()[-1])
     assert found["cravings"][:2] == [
