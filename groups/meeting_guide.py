@@ -43,11 +43,12 @@ What is published, and what is left out on purpose:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from html.parser import HTMLParser
+from types import MappingProxyType
 
 import markdown as markdown_lib
 from dateutil.rrule import rrulestr
@@ -294,8 +295,11 @@ def _meeting_object(listing: Listing, *, day: int) -> dict[str, object]:
 # --- the schedule ---------------------------------------------------------------------------
 
 
-def _rule_values(rule: str) -> dict[str, str]:
-    return dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+@lru_cache(maxsize=4096)
+def _rule_values(rule: str) -> Mapping[str, str]:
+    """The rule's parts by name (read-only: one copy serves every series with that rule, and
+    ten thousand series share a few dozen rules)."""
+    return MappingProxyType(dict(part.split("=", 1) for part in rule.split(";") if "=" in part))
 
 
 def _is_every_week(rule: str) -> bool:
