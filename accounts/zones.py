@@ -208,12 +208,6 @@ def _zone_name(zone: str, year: int) -> str:
     return _offset_text(offset or timedelta(0))
 
 
-def zone_offset(zone: str, at: datetime) -> timedelta | None:
-    """The zone's offset from UTC at `at`: what a page showing the zone's name must change
-    with (the abbreviation, EST or EDT, changes with it)."""
-    return zoneinfo.ZoneInfo(zone).utcoffset(at)
-
-
 def zone_abbreviation(zone: str, at: datetime) -> str:
     """ "EST", "IST"; "UTC+11" where the zone has no letters of its own (tzdata's "+11")."""
     local = at.astimezone(zoneinfo.ZoneInfo(zone))

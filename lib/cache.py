@@ -42,11 +42,17 @@ def _stamps_renew(store: Any) -> None:
     stamp is renewed in `store`, so no page rendered before comes back (lib.fragments)."""
     from cachalot.settings import cachalot_settings
 
-    keygen = cast("Callable[[str, str], str]", cachalot_settings.CACHALOT_TABLE_KEYGEN)
     tables: Iterable[str] = cachalot_settings.CACHALOT_ONLY_CACHABLE_TABLES
     now = time.time()
-    stamps = {keygen(DEFAULT_DB_ALIAS, table): now for table in tables}
-    store.set_many(stamps, cachalot_settings.CACHALOT_TIMEOUT)
+    store.set_many({stamp_key(table): now for table in tables}, cachalot_settings.CACHALOT_TIMEOUT)
+
+
+def stamp_key(table: str) -> str:
+    """The cache key under which django-cachalot keeps the time `table` was last written."""
+    from cachalot.settings import cachalot_settings
+
+    keygen = cast("Callable[[str, str], str]", cachalot_settings.CACHALOT_TABLE_KEYGEN)
+    return keygen(DEFAULT_DB_ALIAS, table)
 
 
 class ResilientRedisCache(RedisCache):

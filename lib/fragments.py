@@ -27,8 +27,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, cast
+from datetime import UTC, datetime
+from typing import Any
 
 from cachalot.api import _get_tables
 from cachalot.cache import cachalot_caches
@@ -39,6 +39,8 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+
+from lib.cache import stamp_key
 
 logger = logging.getLogger("kinship.fragments")
 
@@ -103,9 +105,7 @@ def tables_stamp(tables: Tables) -> str:
     """The times of the last writes to `tables`, as text for a key: each one, not only the
     latest, so a clock set back still makes a new key. A table with no stamp (a cache that was
     emptied or restarted) is given one now, so no key from before comes back."""
-    names = sorted(set(_get_tables(tables)))
-    keygen = cast("Callable[[str, str], str]", cachalot_settings.CACHALOT_TABLE_KEYGEN)
-    keys = [keygen(DEFAULT_DB_ALIAS, name) for name in names]
+    keys = [stamp_key(name) for name in sorted(set(_get_tables(tables)))]
     # Inside a transaction, its own writes' stamps (kept until the commit) count too.
     stamps = cachalot_caches.get_cache(db_alias=DEFAULT_DB_ALIAS)
     found = stamps.get_many(keys)
@@ -126,10 +126,15 @@ def fragment(
     tables: Tables,
     vary: Iterable[Any],
     build: Callable[[], Built],
+    private: bool = False,
 ) -> Any:
     """The value `build()` makes, from the cache while none of `tables` was written and its
     `until` has not passed. `vary` holds whatever else the value depends on (the query
-    string, the viewer's zone, a member's id): its repr is hashed into the key."""
+    string, the viewer's zone, a member's id): its repr is hashed into the key.
+
+    A value shared between people is never kept if its text holds a CSRF token: a form made
+    for one visitor's session, which nobody else could send (and whose cookie a kept copy
+    would not set). `private` (fragment_private) is for one person's own pages."""
     parts = repr(tuple(vary)).encode()
     digest = hashlib.blake2b(parts, digest_size=12).hexdigest()
     stamps = hashlib.blake2b(tables_stamp(tables).encode(), digest_size=12).hexdigest()
@@ -144,6 +149,9 @@ def fragment(
             _local.put(key, min(expires, time.time() + LOCAL_AGE), value)
             return value
     built = build()
+    if not private and _holds_csrf_token(built.value):
+        logger.error("A page part for %s holds a CSRF token: not kept", name)
+        built = Built(built.value, keep=False)
     now = time.time()
     expires = now + MAX_AGE
     if built.until is not None:
@@ -154,22 +162,16 @@ def fragment(
     return built.value
 
 
-def html_checked(built: Built) -> Built:
-    """`built`, not to be kept if its HTML holds a CSRF token: a form made for one visitor's
-    session, which nobody else could send (and whose cookie a cached copy would not set)."""
-    texts = built.value if isinstance(built.value, tuple) else (built.value,)
-    if any(CSRF_FIELD in text for text in texts if isinstance(text, str)):
-        logger.error("A page part holds a CSRF token: not kept")
-        return Built(built.value, keep=False)
-    return built
+def _holds_csrf_token(value: Any) -> bool:
+    texts = value if isinstance(value, tuple) else (value,)
+    return any(CSRF_FIELD in text for text in texts if isinstance(text, str))
 
 
 def html_fragment(
     name: str, *, tables: Tables, vary: Iterable[Any], build: Callable[[], Built]
 ) -> SafeString:
     """`fragment` for HTML we rendered ourselves from templates (escaped as they escape)."""
-    html = fragment(name, tables=tables, vary=vary, build=lambda: html_checked(build()))
-    return mark_safe(html)  # noqa: S308
+    return mark_safe(fragment(name, tables=tables, vary=vary, build=build))  # noqa: S308
 
 
 def fragment_private(
@@ -189,7 +191,7 @@ def fragment_private(
         return build().value
     digest = hashlib.blake2b(secret.encode(), digest_size=12).hexdigest()
     who = (request.user.pk, digest)
-    return fragment(name, tables=tables, vary=(*who, *vary), build=build)
+    return fragment(name, tables=tables, vary=(*who, *vary), build=build, private=True)
 
 
 def private_html(
@@ -203,6 +205,13 @@ def private_html(
     """`fragment_private` for HTML we rendered ourselves from templates."""
     html = fragment_private(request, name, tables=tables, vary=vary, build=build)
     return mark_safe(html)  # noqa: S308
+
+
+def this_hour(at: datetime) -> str:
+    """For `vary`: the hour (UTC) of `at`. A page that names zones by their abbreviation
+    (EST or EDT, GMT or BST) changes with the clock changes, which fall on the hour in
+    UTC for nearly every zone; a new hour makes a new key."""
+    return at.astimezone(UTC).strftime("%Y%m%d%H")
 
 
 def earliest(*moments: datetime | None) -> datetime | None:

@@ -21,7 +21,7 @@ from celery.app.task import Task
 from config.celery import app as celery_app
 from lib.fragments import fragments_forget_local
 from lib.outages import outages_forget
-from tests.factories import UserFactory
+from tests.factories import UserFactory, activate_totp
 
 # CI sets this so that a test which cannot find PostgreSQL, Redis, a worker or the browser
 # fails instead of skipping. On a laptop such tests skip and say what is missing.
@@ -167,6 +167,15 @@ def outsider(db):
 @pytest.fixture
 def facilitator(db):
     return UserFactory(display_name="Robin", is_facilitator=True)
+
+
+@pytest.fixture
+def fac_client(client, facilitator):
+    """The test client signed in as `facilitator`, with an authenticator app: facilitator
+    pages ask for a second factor."""
+    activate_totp(facilitator)
+    client.force_login(facilitator)
+    return client
 
 
 @pytest.fixture

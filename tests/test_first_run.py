@@ -18,6 +18,7 @@ from tests.factories import (
     SupportGroupFactory,
     UserFactory,
 )
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -252,12 +253,7 @@ def test_the_new_parts_of_the_pages_are_valid_html(
 
 
 def _queries(client, url: str) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
+    return count_queries(client, url)
 
 
 def test_the_home_page_makes_as_many_queries_in_20_groups_as_in_2(client, clock, newcomer):

@@ -25,7 +25,6 @@ from tests.factories import (
     RsvpFactory,
     SupportGroupFactory,
     UserFactory,
-    activate_totp,
 )
 from tests.resources.conftest import ResourceFactory
 
@@ -164,11 +163,13 @@ def test_the_meeting_page_shows_another_members_answer_at_once(client, group):
     assert "2 places left" in text(client, url)
 
 
-def test_the_dashboard_shows_a_new_request_at_once(client, group):
-    facilitator = UserFactory(is_facilitator=True)
+@pytest.fixture
+def runs_group(facilitator, group):
     MembershipFactory(group=group, user=facilitator, role="facilitator")
-    activate_totp(facilitator)
-    client.force_login(facilitator)
+
+
+def test_the_dashboard_shows_a_new_request_at_once(fac_client, group, runs_group):
+    client = fac_client
     url = reverse("groups:dashboard")
     text(client, url)
     assert "1 request is waiting for an answer" not in text(client, url)
@@ -176,10 +177,8 @@ def test_the_dashboard_shows_a_new_request_at_once(client, group):
     assert "1 request is waiting for an answer" in text(client, url)
 
 
-def test_the_check_in_list_shows_a_new_answer_at_once(client, group):
-    facilitator = UserFactory(is_facilitator=True)
-    MembershipFactory(group=group, user=facilitator, role="facilitator")
-    activate_totp(facilitator)
+def test_the_check_in_list_shows_a_new_answer_at_once(fac_client, group, runs_group):
+    client = fac_client
     meeting = MeetingFactory(
         series=MeetingSeriesFactory(group=group),
         occurrence_start=timezone.now() - timedelta(minutes=30),
@@ -189,7 +188,6 @@ def test_the_check_in_list_shows_a_new_answer_at_once(client, group):
         user=UserFactory(display_name="Sam Late"),
         created_at=timezone.now() - timedelta(days=30),
     ).user
-    client.force_login(facilitator)
     url = reverse("groups:meeting-attendance", args=[group.slug, meeting.pk])
     text(client, url)
     assert "Said they&#x27;re coming" not in text(client, url)
@@ -230,10 +228,10 @@ def test_a_member_who_leaves_loses_the_kept_pages_at_once(client, series, group)
     assert "Wednesday sharing" not in text(client, reverse("groups:my-meetings"))
 
 
-def test_the_check_in_list_opens_an_hour_before_though_the_closed_page_was_kept(client, group):
-    facilitator = UserFactory(is_facilitator=True)
-    MembershipFactory(group=group, user=facilitator, role="facilitator")
-    activate_totp(facilitator)
+def test_the_check_in_list_opens_an_hour_before_though_the_closed_page_was_kept(
+    fac_client, facilitator, group, runs_group
+):
+    client = fac_client
     meeting = MeetingFactory(series=MeetingSeriesFactory(group=group))
     url = reverse("groups:meeting-attendance", args=[group.slug, meeting.pk])
     with time_machine.travel(meeting.starts_at - timedelta(hours=2), tick=False):

@@ -3,13 +3,12 @@
 import re
 
 import pytest
-from django.db import connection
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from config.views import server_error
 from tests.factories import UserFactory
+from tests.queries import count_queries
 
 PUBLIC_PAGES = [
     "home",
@@ -147,12 +146,6 @@ def test_browsers_asking_for_favicon_ico_get_our_icon(client):
     assert response.status_code == 302
     assert response["Location"] == "/static/img/favicon.svg"
     assert finders.find("img/favicon.svg")
-
-
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 @pytest.mark.django_db

@@ -62,7 +62,7 @@ from groups.selectors import (
 )
 from groups.views.access import facilitator_view
 from lib.forms import form_page_status
-from lib.fragments import Built, fragment_private
+from lib.fragments import Built, fragment_private, this_hour
 
 MEETINGS_PER_PAGE = 25
 # What the check-in list reads: a write to any of these shows on the next request.
@@ -181,8 +181,7 @@ def _check_in_page(
         request,
         "check-in",
         tables=CHECK_IN_TABLES,
-        # The hour, for the zone's abbreviation (EST or EDT) after a clock change.
-        vary=(group.pk, meeting_id, timezone.now().strftime("%Y%m%d%H")),
+        vary=(group.pk, meeting_id, this_hour(timezone.now())),
         build=page,
     )
     context = {"group": group, "access": access, "meeting": meeting}

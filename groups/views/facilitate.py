@@ -49,7 +49,7 @@ from groups.services.memberships import (
 )
 from groups.views.access import facilitator_view, lacks_second_factor
 from lib.forms import form_page_status, posted_data
-from lib.fragments import Built, earliest, private_html
+from lib.fragments import Built, earliest, private_html, this_hour
 from lib.urls import absolute_reverse
 
 # --- dashboard --------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "dashboard",
         tables=DASHBOARD_TABLES,
-        vary=(user.time_zone, now.strftime("%Y%m%d%H")),
+        vary=(user.time_zone, this_hour(now)),
         build=page,
     )
     return render(request, "groups/facilitator_dashboard.html", {"page": html})

@@ -39,7 +39,7 @@ from groups.selectors import (
 from groups.services.errors import MeetingError
 from groups.services.rsvps import rsvp_answer
 from groups.views.access import viewable_group, viewer_zone
-from lib.fragments import Built, earliest, fragment_private, private_html
+from lib.fragments import Built, earliest, fragment_private, private_html, this_hour
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
@@ -114,7 +114,7 @@ def meeting_detail(request: HttpRequest, slug: str, meeting_id: int) -> HttpResp
         request,
         "meeting-page",
         tables=(*MY_MEETINGS_TABLES, Attendance, *panel_tables_all()),
-        vary=(slug, meeting_id, request.user.time_zone, timezone.now().strftime("%Y%m%d%H")),
+        vary=(slug, meeting_id, request.user.time_zone, this_hour(timezone.now())),
         build=page,
     )
     return render(
@@ -190,7 +190,7 @@ def my_meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "my-meetings",
         tables=MY_MEETINGS_TABLES,
-        vary=(request.user.time_zone, now.strftime("%Y%m%d%H")),
+        vary=(request.user.time_zone, this_hour(now)),
         build=page,
     )
     return render(request, "groups/my_meetings.html", {"page": html})

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import User
-from accounts.zones import zone_offset
 from groups.forms import DirectoryFilterForm, FacilitatorNameForm, JoinForm
 from groups.meeting_guide import series_public_conference_url
 from groups.meetings.places import meeting_place, series_place, series_public_place
@@ -55,7 +54,7 @@ from groups.services.memberships import (
 )
 from groups.views.access import viewable_group, viewer_zone
 from lib.forms import form_page_status
-from lib.fragments import Built, earliest, fragment, html_checked, html_fragment
+from lib.fragments import Built, earliest, fragment, html_fragment, this_hour
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -105,11 +104,7 @@ def group_list(request: HtmxHttpRequest) -> HttpResponse:
     # htmx asks for the results only; a history restore (back button, cache miss) needs
     # the whole page.
     partial = bool(request.htmx and not request.htmx.history_restore_request)
-    asked = (
-        sorted((key, sorted(values)) for key, values in request.GET.lists()),
-        zone,
-        zone_offset(zone, now),
-    )
+    asked = (sorted((key, sorted(values)) for key, values in request.GET.lists()), zone)
 
     def results() -> Built:
         groups = (
@@ -129,7 +124,7 @@ def group_list(request: HtmxHttpRequest) -> HttpResponse:
     context["results"] = html_fragment(
         "directory-results",
         tables=DIRECTORY_TABLES,
-        vary=(*asked, member.pk if member else None, partial),
+        vary=(*asked, this_hour(now), member.pk if member else None, partial),
         build=results,
     )
     # A refused search is a 400 for a page; htmx swaps only 2xx answers, so the results it
@@ -141,7 +136,7 @@ def group_list(request: HtmxHttpRequest) -> HttpResponse:
         context["filters"] = html_fragment(
             "directory-form",
             tables=(Topic,),
-            vary=(*asked, member is None),
+            vary=(*asked, this_hour(now), member is None),
             build=lambda: Built(
                 render_to_string("groups/fragments/_directory_form.html", context, request)
             ),
@@ -208,9 +203,8 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         name, html = fragment(
             "group-page",
             tables=GROUP_PAGE_TABLES,
-            # The hour, for the zone's abbreviation (EST or EDT) after a clock change.
-            vary=(slug, now.strftime("%Y%m%d%H")),
-            build=lambda: html_checked(page()),
+            vary=(slug, this_hour(now)),
+            build=page,
         )
     return render(
         request,

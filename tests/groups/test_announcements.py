@@ -21,13 +21,6 @@ def group(facilitator):
     return group
 
 
-@pytest.fixture
-def fac_client(client, facilitator):
-    activate_totp(facilitator)
-    client.force_login(facilitator)
-    return client
-
-
 def post_announcement(client, group, **data):
     return client.post(
         reverse("groups:announcement-create", args=[group.slug]),

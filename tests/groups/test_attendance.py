@@ -50,13 +50,6 @@ def meeting(series):
     return meeting_at(series, timezone.now().replace(microsecond=0) - timedelta(minutes=30))
 
 
-@pytest.fixture
-def fac_client(client, facilitator):
-    activate_totp(facilitator)
-    client.force_login(facilitator)
-    return client
-
-
 def member_of(group, name: str, **kwargs):
     return MembershipFactory(group=group, user=UserFactory(display_name=name), **kwargs).user
 

@@ -44,13 +44,6 @@ def request_of(group):
     )
 
 
-@pytest.fixture
-def fac_client(client, facilitator):
-    activate_totp(facilitator)
-    client.force_login(facilitator)
-    return client
-
-
 def decide_url(group, membership, action):
     return reverse("groups:membership-decide", args=[group.slug, membership.pk, action])
 

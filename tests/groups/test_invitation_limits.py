@@ -23,7 +23,7 @@ from django.utils import timezone
 from groups.models import Invitation, Membership
 from groups.services.groups import invitation_create, invitation_use
 from groups.services.memberships import MembershipError, membership_join
-from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory, activate_totp
+from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
 from tests.test_html_valid import assert_valid_html
 
 ACCEPT = {"accept_conduct": "on"}
@@ -52,13 +52,6 @@ def group(facilitator):
     group = SupportGroupFactory(name="Friends only", join_policy="invitation")
     MembershipFactory(user=facilitator, group=group, role="facilitator")
     return group
-
-
-@pytest.fixture
-def fac_client(client, facilitator):
-    activate_totp(facilitator)
-    client.force_login(facilitator)
-    return client
 
 
 def signed_in(person) -> Client:

@@ -19,7 +19,6 @@ from tests.factories import (
     MeetingSeriesFactory,
     MembershipFactory,
     SupportGroupFactory,
-    activate_totp,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,12 +42,10 @@ def group(facilitator):
 
 
 @pytest.fixture
-def fac_client(client, facilitator):
+def fac_client(fac_client, facilitator):
     facilitator.time_zone = "America/New_York"
     facilitator.save(update_fields=["time_zone"])
-    activate_totp(facilitator)
-    client.force_login(facilitator)
-    return client
+    return fac_client
 
 
 def an_hour_long_meeting(group):

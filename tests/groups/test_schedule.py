@@ -32,13 +32,6 @@ def group(facilitator):
     return group
 
 
-@pytest.fixture
-def fac_client(client, facilitator):
-    activate_totp(facilitator)
-    client.force_login(facilitator)
-    return client
-
-
 def weekly_form(**changes) -> dict[str, object]:
     start = timezone.localdate() + timedelta(days=3)
     data = {

@@ -20,7 +20,6 @@ from tests.factories import (
     MembershipFactory,
     RsvpFactory,
     SupportGroupFactory,
-    activate_totp,
 )
 from tests.groups.test_schedule import weekly_form
 
@@ -35,12 +34,10 @@ def group(facilitator):
 
 
 @pytest.fixture
-def fac_client(client, facilitator):
+def fac_client(fac_client, facilitator):
     facilitator.time_zone = "Europe/London"
     facilitator.save(update_fields=["time_zone"])
-    activate_totp(facilitator)
-    client.force_login(facilitator)
-    return client
+    return fac_client
 
 
 def opened_parts(page: str) -> dict[str, bool]:

@@ -22,7 +22,7 @@ from groups.services.meetings import (
     series_change_preview,
     series_create,
 )
-from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory, activate_totp
+from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,12 +45,10 @@ def group(facilitator):
 
 
 @pytest.fixture
-def fac_client(client, facilitator):
+def fac_client(fac_client, facilitator):
     facilitator.time_zone = "America/New_York"
     facilitator.save(update_fields=["time_zone"])
-    activate_totp(facilitator)
-    client.force_login(facilitator)
-    return client
+    return fac_client
 
 
 def local(meeting: Meeting) -> datetime:

@@ -11,8 +11,6 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +34,7 @@ from tests.factories import (
     UserFactory,
     activate_totp,
 )
+from tests.queries import count_queries
 from tests.resources.conftest import (
     CategoryFactory,
     ResourceFactory,
@@ -624,13 +623,6 @@ def group(facilitator):
     return group
 
 
-@pytest.fixture
-def fac_client(client, facilitator):
-    activate_totp(facilitator)
-    client.force_login(facilitator)
-    return client
-
-
 def shared_titles(client, group) -> list[str]:
     response = client.get(group_page(group))
     return [link.resource.title for link in response.context["shared_resources"]]
@@ -762,10 +754,7 @@ def add_resources(count: int, *, start: int = 0) -> None:
 
 def queries_of(client, url: str) -> int:
     client.get(url)  # warm caches that are filled once per process (content types, …)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
+    return count_queries(client, url)  # the page rendered afresh, not the kept one
 
 
 LIST_PAGES = [
