@@ -67,6 +67,10 @@ class SessionLifetimeMiddleware:
 
     def _sign_out(self, request: HttpRequest, message: str) -> HttpResponse:
         logout(request)
+        if request.path.startswith(tuple(settings.SESSION_EXPIRY_SIGNED_OUT_PATHS)):
+            # A page whose address is its key (a join address from a reminder): served
+            # signed out, not sent to sign in, which would make a member late.
+            return self.get_response(request)
         messages.info(request, message)
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
 

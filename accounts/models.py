@@ -184,6 +184,15 @@ class AuditEvent(models.Model):
         GROUP_ARCHIVED = "group_archived", "Group archived"
         REPORT_FILED = "report_filed", "Concern reported"
         REPORT_UPDATED = "report_updated", "Report worked on"
+        # Online rooms: details carry the group's, the series' or the meeting's ids, never
+        # a link.
+        ONLINE_LINK_CHANGED = "online_link_changed", "Online meeting link changed"
+        JOIN_ACCESS_REVOKED = "join_access_revoked", "Access to online meetings revoked"
+        JOIN_ACCESS_RESTORED = "join_access_restored", "Access to online meetings given back"
+        ROOM_LOCKED = "room_locked", "Online room locked"
+        ROOM_UNLOCKED = "room_unlocked", "Online room opened again"
+        CANT_MAKE_IT = "cant_make_it", "Said they can't make it"
+        CANT_MAKE_IT_UNDONE = "cant_make_it_undone", 'Took back "I can\'t make it"'
 
     # Who the event is about, and who caused it (an admin changing a role is not the subject).
     subject = models.ForeignKey(

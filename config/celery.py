@@ -31,6 +31,7 @@ app.conf.beat_schedule = {
     "exports-build-stalled": {"task": "accounts.tasks.exports_build_stalled", "schedule": 300.0},
     "exports-purge-expired": {"task": "accounts.tasks.exports_purge_expired", "schedule": 3600.0},
     "audit-prune": {"task": "accounts.tasks.audit_prune", "schedule": 24 * 3600.0},
+    "join-openings-prune": {"task": "groups.tasks.join_openings_prune", "schedule": 24 * 3600.0},
     # Meetings are stored 13 weeks ahead; hourly keeps that window full without any hurry.
     "meetings-extend-horizon": {
         "task": "groups.tasks.meetings_extend_horizon",

@@ -20,7 +20,8 @@ class UTCFormatter(logging.Formatter):
 
 # Secret-bearing paths: a request log line must not hand a working link to whoever reads it.
 SECRET_PATHS = re.compile(
-    r"(/accounts/export/|/accounts/password/reset/key/|/accounts/confirm-email/|/calendar/)"
+    r"(/accounts/export/|/accounts/password/reset/key/|/accounts/confirm-email/|/calendar/"
+    r"|/join/|/go/|/meetings/cant-make-it/)"
     r"(?!<)[^/\s\"']+"  # not a route's <token> (RedactRequestPaths)
 )
 

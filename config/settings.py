@@ -315,6 +315,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_RATE_LIMITS_ENABLED = envbool("ACCOUNT_RATE_LIMITS_ENABLED", True)
 if not ACCOUNT_RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
+# Our own limits (lib.ratelimit: join addresses, "I can't make it" links) follow the same
+# switch.
+RATE_LIMITS_ENABLED = ACCOUNT_RATE_LIMITS_ENABLED
 # The audit trail keeps IP addresses for AUDIT_IP_RETENTION_DAYS, events for
 # AUDIT_RETENTION_DAYS; a daily task (accounts.tasks.audit_prune) enforces both.
 AUDIT_IP_RETENTION_DAYS = envint("AUDIT_IP_RETENTION_DAYS", 30)
@@ -326,6 +329,9 @@ AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 365)
 SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 4 * 3600)
 SESSION_ABSOLUTE_LIFETIME = envint("SESSION_ABSOLUTE_LIFETIME", 14 * 24 * 3600)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+# Pages that work without signing in because their address is the key: a session that ran
+# out signs the person out there and serves the page, rather than sending them to sign in.
+SESSION_EXPIRY_SIGNED_OUT_PATHS = ["/join/", "/meetings/cant-make-it/"]
 # Changing the e-mail address or password, or exporting or deleting, needs a password (or
 # second factor) entered within the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True

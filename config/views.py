@@ -21,7 +21,7 @@ from accounts.models import DataExport
 from accounts.services.users import user_first_run_dismiss
 from config import health
 from groups.home import home_has_groups, home_next_meeting
-from groups.meetings.places import meeting_place
+from groups.meetings.joining import join_urls_for, meeting_place_for
 from lib.crisis import crisis_lines
 from lib.markdown import render_markdown
 
@@ -34,7 +34,15 @@ def home(request: HttpRequest) -> HttpResponse:
         next_meeting = home_next_meeting(user=request.user, now=now)
         context = {
             "next_meeting": next_meeting,
-            "next_meeting_place": meeting_place(next_meeting) if next_meeting else None,
+            # The member's join address, never the link itself (groups.meetings.joining).
+            "next_meeting_place": (
+                meeting_place_for(
+                    next_meeting,
+                    join_urls=join_urls_for(user=request.user, series=[next_meeting.series]),
+                )
+                if next_meeting
+                else None
+            ),
             "next_meeting_open": bool(next_meeting and not next_meeting.has_started(now=now)),
             "first_run": request.user.first_run_dismissed_at is None
             and not home_has_groups(user=request.user),

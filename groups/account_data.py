@@ -9,6 +9,7 @@ from groups.models import (
     Attendance,
     AttendanceLetter,
     CalendarFeed,
+    JoinAddress,
     Membership,
     Rsvp,
     SupportGroup,
@@ -125,6 +126,33 @@ def letters_for_export(user: User) -> list[dict]:
     ]
 
 
+@export_section("online_rooms")
+def join_addresses_for_export(user: User) -> list[dict]:
+    """The member's join addresses (not their tokens, which are keys) and each opening:
+    when, for which meeting, what it showed (never the link, never a network address)."""
+    return [
+        {
+            "group": address.series.group.name,
+            "meeting": address.series.title,
+            "since": iso_utc(address.created_at),
+            "revoked_at": iso_utc(address.revoked_at),
+            "openings": [
+                {
+                    "opened_at": iso_utc(opening.opened_at),
+                    "meeting_starts_at": iso_utc(opening.meeting.starts_at)
+                    if opening.meeting
+                    else None,
+                    "shown": opening.get_outcome_display(),
+                }
+                for opening in address.openings.all()
+            ],
+        }
+        for address in JoinAddress.objects.filter(user=user)
+        .select_related("series__group")
+        .prefetch_related("openings__meeting")
+    ]
+
+
 @deletion_step("meetings")
 def end_meeting_answers(user: User) -> None:
     """Places at coming meetings go to the people waiting; letters stop verifying; the
@@ -135,3 +163,4 @@ def end_meeting_answers(user: User) -> None:
     Rsvp.objects.filter(user=user).delete()
     AttendanceLetter.objects.filter(user=user).delete()
     CalendarFeed.objects.filter(user=user).delete()
+    JoinAddress.objects.filter(user=user).delete()  # and their openings

@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.emails import email_send_later, email_wanted
 from accounts.models import User
 from groups.calendars.ics import meeting_calendar_build
-from groups.meetings.places import meeting_place
+from groups.meetings.joining import join_urls_for, meeting_place_for
 from groups.meetings.times import format_meeting_time
 from groups.models import Announcement, Meeting, Membership, Rsvp, SupportGroup
 from groups.selectors import meeting_list_upcoming_for_group
@@ -251,7 +251,10 @@ def _meeting_context(meeting: Meeting, user: User) -> dict[str, object]:
     return {
         "meeting": meeting,
         "group": group,
-        "place": meeting_place(meeting),
+        # The member's join address, never the real link (groups.meetings.joining).
+        "place": meeting_place_for(
+            meeting, join_urls=join_urls_for(user=user, series=[meeting.series])
+        ),
         "when": format_meeting_time(
             meeting.starts_at, viewer_zone=user.time_zone, meeting_zone=meeting.series.time_zone
         ),
@@ -305,6 +308,9 @@ def meeting_notice_send_later(
             "email": email_to_payload(message),
             "meeting": meeting.pk,
             "discreet": user.discreet_mode,
+            "join_url": join_urls_for(user=user, series=[meeting.series]).get(
+                meeting.series_id, ""
+            ),
         },
         due_at=timezone.now(),
         expires_at=meeting.ends_at,
@@ -332,7 +338,12 @@ def meeting_notice_build(
         # No method parameter, as on a reminder's: the calendar has no METHOD.
         message.attach(
             "meeting.ics",
-            meeting_calendar_build(meeting=meeting, discreet=row.payload["discreet"], now=now),
+            meeting_calendar_build(
+                meeting=meeting,
+                discreet=row.payload["discreet"],
+                join_url=row.payload.get("join_url", ""),
+                now=now,
+            ),
             "text/calendar",
         )
     return message

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any, TypedDict, cast
+from urllib.parse import urlsplit
 
 from django import forms
 from django.utils import timezone
@@ -266,6 +267,35 @@ class MeetingLinkField(forms.URLField):
         return super().to_python(text)
 
 
+class KeepsLink(forms.BaseForm):
+    """A form with a meeting link that it never shows back: a link already set is not put in
+    the page (so no page served to anyone carries it, groups.meetings.joining); the field
+    says on which site it is, empty keeps it, a new one replaces it, and "Remove the link"
+    removes it. What the person typed is shown back on an error, as with any field."""
+
+    link_field = "online_url"
+    kept_link = ""
+
+    def keep_link(self, current: str) -> None:
+        self.kept_link = current or ""
+        self.initial[self.link_field] = ""
+        self.fields["remove_link"] = forms.BooleanField(label="Remove the link", required=False)
+        if self.kept_link:
+            field = self.fields[self.link_field]
+            field.initial = ""
+            host = urlsplit(self.kept_link).hostname or "another site"
+            field.help_text = (
+                f"A link on {host} is set; members reach it through their own join "
+                "addresses. Paste a new link to change it, or leave this empty to keep it."
+            )
+
+    def link_cleaned(self, data: dict[str, Any]) -> None:
+        if data.get("remove_link"):
+            data[self.link_field] = ""
+        elif not data.get(self.link_field):
+            data[self.link_field] = self.kept_link
+
+
 def group_name_problem(name: str) -> str:
     """Why `name` cannot be a group's name, or "": the directory is where people look for
     help, so a name has to read as one (letters, not a key held down)."""
@@ -280,7 +310,7 @@ def group_name_problem(name: str) -> str:
     return ""
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(KeepsLink, forms.ModelForm):
     """A group's settings, for starting one and for changing it later."""
 
     time_zone = time_zone_field(widget=TimeZoneInput())
@@ -289,7 +319,8 @@ class GroupForm(forms.ModelForm):
         required=False,
         max_length=SupportGroup._meta.get_field("online_url").max_length,
         assume_scheme="https",
-        help_text="Only active members see the link.",
+        help_text="Members reach it through their own join addresses: the link itself is "
+        "never shown.",
     )
 
     class Meta:
@@ -345,6 +376,15 @@ class GroupForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 8}),
             "code_of_conduct_extra": forms.Textarea(attrs={"rows": 5}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.keep_link(self.instance.online_url)
+
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())
+        self.link_cleaned(data)
+        return data
 
     def group_fields(self) -> dict[str, object]:
         """The cleaned values for `group_create` / `group_update` (topics go separately)."""
@@ -407,7 +447,7 @@ LANGUAGE_CHOICES = [
 ]
 
 
-class SeriesForm(forms.ModelForm):
+class SeriesForm(KeepsLink, forms.ModelForm):
     """A group's schedule, built from plain choices: the form writes the RRULE, never the
     facilitator."""
 
@@ -499,7 +539,8 @@ class SeriesForm(forms.ModelForm):
         required=False,
         max_length=MeetingSeries._meta.get_field("online_url").max_length,
         assume_scheme="https",
-        help_text="Empty: the group's link. Only members see it.",
+        help_text="Empty: the group's link. Members reach it through their own join "
+        "addresses: the link itself is never shown.",
     )
     language = forms.ChoiceField(label="Language", choices=LANGUAGE_CHOICES, initial="en")
     clock_change_ok = forms.BooleanField(
@@ -532,6 +573,7 @@ class SeriesForm(forms.ModelForm):
             "location_notes",
             "online_url",
             "online_notes",
+            "join_opens_minutes",
             "dial_in",
             "dial_in_notes",
             "rsvp_limit",
@@ -578,6 +620,9 @@ class SeriesForm(forms.ModelForm):
         self.group = group
         self.today = today
         self.fields["start_time"].widget.attrs["step"] = 60
+        self.keep_link(self.instance.online_url)
+        # Folded away with the link: a form posted without it keeps what the series has.
+        self.fields["join_opens_minutes"].required = False
         series = self.instance
         if series.pk:
             recurrence = Recurrence.from_rrule(series.rrule, time_zone=series.time_zone)
@@ -596,6 +641,9 @@ class SeriesForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         # A ModelForm's clean() returns its cleaned_data, never None.
         data = cast(dict[str, Any], super().clean())
+        self.link_cleaned(data)
+        if data.get("join_opens_minutes") is None and "join_opens_minutes" not in self.errors:
+            data["join_opens_minutes"] = self.instance.join_opens_minutes
         frequency = data.get("frequency")
         start = data.get("start")
         if start and not self.instance.pk and start < self.today:
@@ -704,6 +752,28 @@ def _recurrence_initial(recurrence: Recurrence) -> dict[str, object]:
     return initial
 
 
+class SeriesLinkForm(KeepsLink, forms.Form):
+    """The room page's "change the link": a series' own link, never shown back."""
+
+    online_url = MeetingLinkField(
+        label="The online meeting link",
+        required=False,
+        assume_scheme="https",
+        max_length=MeetingSeries._meta.get_field("online_url").max_length,
+        help_text="Empty: the group's link. Members reach it through their own join "
+        "addresses: the link itself is never shown.",
+    )
+
+    def __init__(self, *args: Any, link: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.keep_link(link)
+
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())
+        self.link_cleaned(data)
+        return data
+
+
 class MeetingCancelForm(forms.Form):
     reason = forms.CharField(
         label="Reason",
@@ -714,7 +784,7 @@ class MeetingCancelForm(forms.Form):
     )
 
 
-class MeetingMoveForm(forms.Form):
+class MeetingMoveForm(KeepsLink, forms.Form):
     day = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
     at = forms.TimeField(
         label="New start time",
@@ -735,13 +805,15 @@ class MeetingMoveForm(forms.Form):
     )
     clock_change_ok = forms.BooleanField(label="Keep this start time", required=False)
 
-    def __init__(self, *args, zone_name: str, **kwargs):
+    def __init__(self, *args, zone_name: str, link: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.zone_name = zone_name
         self.clock_note = ""
+        self.keep_link(link)
 
     def clean(self) -> dict[str, Any]:
         data = cast(dict[str, Any], super().clean())
+        self.link_cleaned(data)
         day, at = data.get("day"), data.get("at")
         if day and at:
             self.clock_note = clock_change_note(day, at, self.zone_name)

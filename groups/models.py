@@ -407,7 +407,11 @@ class MeetingSeries(models.Model):
         "online meeting link", blank=True, help_text="Empty: the group's link."
     )
     online_notes = SingleLineCharField(
-        "notes for the link", max_length=200, blank=True, help_text="e.g. the passcode."
+        "notes for the link",
+        max_length=200,
+        blank=True,
+        help_text="Shown to members beside their join address, e.g. “cameras optional”. "
+        "Keep a passcode in the link itself: then it is as private as the link.",
     )
     dial_in = models.CharField(
         "dial-in number",
@@ -446,6 +450,16 @@ class MeetingSeries(models.Model):
     fragrance_free = models.BooleanField(default=False)
     proof_of_attendance = models.BooleanField("proof of attendance offered", default=False)
     language = models.CharField(max_length=8, default="en")
+    # How long before the start a member's join address leads into the online room
+    # (groups.meetings.joining): long enough to test a microphone, short enough that a link
+    # opened early by someone who should not have it finds a waiting page.
+    join_opens_minutes = models.PositiveSmallIntegerField(
+        "the room opens",
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(60)],
+        help_text="Minutes before the start, 5 to 60, when members' join addresses lead to "
+        "the online link. Before that they see a waiting page with a countdown.",
+    )
     # Raised on every change that calendars must pick up (RFC 5545 SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -516,6 +530,12 @@ class Meeting(models.Model):
     )
     # Raised on every change to this one meeting (its override's SEQUENCE in calendars).
     sequence = models.PositiveIntegerField(default=0)
+    # A facilitator closed the online room for the rest of this meeting: join addresses
+    # then lead late joiners to a gentle note instead of the link (facilitators still in).
+    room_locked_at = models.DateTimeField(null=True, blank=True)
+    room_locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -616,6 +636,80 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+def join_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class JoinAddress(models.Model):
+    """A member's own way into a series' online meetings (`/join/<token>/`): what reminders,
+    calendars and pages carry instead of the real link, which never leaves the server but
+    as the redirect inside the meeting's window (groups.meetings.joining). The token names
+    nothing and is the only key. A facilitator may revoke it; giving access back makes a
+    new token, so a forwarded copy of the old one stays dead."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_addresses"
+    )
+    series = models.ForeignKey(
+        MeetingSeries, on_delete=models.CASCADE, related_name="join_addresses"
+    )
+    token = models.CharField(max_length=64, unique=True, default=join_token)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "join addresses"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "series"], name="join_address_one_per_series"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Join address {self.pk}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class JoinOpening(models.Model):
+    """Someone opened a join address, and what they were shown: the audit of a room's door.
+    Never the link itself, never the network address (only a keyed digest of it, which
+    tells a facilitator that one address was opened from many places at once)."""
+
+    class Outcome(models.TextChoices):
+        LET_IN = "let_in", "Let into the room"
+        WAITING = "waiting", "Shown the waiting page"
+        LOCKED = "locked", "Room locked"
+        ENDED = "ended", "Meeting over"
+        CANCELLED = "cancelled", "Meeting cancelled"
+        NO_LINK = "no_link", "No link yet"
+        NO_MEETING = "no_meeting", "No meeting to come"
+        REVOKED = "revoked", "Access revoked"
+        NOT_MEMBER = "not_member", "No longer a member"
+        OTHER_PERSON = "other_person", "Opened while signed in as someone else"
+
+    address = models.ForeignKey(JoinAddress, on_delete=models.CASCADE, related_name="openings")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="join_openings"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    place = models.CharField(max_length=16, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+        indexes = [
+            models.Index(fields=["meeting", "outcome"]),
+            models.Index(fields=["opened_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Join opening {self.pk}: {self.outcome}"
 
 
 def letter_code() -> str:

@@ -28,7 +28,8 @@ from accounts.models import User
 from accounts.validators import REMINDER_LEAD_LABELS
 from groups.calendars.ics import meeting_calendar_build
 from groups.emails import member_email
-from groups.meetings.places import discreet_online_address, meeting_place
+from groups.meetings.joining import join_urls_for, meeting_place_for
+from groups.meetings.rsvp_links import cant_make_it_url
 from groups.meetings.times import format_meeting_time
 from groups.models import Meeting, Membership, Rsvp, SupportGroup
 from lib.urls import absolute_reverse
@@ -127,6 +128,31 @@ def reminders_plan_due(*, now: datetime) -> int:
     return sum(1 for row in rows if row.state == State.SCHEDULED)
 
 
+# Why a member's waiting reminders for a meeting were called off when they said they can't
+# come; saying they will after all (before the meeting) puts exactly these back.
+CANT_COME = "the member said they can't come"
+
+
+def reminders_cancel_for_member(*, user_id: int, meeting_id: int, now: datetime) -> int:
+    """Call off the member's reminders for the meeting that have not gone out yet; ones
+    already on their way are stopped by reminder_build, which reads the answer again."""
+    return OutboxMessage.objects.filter(
+        kind=KIND, user_id=user_id, target_id=meeting_id, state=State.SCHEDULED
+    ).update(state=State.CANCELLED, finished_at=now, last_error=CANT_COME)
+
+
+def reminders_restore_for_member(*, user_id: int, meeting_id: int) -> int:
+    """Put back the reminders reminders_cancel_for_member called off: each goes out at its
+    time, or gives way to a nearer one (reminder_build's one rule for a late reminder)."""
+    return OutboxMessage.objects.filter(
+        kind=KIND,
+        user_id=user_id,
+        target_id=meeting_id,
+        state=State.CANCELLED,
+        last_error=CANT_COME,
+    ).update(state=State.SCHEDULED, finished_at=None, last_error="")
+
+
 def reminders_follow_move(*, meeting: Meeting, now: datetime | None = None) -> int:
     """Plan every reminder of a moved meeting again for its new start, whatever became of it
     for the old one (waiting, cancelled because a shorter one was due, expired, sent);
@@ -171,7 +197,7 @@ class ReminderBatch:
     answers: dict[tuple[int, int], str]  # (meeting, member) -> RSVP answer
     # Each meeting's .ics, discreet or not, made once for the batch: it names no member, and
     # building it is half of what a reminder costs.
-    calendars: dict[tuple[int, bool], bytes] = field(default_factory=dict)
+    calendars: dict[tuple[int, bool, str], bytes] = field(default_factory=dict)
 
 
 @outbox_preparer(KIND)
@@ -258,13 +284,14 @@ def reminder_email(
     answer: str | None,
     now: datetime,
     lead: int | None = None,
-    calendars: dict[tuple[int, bool], bytes] | None = None,
+    calendars: dict[tuple[int, bool, str], bytes] | None = None,
 ) -> EmailMultiAlternatives:
     """When it starts (from the lead time, in the member's zone: "in 15 minutes, at 19:00
     EST", "tomorrow at 19:00 EST"), where, a way in for an online meeting, how to change the
-    answer, and the meeting's .ics. With discreet mode the subject and the calendar title name
-    nothing, and the way in is our own address that names nothing (member_email,
-    discreet_online_address)."""
+    answer, "I can't make it" in one tap (a signed link that needs no sign-in), and the
+    meeting's .ics. The way in is the member's join address, never the real link
+    (groups.meetings.joining). With discreet mode the subject and the calendar title name
+    nothing (member_email)."""
     series = meeting.series
     group = meeting.group
     when = format_meeting_time(
@@ -273,14 +300,7 @@ def reminder_email(
     starts = starts_when(
         lead=lead, starts_at=meeting.starts_at, now=now, zone=ZoneInfo(user.time_zone)
     )
-    place = meeting_place(meeting)
-    join_url = ""
-    if place.online and place.online_url:
-        join_url = (
-            discreet_online_address(series=series, meeting=meeting)
-            if user.discreet_mode
-            else place.online_url
-        )
+    place = meeting_place_for(meeting, join_urls=join_urls_for(user=user, series=[series]))
     message = member_email(
         user=user,
         template="meeting_reminder",
@@ -292,7 +312,10 @@ def reminder_email(
             "group": group,
             "when": when,
             "place": place,
-            "join_url": join_url,
+            "join_url": place.link if place.online else "",
+            "cant_make_it_url": (
+                cant_make_it_url(user=user, meeting=meeting) if answer != Answer.NOT_GOING else ""
+            ),
             "answer": answer,
             "starts_in": starts,
             "meeting_url": absolute_reverse("groups:meeting-detail", args=[group.slug, meeting.pk]),
@@ -300,10 +323,11 @@ def reminder_email(
         html=True,
     )
     calendars = {} if calendars is None else calendars
-    key = (meeting.pk, user.discreet_mode)
+    # A meeting with a join address has a file per member; any other, one per batch.
+    key = (meeting.pk, user.discreet_mode, place.join_url)
     if key not in calendars:
         calendars[key] = meeting_calendar_build(
-            meeting=meeting, discreet=user.discreet_mode, now=now
+            meeting=meeting, discreet=user.discreet_mode, join_url=place.join_url, now=now
         )
     # No method parameter: the calendar has no METHOD (it has no ORGANIZER), and RFC 6047
     # has the two agree.

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from groups.services.meetings import meetings_extend
+from groups.services.online import join_openings_prune
 
 logger = logging.getLogger(__name__)
 
@@ -15,3 +16,11 @@ def meetings_extend_horizon() -> int:
     added = meetings_extend()
     logger.info("meetings horizon extended: %d meeting(s) added", added)
     return added
+
+
+@shared_task(name="groups.tasks.join_openings_prune")
+def join_openings_prune_task() -> int:
+    """Forget the network digests, then the openings, of join addresses past retention."""
+    erased, deleted = join_openings_prune()
+    logger.info("join openings pruned: %d digest(s) erased, %d deleted", erased, deleted)
+    return deleted

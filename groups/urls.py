@@ -5,9 +5,11 @@ from groups.views import (
     calendars,
     facilitate,
     feeds,
+    joining,
     meetings,
     public,
     reports,
+    rooms,
     schedule,
 )
 
@@ -91,6 +93,35 @@ urlpatterns = [
         schedule.meeting_move_view,
         name="meeting-move",
     ),
+    # --- online rooms: members' join addresses and "I can't make it" (groups/views/joining.py),
+    #     the facilitators' room page (groups/views/rooms.py)
+    path("join/<str:token>/", joining.join_address_open, name="join-address"),
+    path("meetings/cant-make-it/<str:token>/", joining.cant_make_it, name="cant-make-it"),
+    path(
+        "meetings/cant-make-it/<str:token>/undo/",
+        joining.cant_make_it_undo,
+        name="cant-make-it-undo",
+    ),
+    path(
+        "groups/<slug:slug>/schedule/<int:series_id>/room/",
+        rooms.series_room,
+        name="series-room",
+    ),
+    path(
+        "groups/<slug:slug>/schedule/<int:series_id>/room/link/",
+        rooms.series_room_link,
+        name="series-room-link",
+    ),
+    path(
+        "groups/<slug:slug>/schedule/<int:series_id>/room/<int:user_id>/<str:action>/",
+        rooms.series_room_access,
+        name="series-room-access",
+    ),
+    path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/room/<str:action>/",
+        rooms.meeting_room_lock,
+        name="meeting-room-lock",
+    ),
     # --- calendars (.ics): groups/views/calendars.py
     path(
         "groups/<slug:slug>/meetings/<int:meeting_id>/meeting.ics",
@@ -99,7 +130,7 @@ urlpatterns = [
     ),
     path("groups/<slug:slug>/calendar.ics", calendars.group_calendar, name="group-calendar"),
     path("calendar/<str:token>.ics", calendars.personal_calendar, name="personal-calendar"),
-    # A discreet calendar entry's way to a meeting's online link: the address names nothing.
+    # Older discreet calendar entries' way in: now to the member's join address.
     path("go/<str:token>/", calendars.online_link, name="online-link"),
     path("calendar/reset/", calendars.personal_calendar_reset, name="personal-calendar-reset"),
     # --- the Meeting Guide feed: groups/views/feeds.py

@@ -148,7 +148,8 @@ def test_the_group_page_starts_with_the_next_meeting_and_a_members_answer(
     assert html.index("next-meeting") < html.index('id="about-title"')
     assert "Tuesday 3 March 2026, 19:00 CST" in card
     assert "You're going" in card
-    assert "https://meet.example.org/room" in card  # the place, for members
+    assert "/join/" in card  # the way in, for members: their own join address
+    assert "https://meet.example.org/room" not in card
     assert reverse("groups:meeting-rsvp", args=[group.slug, meeting.pk]) in card
 
 

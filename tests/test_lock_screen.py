@@ -15,6 +15,7 @@ from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -170,10 +171,10 @@ def test_no_discreet_calendar_entry_names_the_group_or_its_link(client, member):
         for body in calendars[1:2]
         for event in Calendar.from_ical(body).walk("VEVENT")
     }
-    assert online.startswith("http") and "/go/" in online
+    assert online.startswith("http") and "/join/" in online
 
 
-def test_the_discreet_online_address_leads_members_to_the_link_and_no_one_else(
+def test_the_discreet_join_address_leads_its_member_in_only_in_the_window_and_no_one_else(
     client, member, outsider
 ):
     group = SupportGroupFactory(name=GROUP_NAME, online_url=LINK)
@@ -185,12 +186,15 @@ def test_the_discreet_online_address_leads_members_to_the_link_and_no_one_else(
     body = client.get(reverse("groups:meeting-ics", args=[group.slug, meeting.pk])).content
     [event] = Calendar.from_ical(body).walk("VEVENT")
     address = urlsplit(str(event["URL"])).path
+    assert address.startswith("/join/")
 
-    response = client.get(address)
-    assert (response.status_code, response["Location"]) == (302, LINK)
-    client.force_login(outsider)
-    assert client.get(address).status_code == 404
-    assert client.get(address[:-3] + "xx/").status_code == 404
-    client.logout()
-    assert client.get(address).status_code == 302  # to sign in first
-    assert "login" in client.get(address)["Location"]
+    with time_machine.travel(meeting.starts_at - timedelta(hours=1), tick=False):
+        early = client.get(address)
+    assert early.status_code == 200 and LINK not in early.content.decode()
+    with time_machine.travel(meeting.starts_at, tick=False):
+        client.force_login(member)
+        assert (client.get(address).status_code, client.get(address)["Location"]) == (302, LINK)
+        client.force_login(outsider)  # someone else, signed in, holding the member's address
+        other = client.get(address)
+        assert other.status_code == 403 and LINK not in other.content.decode()
+        assert client.get(address[:-3] + "xx/").status_code == 404

@@ -43,7 +43,8 @@ a meeting is excluded from its series and written as an event of its own.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -54,10 +55,10 @@ from icalendar import Calendar, Event, vRecur, vText
 
 from accounts.models import User
 from groups.calendars.zones import unclear_wall_times, vtimezone
+from groups.meetings.joining import join_urls_for, member_place
 from groups.meetings.places import (
     Place,
     discreet_location,
-    discreet_online_address,
     meeting_place,
     series_place,
 )
@@ -95,11 +96,19 @@ class Window:
 
 @dataclass(frozen=True)
 class Audience:
-    """Who reads the calendar: `members` see street, link and dial-in; `discreet` makes the
-    title neutral and leaves only a link to our site in the description."""
+    """Who reads the calendar: `members` see street, their join address (`join_urls`, by
+    series id: never the real link, groups.meetings.joining) and dial-in; `discreet` makes
+    the title neutral and leaves only a link to our site in the description."""
 
     members: bool
     discreet: bool = False
+    join_urls: Mapping[int, str] = field(default_factory=dict)
+
+    def place(self, series: MeetingSeries, meeting: Meeting | None = None) -> Place:
+        if not self.members:
+            return series_place(series)
+        place = meeting_place(meeting) if meeting is not None else series_place(series)
+        return member_place(place, join_url=self.join_urls.get(series.pk, ""))
 
 
 PUBLIC = Audience(members=False)
@@ -236,8 +245,8 @@ def _member_details(place: Place) -> list[str]:
     lines = []
     if place.in_person and place.location_notes and not place.moved_to:
         lines.append(f"How to find it: {place.location_notes}")
-    if place.online and place.online_url:
-        lines.append(f"Link: {place.online_url}")
+    if place.online and place.link:
+        lines.append(f"Join: {place.link}")
         if place.online_notes:
             lines.append(place.online_notes)
     if place.online and place.dial_in:
@@ -271,15 +280,11 @@ def _describe(
     if audience.discreet:
         # Nothing that names the group: not the page's address (it carries the slug, so the
         # entry points at "My meetings"), not the venue's name, not the online link (which
-        # goes through an address of ours that names nothing). The street stays: it is
+        # is the member's join address, which names nothing). The street stays: it is
         # what gets the member there.
         page_url = absolute_reverse("groups:my-meetings")
         texts["description"] = f"Details: {page_url}"
-        online = (
-            discreet_online_address(series=series, meeting=meeting)
-            if place.online and place.online_url
-            else ""
-        )
+        online = place.link if place.online else ""
         if place.in_person and (location := discreet_location(place, series=series)):
             texts["location"] = location
         elif online:
@@ -296,9 +301,9 @@ def _describe(
     texts["description"] = "\n".join(lines)
     if place.in_person and place.address:
         texts["location"] = place.address
-    elif place.online and place.online_url:
-        texts["location"] = place.online_url
-    texts["url"] = place.online_url if place.online and place.online_url else page_url
+    elif place.online and place.link:
+        texts["location"] = place.link
+    texts["url"] = place.link if place.online and place.link else page_url
     return texts
 
 
@@ -386,7 +391,7 @@ def _meeting_event(
     """One meeting where it really is, as an event of its own."""
     meeting.series = series  # the place reads it: no query
     zone = series.zone
-    place = meeting_place(meeting) if audience.members else series_place(series)
+    place = audience.place(series, meeting)
     event = _event(
         uid=uid,
         summary=_summary(series, audience, cancelled=meeting.is_cancelled),
@@ -509,7 +514,7 @@ def series_events(
         uid=series_uid(series),
         summary=_summary(series, audience),
         texts=_describe(
-            series=series, place=series_place(series), audience=audience, page_url=page_url
+            series=series, place=audience.place(series), audience=audience, page_url=page_url
         ),
         start=_rule_wall_time(first_rule, series),
         sequence=series.sequence,
@@ -581,7 +586,8 @@ def group_calendar_build(*, group: SupportGroup, now: datetime | None = None) ->
 
 def personal_calendar_build(*, user: User, now: datetime | None = None) -> bytes:
     """A member's feed: every series of the active groups they are an active member of,
-    with places and links. Two queries, however many groups, series and meetings."""
+    with places and join addresses. Three queries, however many groups, series and meetings
+    (two more the first time, to make the join addresses it lacks)."""
     now = now or timezone.now()
     window = Window.around(now)
     groups = SupportGroup.objects.filter(
@@ -596,7 +602,11 @@ def personal_calendar_build(*, user: User, now: datetime | None = None) -> bytes
         .order_by("group__name", "start_time", "pk")
     )
     stored = _window_meetings(groups, window.start)
-    audience = Audience(members=True, discreet=user.discreet_mode)
+    audience = Audience(
+        members=True,
+        discreet=user.discreet_mode,
+        join_urls=join_urls_for(user=user, series=all_series),
+    )
     if audience.discreet:
         name = DISCREET_CALENDAR_NAME
         my_meetings = _my_meetings_url()
@@ -616,13 +626,21 @@ def personal_calendar_build(*, user: User, now: datetime | None = None) -> bytes
 
 
 def meeting_calendar_build(
-    *, meeting: Meeting, discreet: bool, members: bool = True, now: datetime | None = None
+    *,
+    meeting: Meeting,
+    discreet: bool,
+    members: bool = True,
+    join_url: str = "",
+    now: datetime | None = None,
 ) -> bytes:
     """One meeting as a calendar of its own (a download, or an e-mail attachment), where it
-    really is: its own UID, no recurrence. `meeting.series.group` should be loaded."""
+    really is: its own UID, no recurrence; for a member, with their join address
+    (`join_url`). `meeting.series.group` should be loaded."""
     now = now or timezone.now()
     series = meeting.series
-    audience = Audience(members=members, discreet=discreet)
+    audience = Audience(
+        members=members, discreet=discreet, join_urls={series.pk: join_url} if join_url else {}
+    )
     calendar = _new_calendar(
         name=DISCREET_SUMMARY if discreet else f"{series.title} · {series.group.name}"
     )

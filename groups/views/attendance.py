@@ -43,9 +43,11 @@ from groups.attendance.services import (
     letter_issue,
 )
 from groups.forms import LetterRequestForm, VerifyForm
+from groups.meetings.joining import meeting_let_in_user_ids
 from groups.models import (
     Attendance,
     AttendanceLetter,
+    JoinOpening,
     Meeting,
     MeetingSeries,
     Membership,
@@ -66,7 +68,7 @@ from lib.fragments import Built, fragment_private, this_hour
 
 MEETINGS_PER_PAGE = 25
 # What the check-in list reads: a write to any of these shows on the next request.
-CHECK_IN_TABLES = (Meeting, MeetingSeries, Membership, Rsvp, Attendance, User)
+CHECK_IN_TABLES = (Meeting, MeetingSeries, Membership, Rsvp, Attendance, User, JoinOpening)
 HISTORY_PER_PAGE = 50
 
 # At most this many code checks per address in the window: enough for an employer checking a
@@ -144,6 +146,8 @@ def meeting_attendance(
                 **context,
                 "sections": _check_in_sections(people),
                 "checked": set(ids or []),
+                "opened": set(),
+                "pre_ticked": False,
                 "error": " ".join(exc.messages),
             },
             status=400,
@@ -167,12 +171,17 @@ def _check_in_page(
             opens = meeting.starts_at - CHECK_IN_OPENS_BEFORE
             return Built((meeting, problem, ""), until=opens if opens > timezone.now() else None)
         people = attendance_check_in_list(meeting=meeting)
-        checked = {person.user_id for person in people if person.attended}
+        recorded = {person.user_id for person in people if person.attended}
+        # Before anything is saved, those let in by their join address start ticked: the
+        # facilitator checks and saves; opening the address records nothing by itself.
+        opened = meeting_let_in_user_ids(meeting=meeting) & {p.user_id for p in people}
         context = {
             "group": group,
             "meeting": meeting,
             "sections": _check_in_sections(people),
-            "checked": checked,
+            "checked": recorded or opened,
+            "opened": opened,
+            "pre_ticked": not recorded and bool(opened),
         }
         html = render_to_string("groups/fragments/_check_in_list.html", context, request)
         return Built((meeting, "", html))

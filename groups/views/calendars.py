@@ -27,8 +27,16 @@ from groups.calendars.ics import (
     meeting_calendar_build,
     personal_calendar_build,
 )
-from groups.meetings.places import meeting_place, online_link_target, series_place
-from groups.models import CalendarFeed, Meeting, MeetingSeries, Membership, SupportGroup
+from groups.meetings.joining import join_address_url, join_addresses_for, join_urls_for
+from groups.meetings.places import online_link_target
+from groups.models import (
+    CalendarFeed,
+    JoinAddress,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    SupportGroup,
+)
 from groups.permissions import group_access
 from groups.selectors import (
     calendar_feed_for,
@@ -40,7 +48,15 @@ from lib.fragments import Built, fragment
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # What the calendars read: a write to any of these shows on the next request.
-CALENDAR_TABLES = (Meeting, MeetingSeries, SupportGroup, Membership, CalendarFeed, User)
+CALENDAR_TABLES = (
+    Meeting,
+    MeetingSeries,
+    SupportGroup,
+    Membership,
+    CalendarFeed,
+    User,
+    JoinAddress,
+)
 # Besides writes, a feed changes as its window (a few months back) moves on: a meeting leaving
 # it a few minutes late is no change anyone sees, so a feed is built again at least this often.
 CALENDAR_REBUILT = timedelta(minutes=5)
@@ -78,8 +94,15 @@ def meeting_ics(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespons
     meeting = calendar_meeting_get(group=group, meeting_id=meeting_id)
     if meeting is None:
         raise Http404("No such meeting.")
-    # Members-only details are for active members and admins: someone signed in.
-    body = meeting_calendar_build(meeting=meeting, discreet=cast(User, request.user).discreet_mode)
+    # Members-only details are for active members and admins: someone signed in. A member's
+    # file carries their own join address (an admin who is not a member gets none).
+    user = cast(User, request.user)
+    join_url = (
+        join_urls_for(user=user, series=[meeting.series]).get(meeting.series_id, "")
+        if access.is_active_member
+        else ""
+    )
+    body = meeting_calendar_build(meeting=meeting, discreet=user.discreet_mode, join_url=join_url)
     return _private(_calendar_response(body, filename="meeting.ics", attachment=True))
 
 
@@ -150,18 +173,17 @@ def personal_calendar_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def online_link(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
-    """Where a discreet calendar entry's online address leads: for a signed-in active member
-    of the group, to the meeting's link (or its page, when it has none now); for anyone
-    else the same 404 as for an address that is not ours."""
+    """Where the discreet online addresses of older calendar entries and reminders lead
+    (before join addresses): a signed-in active member of the group to their own join
+    address, which opens the room only in its window; anyone else to the same 404 as for an
+    address that is not ours. They never lead to the link itself any more."""
     try:
-        series, meeting = online_link_target(token)
+        series, _meeting = online_link_target(token)
     except LookupError:
         raise Http404("No such link.") from None
-    if not group_access(user=request.user, group=series.group).can_see_members_only_details:
+    if not group_access(user=request.user, group=series.group).is_active_member:
         raise Http404("No such link.")
-    place = meeting_place(meeting) if meeting is not None else series_place(series)
-    if place.online_url:
-        return redirect(place.online_url)
-    if meeting is not None:
-        return redirect("groups:meeting-detail", slug=series.group.slug, meeting_id=meeting.pk)
-    return redirect("groups:group-detail", slug=series.group.slug)
+    address = join_addresses_for(user=request.user, series=[series]).get(series.pk)
+    if address is None:  # the series no longer meets online
+        return redirect("groups:group-detail", slug=series.group.slug)
+    return redirect(join_address_url(address))

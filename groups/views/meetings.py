@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from groups.calendars.ics import calendar_feed_links
-from groups.meetings.places import meeting_place
+from groups.meetings.joining import join_urls_for, meeting_place_for
 from groups.models import (
     Attendance,
     CalendarFeed,
+    JoinAddress,
     Meeting,
     MeetingSeries,
     Membership,
@@ -65,11 +66,17 @@ def _meeting_page(
     meeting = meeting_get_for_page(group=group, meeting_id=meeting_id)
     rsvp, waitlist_position = rsvp_for(user=request.user, meeting=meeting)
     now = timezone.now()
+    # A member's own join address, never the link itself (groups.meetings.joining).
+    join_urls = (
+        join_urls_for(user=cast(User, request.user), series=[meeting.series])
+        if access.is_active_member
+        else {}
+    )
     context = {
         "group": group,
         "access": access,
         "meeting": meeting,
-        "place": meeting_place(meeting),
+        "place": meeting_place_for(meeting, join_urls=join_urls),
         "viewer_zone": viewer_zone(request, group),
         "rsvp": rsvp,
         "waitlist_position": waitlist_position,
@@ -161,7 +168,16 @@ def meeting_rsvp(request: AuthenticatedHttpRequest, slug: str, meeting_id: int) 
 
 
 # What "My meetings" reads: a write to any of these shows on the next request.
-MY_MEETINGS_TABLES = (Meeting, MeetingSeries, SupportGroup, Membership, Rsvp, CalendarFeed, User)
+MY_MEETINGS_TABLES = (
+    Meeting,
+    MeetingSeries,
+    SupportGroup,
+    Membership,
+    Rsvp,
+    CalendarFeed,
+    User,
+    JoinAddress,
+)
 
 
 @login_required
@@ -171,8 +187,15 @@ def my_meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     def page() -> Built:
         meetings = meeting_list_upcoming_for_user(user=request.user, now=now)
+        join_urls = join_urls_for(
+            user=request.user, series=list({m.series_id: m.series for m in meetings}.values())
+        )
         rows = [
-            (meeting, meeting_place(meeting), meeting_is_open_for_answers(meeting, now=now))
+            (
+                meeting,
+                meeting_place_for(meeting, join_urls=join_urls),
+                meeting_is_open_for_answers(meeting, now=now),
+            )
             for meeting in meetings
         ]
         feed = calendar_feed_for(user=request.user)

@@ -24,7 +24,13 @@ from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import User
 from groups.forms import DirectoryFilterForm, FacilitatorNameForm, JoinForm
 from groups.meeting_guide import series_public_conference_url
-from groups.meetings.places import meeting_place, series_place, series_public_place
+from groups.meetings.joining import (
+    join_address_url,
+    join_addresses_for,
+    join_urls_for,
+    meeting_place_for,
+)
+from groups.meetings.places import series_public_place
 from groups.meetings.recurrence import Recurrence
 from groups.models import (
     Invitation,
@@ -219,31 +225,45 @@ def _group_page_context(
     announcements = (
         announcement_list_for_group(group=group) if access.can_see_members_only_details else []
     )
+    all_series = series_list_for_group(group=group)
+    # A member's own join addresses (never the link itself: groups.meetings.joining).
+    join_urls = (
+        join_urls_for(user=cast(User, request.user), series=list(all_series))
+        if access.is_active_member
+        else {}
+    )
     schedule = [
         (
             series,
             Recurrence.from_rrule(series.rrule, time_zone=series.time_zone).describe(),
             series_public_place(series),
             series_public_conference_url(series),
+            join_urls.get(series.pk, ""),
         )
-        for series in series_list_for_group(group=group)
+        for series in all_series
     ]
     meetings = meeting_list_upcoming_for_group(group=group, now=now)
     return {
         "group": group,
         "access": access,
         "status": membership_status(access),
+        "join_urls": join_urls,
         "announcements": announcements,
         **group_page_panels(group=group, for_members=access.can_see_members_only_details),
         "schedule": schedule,
         "meetings": meetings,
         "viewer_zone": viewer_zone(request, group),
-        **_next_meeting_context(request, access, meetings, now=now),
+        **_next_meeting_context(request, access, meetings, join_urls=join_urls, now=now),
     }
 
 
 def _next_meeting_context(
-    request: HttpRequest, access: GroupAccess, meetings: list[Meeting], *, now: datetime
+    request: HttpRequest,
+    access: GroupAccess,
+    meetings: list[Meeting],
+    *,
+    join_urls: dict[int, str],
+    now: datetime,
 ) -> dict[str, object]:
     """The group page's first card: the next meeting that is not cancelled; for a member, with
     their answer, its place and the RSVP buttons."""
@@ -255,7 +275,7 @@ def _next_meeting_context(
         "next_meeting": upcoming,
         "next_meeting_for_member": True,
         "next_meeting_answer": rsvp.answer if rsvp else None,
-        "next_meeting_place": meeting_place(upcoming),
+        "next_meeting_place": meeting_place_for(upcoming, join_urls=join_urls),
         "next_meeting_open": not upcoming.has_started(now=now),
     }
 
@@ -263,15 +283,20 @@ def _next_meeting_context(
 @require_safe
 @never_cache  # a member's copy holds the link
 def series_join(request: HttpRequest, slug: str, series_slug: str) -> HttpResponse:
-    """Where meeting finders send people for a series whose link the group keeps private (its
-    `conference_url` in the Meeting Guide feed): what the link is for and how to join the group
-    to get it. Its active members (and admins) see the link here."""
+    """The series' public join page, where meeting finders send people for a series whose
+    link the group keeps private (its `conference_url` in the Meeting Guide feed): what the
+    meeting is, and how to join the group (open groups) or ask to (approval groups). An
+    active member is led to their own join address; the link itself is on no page."""
     group, access = viewable_group(request, slug)
     series = get_object_or_404(MeetingSeries, group=group, slug=series_slug)
     series.group = group  # the page's copy, with its member counts: no second query
     if not series.meets_online:
         raise Http404("This series does not meet online.")
-    for_members = access.can_see_members_only_details
+    address = (
+        join_addresses_for(user=cast(User, request.user), series=[series]).get(series.pk)
+        if access.is_active_member
+        else None
+    )
     return render(
         request,
         "groups/series_join.html",
@@ -283,9 +308,11 @@ def series_join(request: HttpRequest, slug: str, series_slug: str) -> HttpRespon
             "description": Recurrence.from_rrule(
                 series.rrule, time_zone=series.time_zone
             ).describe(),
-            # The link itself only for those who may see it; the public place for the others.
-            "place": series_place(series) if for_members else series_public_place(series),
-            "for_members": for_members,
+            # What anyone may know (a published link included); a member's own address.
+            "place": series_public_place(series),
+            "join_url": join_address_url(address) if address is not None else "",
+            "revoked": address is not None and address.is_revoked,
+            "for_members": access.is_active_member,
         },
     )
 

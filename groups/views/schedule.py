@@ -292,12 +292,8 @@ def meeting_move_view(
     form = MeetingMoveForm(
         posted_data(request),
         zone_name=meeting.series.time_zone,
-        initial={
-            "day": local.date(),
-            "at": local.time(),
-            "place": meeting.place_override,
-            "online_url": meeting.online_url_override,
-        },
+        link=meeting.online_url_override,
+        initial={"day": local.date(), "at": local.time(), "place": meeting.place_override},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

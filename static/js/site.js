@@ -42,3 +42,59 @@
     preselectBrowserTimeZone();
   }
 })();
+
+/*
+ * A join address's waiting page: <span role="timer" data-countdown="N"> counts the N seconds
+ * (from the server's clock, so a phone's wrong clock does not matter) down to the room's
+ * opening, and then reloads the page, which leads into the meeting. Without this file the
+ * page says when to come back.
+ */
+(function () {
+  "use strict";
+
+  function spell(seconds) {
+    var hours = Math.floor(seconds / 3600);
+    var minutes = Math.floor((seconds % 3600) / 60);
+    var rest = seconds % 60;
+    var parts = [];
+    if (hours) {
+      parts.push(hours + (hours === 1 ? " hour" : " hours"));
+    }
+    if (minutes || hours) {
+      parts.push(minutes + (minutes === 1 ? " minute" : " minutes"));
+    }
+    if (!hours) {
+      parts.push(rest + (rest === 1 ? " second" : " seconds"));
+    }
+    return "in " + parts.join(", ");
+  }
+
+  function start() {
+    var timer = document.querySelector("[data-countdown]");
+    if (!timer) {
+      return;
+    }
+    var left = parseInt(timer.getAttribute("data-countdown"), 10);
+    if (!(left > 0)) {
+      return;
+    }
+    var until = Date.now() + left * 1000;
+    function tick() {
+      var seconds = Math.max(0, Math.round((until - Date.now()) / 1000));
+      if (seconds === 0) {
+        timer.textContent = "now: opening the room…";
+        window.location.reload();
+        return;
+      }
+      timer.textContent = spell(seconds);
+      window.setTimeout(tick, 1000);
+    }
+    tick();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -175,13 +175,14 @@ def test_other_issues_add_their_section_by_registering_it(member, monkeypatch):
     data = json.loads(export.content)
     assert data["bookmarks"] == [{"title": "Cravings", "at": "2026-01-01T11:00:00+00:00"}]
     assert list(data)[:3] == ["format", "generated_at", "profile"]
-    assert list(data)[-6:] == [
+    assert list(data)[-7:] == [
         "memberships",
         "rsvps",
         "attendance",
         "attendance_letters",
         "bookmarks",
         "reports",
+        "online_rooms",
     ]
 
 

@@ -13,6 +13,7 @@ from tests.browser.conftest import SIGN_IN
 from tests.conftest import message_text
 from tests.factories import (
     DEFAULT_PASSWORD,
+    MeetingSeriesFactory,
     MembershipFactory,
     SupportGroupFactory,
     UserFactory,
@@ -73,6 +74,7 @@ def test_a_request_is_approved_by_the_facilitator_while_the_member_waits(
         join_policy="approval",
         online_url="https://meet.example.org/thursday",
     )
+    MeetingSeriesFactory(group=group, title="Thursday sharing")  # online, the group's link
     MembershipFactory(user=facilitator, group=group, role="facilitator")
     morgan = UserFactory(email="morgan@example.org", display_name="Morgan")
     group_url = f"{site.url}/groups/{group.slug}/"
@@ -108,7 +110,11 @@ def test_a_request_is_approved_by_the_facilitator_while_the_member_waits(
     # The member reloads the group page: the members-only details are there now.
     page.reload()
     expect(page.get_by_role("heading", name="For members")).to_be_visible()
-    expect(page.get_by_role("link", name="https://meet.example.org/thursday")).to_be_visible()
+    # The way in is Morgan's own join address; the link itself stays on the server.
+    expect(page.get_by_role("link", name="your own join address")).to_have_attribute(
+        "href", re.compile(r"/join/[\w-]{20,}/$")
+    )
+    expect(page.get_by_text("https://meet.example.org/thursday")).to_have_count(0)
     assert_accessible(page)
     message = smtp_inbox.wait_for(
         lambda m: "morgan@example.org" in m["X-Envelope-To"] and "welcomed" in message_text(m)

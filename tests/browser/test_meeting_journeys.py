@@ -236,7 +236,7 @@ def test_a_member_waits_for_a_place_and_gets_it_when_someone_leaves(
     expect(message(page)).to_contain_text("You're going. We'll see you there.")
     expect(page.get_by_text("You're going", exact=True)).to_be_visible()
     expect(page.get_by_text("0 places left")).to_be_visible()
-    expect(page.get_by_role("button", name="I can't come")).to_be_visible()
+    expect(page.get_by_role("button", name="I can't make it")).to_be_visible()
     assert_accessible(page)
 
     # Jo, in another browser, finds it full and joins the waiting list.
@@ -263,7 +263,7 @@ def test_a_member_waits_for_a_place_and_gets_it_when_someone_leaves(
     other_page.reload()
     expect(other_page.get_by_text("You're going", exact=True)).to_be_visible()
     expect(other_page.get_by_text("On the waiting list")).to_have_count(0)
-    expect(other_page.get_by_role("button", name="I can't come")).to_be_visible()
+    expect(other_page.get_by_role("button", name="I can't make it")).to_be_visible()
     assert_accessible(other_page)
     assert Membership.objects.get(user=sky, group=group).state == "left"
     assert list(Rsvp.objects.filter(meeting=meeting).values_list("user", "answer")) == [

@@ -101,7 +101,7 @@ def test_changing_the_time_of_a_series_shows_a_preview_and_loses_nothing(
     sign_in(page, site.url, facilitator.email, totp_secret=secret)
     page.goto(site.url + reverse("groups:schedule", args=[group.slug]))
     page.get_by_role("region", name="Regular meetings").get_by_role(
-        "link", name="Thursday sharing"
+        "link", name="Thursday sharing", exact=True
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change “Thursday sharing”")
     # Only what applies: weekly days, no monthly choices, no address for an online meeting.

@@ -26,8 +26,9 @@ from groups.calendars.ics import (
     group_calendar_build,
     personal_calendar_build,
 )
+from groups.meetings.joining import join_address_url, join_addresses_for
 from groups.meetings.recurrence import Frequency, Recurrence
-from groups.models import CalendarFeed, Meeting, MeetingSeries
+from groups.models import CalendarFeed, JoinAddress, Meeting, MeetingSeries
 from groups.services.meetings import (
     meeting_cancel,
     meeting_move,
@@ -561,9 +562,13 @@ def test_personal_feed_has_full_places_and_links_for_members(client, scenario):
     assert "no-store" in response["Cache-Control"]
     calendar = parse(response.content)
     texts = _event_texts(calendar)
-    for detail in ("12 Hidden Street", "secret-room", "+1 555 0100", "Library, room 2"):
+    for detail in ("12 Hidden Street", "+1 555 0100", "Library, room 2"):
         assert detail in texts
     assert f"Tuesday evening · {GROUP_NAME}" in texts
+    # The way in is the member's own join address, never the link itself.
+    addresses = JoinAddress.objects.filter(user=member)
+    assert addresses and all(f"Join: {join_address_url(a)}" in texts for a in addresses)
+    assert "secret-room" not in texts
 
 
 def test_personal_feed_holds_only_active_memberships_of_active_groups(db):
@@ -813,13 +818,15 @@ def _member_with_series(count: int):
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_personal_feed_takes_three_queries_however_many_series(
+def test_personal_feed_takes_four_queries_however_many_series(
     client, db, django_assert_num_queries, count
 ):
     member = _member_with_series(count)
+    # The member's join addresses exist (the first build makes any missing: two more).
+    join_addresses_for(user=member, series=list(MeetingSeries.objects.all()))
     token = calendar_feed_get_or_create(user=member).token
     url = reverse("groups:personal-calendar", kwargs={"token": token})
-    with time_machine.travel(NOW, tick=False), django_assert_num_queries(3):
+    with time_machine.travel(NOW, tick=False), django_assert_num_queries(4):
         response = client.get(url)
     calendar = parse(response.content)
     assert len([e for e in calendar.walk("VEVENT") if "RRULE" in e]) == count

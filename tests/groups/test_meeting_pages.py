@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from groups.meetings.joining import join_address_url
+from groups.models import JoinAddress
 from groups.services.meetings import meeting_cancel, meetings_extend
 from tests.factories import (
     MeetingFactory,
@@ -70,14 +72,19 @@ def test_people_outside_the_group_see_the_time_and_city_but_never_the_street_or_
         assert secret not in html
 
 
-def test_members_see_the_street_the_link_the_dial_in_and_the_calendar_download(client, meeting):
+def test_members_see_the_street_their_join_address_the_dial_in_and_the_calendar_download(
+    client, meeting
+):
     person = UserFactory()
     MembershipFactory(user=person, group=meeting.group)
     client.force_login(person)
     status, html = page(client, meeting)
     assert status == 200
-    for detail in ("Harbour Hall, 12 Quay Street", "harbour-secret", "+44 20 7946 0000"):
+    for detail in ("Harbour Hall, 12 Quay Street", "+44 20 7946 0000"):
         assert detail in html
+    address = JoinAddress.objects.get(user=person, series=meeting.series)
+    assert join_address_url(address) in html
+    assert "harbour-secret" not in html  # the link itself only behind the join address
     assert reverse("groups:meeting-ics", args=[meeting.group.slug, meeting.pk]) in html
 
 
@@ -166,6 +173,7 @@ def test_my_meetings_makes_the_same_queries_with_few_or_many_meetings(client):
     for group in more:
         MembershipFactory(user=person, group=group)
     _grow(groups + more, 2)
+    _count(client, url)  # the first look gives the new series' join addresses (three queries)
     assert _count(client, url) == few
 
 
@@ -187,4 +195,5 @@ def test_the_group_and_meeting_pages_make_the_same_queries_with_few_or_many_meet
     for other in UserFactory.create_batch(5):
         MembershipFactory(user=other, group=group)
         meeting.rsvps.create(user=other, answer="going")
+    _count(client, group_url)  # a member's first look gives the new series' join addresses
     assert (_count(client, group_url), _count(client, meeting_url)) == few

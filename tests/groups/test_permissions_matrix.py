@@ -3,6 +3,7 @@ piece of data, asked of GroupAccess directly and then through the pages themselv
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,7 +15,13 @@ from django.utils import timezone
 from accounts.models import User
 from groups.models import Announcement, Membership, SupportGroup
 from groups.permissions import group_access
-from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory, activate_totp
+from tests.factories import (
+    MeetingSeriesFactory,
+    MembershipFactory,
+    SupportGroupFactory,
+    UserFactory,
+    activate_totp,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +91,7 @@ def world() -> World:
         join_policy="open",
     )
     Announcement.objects.create(group=group, title=NEWS, body="Room 4.")
+    MeetingSeriesFactory.create(group=group, attendance_option="hybrid")  # the group's link
     other_group = SupportGroupFactory.create(name="Elsewhere")
     users: dict[str, User | None] = {"anonymous": None}
     users["outsider"] = UserFactory.create(display_name="Outsider")
@@ -160,13 +168,23 @@ def test_an_archived_group_page_is_404_for_outsiders(client, world, role):
 
 
 SEES_DETAILS = row(*INSIDERS)
+# A join address of one's own: only active members have one (groups.meetings.joining).
+HAS_JOIN_ADDRESS = row("member", "facilitator")
+JOIN_ADDRESS = re.compile(r'href="[^"]*/join/[\w-]{20,}/"')
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_street_link_and_announcements_only_for_active_members_and_admins(client, world, role):
+def test_street_and_announcements_only_for_active_members_and_admins(client, world, role):
     html = page(sign_in(client, world, role), world.group).content.decode()
-    for secret in [STREET, LINK, NEWS]:
+    for secret in [STREET, NEWS]:
         assert (secret in html) is SEES_DETAILS[role], secret
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_sees_the_link_and_members_see_their_own_join_address(client, world, role):
+    html = page(sign_in(client, world, role), world.group).content.decode()
+    assert LINK not in html
+    assert bool(JOIN_ADDRESS.search(html)) is HAS_JOIN_ADDRESS[role]
 
 
 SEES_JOIN_BUTTON = row("outsider", "other_facilitator", "admin")

@@ -12,6 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
+from groups.meetings.joining import join_address_url
+from groups.models import JoinAddress
 from groups.reminders import reminders_plan_due
 from groups.services.meetings import meeting_cancel, meeting_move
 from notifications.models import OutboxMessage
@@ -178,7 +180,9 @@ def test_the_reminder_says_when_in_my_zone_where_how_to_answer_and_carries_the_i
     )
     body = message.body
     assert "Wednesday 2 December 2026, 00:00 GMT (19:00 EST where the group meets)" in body
-    assert "https://meet.example.org/h" in body and "+1 555 0100" in body
+    address = JoinAddress.objects.get(user=sam, series=meeting.series)
+    assert f"Join the meeting: {join_address_url(address)}" in body and "+1 555 0100" in body
+    assert "https://meet.example.org/h" not in body  # only behind the join address
     assert f"/groups/{meeting.group.slug}/meetings/{meeting.pk}/" in body
     assert "You said you're going." in body
     [(name, content, mimetype)] = message.attachments

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from groups.meetings.joining import join_address_url
+from groups.models import JoinAddress
 from tests.factories import MeetingSeriesFactory, MembershipFactory, SupportGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +37,8 @@ def page(client, series) -> str:
 
 def test_a_visitor_reads_that_the_link_is_for_members_and_how_to_join(client, series):
     html = page(client, series)
-    assert "The link to this meeting is for members of Cedar Online" in html
+    assert "This meeting is for members of Cedar Online" in html
+    assert "Sign in and join the group, and this page leads you to yours" in html
     assert "Sign in to join" in html and reverse("account_signup") in html
     assert f'href="{reverse("groups:group-detail", args=[series.group.slug])}"' in html
     assert LINK not in html and "0100" not in html
@@ -64,12 +67,14 @@ def test_a_pending_member_waits_without_the_link(client, series, outsider):
     assert LINK not in html
 
 
-def test_an_active_member_sees_the_link_and_the_dial_in(client, series, member):
+def test_an_active_member_is_led_to_their_own_join_address_and_the_dial_in(client, series, member):
     MembershipFactory(group=series.group, user=member)
     client.force_login(member)
     response = client.get(join_page(series))
     html = response.content.decode()
-    assert f'href="{LINK}"' in html and DIAL_IN in html
+    address = JoinAddress.objects.get(user=member, series=series)
+    assert f'href="{join_address_url(address)}"' in html and DIAL_IN in html
+    assert LINK not in html
     assert "Sign in to join" not in html
     assert "no-cache" in response["Cache-Control"] or "private" in response["Cache-Control"]
 

@@ -1,0 +1,226 @@
+"""The door to an online meeting (a member's join address) and the reminder's one-tap "I
+can't make it" with its undo: pages that work without signing in, because the address or
+the signed link is the key."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.services.audit import client_ip
+from groups.meetings.joining import (
+    Door,
+    join_address_url,
+    join_addresses_for,
+    join_door,
+    join_door_meetings,
+    member_place,
+)
+from groups.meetings.places import meeting_place, series_place
+from groups.meetings.rsvp_links import (
+    LinkExpired,
+    cant_make_it_read,
+    undo_read,
+    undo_token,
+)
+from groups.models import JoinAddress, JoinOpening, Membership
+from groups.services.errors import MeetingError
+from groups.services.online import join_opening_record
+from groups.services.rsvps import rsvp_cant_make_it, rsvp_cant_make_it_undo
+from lib.ratelimit import rate_limited
+
+Outcome = JoinOpening.Outcome
+
+# The status of each door: a page a member is meant to see is 200; one that says they may
+# not come in is 403 (a link checker, or the member's browser, then knows it did not work).
+DOOR_STATUS = {Outcome.REVOKED: 403, Outcome.NOT_MEMBER: 403, Outcome.OTHER_PERSON: 403}
+
+
+def _private(response: HttpResponse, *, referrer: str = "no-referrer") -> HttpResponse:
+    """A page whose address is its key: never cached, never indexed. A door's page or
+    redirect is never sent as a Referer (the video service should not learn the address);
+    a page with a form keeps the site's same-origin policy (with "no-referrer" a browser
+    posts with `Origin: null`, which the CSRF check rightly refuses)."""
+    patch_cache_control(response, private=True, no_store=True, max_age=0)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = referrer
+    return response
+
+
+def _with_form(response: HttpResponse) -> HttpResponse:
+    return _private(response, referrer="same-origin")
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "groups/join_too_many.html", status=429))
+
+
+@require_safe
+def join_address_open(request: HttpRequest, token: str) -> HttpResponse:
+    """A member's join address (groups.meetings.joining has the rules). Signed in or not,
+    the token says whose it is; someone signed in as another person is not let in on it."""
+    if rate_limited("join-address", key=token, ip=client_ip(request)):
+        return _too_many(request)
+    address = (
+        JoinAddress.objects.select_related("user", "series__group")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
+    if address is None:
+        return _private(render(request, "groups/join_unknown.html", status=404))
+    series, member, now = address.series, address.user, timezone.now()
+    group = series.group
+    membership = Membership.objects.filter(user=member, group=group).first()
+    is_member = bool(membership and membership.is_active and group.is_active)
+    meetings = join_door_meetings(series=series, now=now)
+    if request.user.is_authenticated and request.user.pk != member.pk:
+        door = Door(Outcome.OTHER_PERSON)
+    else:
+        door = join_door(
+            series=series,
+            meetings=meetings,
+            now=now,
+            revoked=address.is_revoked,
+            is_member=is_member,
+            is_facilitator=bool(membership and membership.is_facilitator),
+        )
+    join_opening_record(
+        address=address,
+        meeting=door.meeting if door.meeting is not None else None,
+        outcome=door.outcome,
+        ip=client_ip(request),
+        now=now,
+    )
+    if door.lets_in:
+        return _private(HttpResponseRedirect(door.link))
+    own_address = ""
+    if door.outcome == Outcome.OTHER_PERSON and request.user.is_authenticated:
+        own = Membership.objects.filter(
+            user_id=request.user.pk, group=group, state=Membership.State.ACTIVE
+        ).exists()
+        if own:
+            mine = join_addresses_for(user=request.user, series=[series]).get(series.pk)
+            own_address = join_address_url(mine) if mine is not None else ""
+    shown = door.meeting or door.next_meeting
+    place = member_place(
+        meeting_place(shown) if shown is not None else series_place(series), join_url=""
+    )
+    context = {
+        "door": door,
+        "series": series,
+        "group": group,
+        "member": member,
+        "discreet": member.discreet_mode,
+        "zone": member.time_zone,
+        "place": place,
+        "own_address": own_address,
+        "seconds_left": (
+            int((door.opens_at - now).total_seconds())
+            if door.opens_at is not None and door.opens_at > now
+            else 0
+        ),
+    }
+    return _private(
+        render(request, "groups/join_door.html", context, status=DOOR_STATUS.get(door.outcome, 200))
+    )
+
+
+# --- "I can't make it" ---------------------------------------------------------------------
+
+
+def _link_problem(request: HttpRequest, *, expired: bool) -> HttpResponse:
+    return _with_form(
+        render(
+            request,
+            "groups/cant_make_it_invalid.html",
+            {"expired": expired},
+            status=410 if expired else 404,
+        )
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cant_make_it(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for the one confirming tap (a mail scanner's GET changes nothing); POST says
+    not going, gives the place to the first person waiting, calls off the member's waiting
+    reminders, and offers the undo."""
+    if rate_limited("cant-make-it", key=token, ip=client_ip(request)):
+        return _too_many(request)
+    now = timezone.now()
+    try:
+        link = cant_make_it_read(token, now=now)
+    except LinkExpired:
+        return _link_problem(request, expired=True)
+    except LookupError:
+        return _link_problem(request, expired=False)
+    user, meeting = link.user, link.meeting
+    context: dict[str, object] = {
+        "meeting": meeting,
+        "member": user,
+        "discreet": user.discreet_mode,
+        "zone": user.time_zone,
+        "token": token,
+    }
+    if request.method == "POST":
+        try:
+            done = rsvp_cant_make_it(user=user, meeting=meeting, now=now)
+        except MeetingError as refused:
+            context["error"] = refused.message
+            return _with_form(render(request, "groups/cant_make_it.html", context, status=409))
+        context |= {
+            "done": True,
+            "undo_token": undo_token(
+                user=user,
+                meeting=meeting,
+                previous=done.previous,
+                waitlisted_at=done.waitlisted_at,
+            ),
+            "had_place": done.previous is not None,
+        }
+    return _with_form(render(request, "groups/cant_make_it.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def cant_make_it_undo(request: HttpRequest, token: str) -> HttpResponse:
+    """The undo of "I can't make it": GET asks to confirm, POST puts the answer back as it
+    was, until the meeting starts, unless the place has gone to someone waiting."""
+    if rate_limited("cant-make-it", key=token, ip=client_ip(request)):
+        return _too_many(request)
+    now = timezone.now()
+    try:
+        link = undo_read(token, now=now)
+    except LinkExpired:
+        return _link_problem(request, expired=True)
+    except LookupError:
+        return _link_problem(request, expired=False)
+    user, meeting = link.user, link.meeting
+    context: dict[str, object] = {
+        "meeting": meeting,
+        "member": user,
+        "discreet": user.discreet_mode,
+        "zone": user.time_zone,
+        "token": token,
+        "previous": link.previous,
+    }
+    status = 200
+    if request.method == "POST":
+        try:
+            rsvp = rsvp_cant_make_it_undo(
+                user=user,
+                meeting=meeting,
+                previous=link.previous,
+                waitlisted_at=link.waitlisted_at,
+                now=now,
+            )
+        except MeetingError as refused:
+            context |= {"error": refused.message, "place_taken": refused.code == "place_taken"}
+            status = 409
+        else:
+            context |= {"undone": True, "rsvp": rsvp}
+            if request.user.is_authenticated and request.user.pk == user.pk:
+                messages.success(request, "Done: your answer is back as it was.")
+    return _with_form(render(request, "groups/cant_make_it_undo.html", context, status=status))
