@@ -16,6 +16,7 @@ from accounts.services.audit import audit_record
 from groups import emails
 from groups.models import Announcement, Invitation, Membership, SupportGroup, Topic
 from groups.permissions import user_can_create_groups
+from groups.services.online import online_link_changed
 
 # Fixed paths under /groups/ (groups/urls.py): a group with one of these slugs could not be
 # reached at /groups/<slug>/.
@@ -57,12 +58,19 @@ def group_create(
 
 @transaction.atomic
 def group_update(
-    *, group: SupportGroup, fields: dict[str, object], topics: list[Topic] | None = None
+    *,
+    group: SupportGroup,
+    fields: dict[str, object],
+    topics: list[Topic] | None = None,
+    by: User | None = None,
 ) -> SupportGroup:
+    link_before = group.online_url
     for name, value in fields.items():
         setattr(group, name, value)
     group.full_clean()
     group.save()
+    if group.online_url != link_before:
+        online_link_changed(by=by, group_id=group.pk)
     if topics is not None:
         group.topics.set(topics)
     return group

@@ -31,6 +31,7 @@ from groups.meetings.recurrence import (
 from groups.models import HORIZON, Meeting, MeetingSeries, Rsvp, SupportGroup
 from groups.reminders import reminders_follow_move
 from groups.services.errors import MeetingError
+from groups.services.online import online_link_changed
 from groups.services.rsvps import rsvp_fill_free_places
 
 # Fields of a series that decide when its meetings are: changing one re-plans the future.
@@ -234,6 +235,7 @@ def series_update(
     start: date,
     fields: dict[str, object],
     now: datetime | None = None,
+    by: User | None = None,
 ) -> MeetingSeries:
     """Change a schedule (see SeriesChange for what becomes of each future meeting; the form
     shows series_change_preview first). Past meetings are never touched. Whoever said they
@@ -241,7 +243,7 @@ def series_update(
     is told."""
     now = now or timezone.now()
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
-    places_before = series.rsvp_limit
+    places_before, link_before = series.rsvp_limit, series.online_url
     edited = _edited_series(series, recurrence, start, fields)
     change = _series_change(series, edited, now=now)
     edited.full_clean()
@@ -251,6 +253,8 @@ def series_update(
         _apply_change(change, now=now)
     if edited.rsvp_limit != places_before:
         rsvp_fill_free_places(series=edited, now=now)
+    if edited.online_url != link_before:
+        online_link_changed(by=by, group_id=edited.group_id, series_id=edited.pk)
     return edited
 
 
@@ -367,6 +371,7 @@ def meeting_move(
     place: str = "",
     online_url: str = "",
     now: datetime | None = None,
+    by: User | None = None,
 ) -> Meeting:
     """Move one meeting to `day` at `at` (in the series' zone) and/or to another place;
     everyone who RSVP'd is told, and their RSVPs stay."""
@@ -394,6 +399,8 @@ def meeting_move(
     if not changed:
         return meeting
     moved_in_time = starts_at != meeting.starts_at
+    if online_url != meeting.online_url_override:
+        online_link_changed(by=by, group_id=meeting.group_id, meeting_id=meeting.pk)
     meeting.starts_at = starts_at
     meeting.ends_at = starts_at + length
     meeting.place_override = place.strip()

@@ -310,7 +310,10 @@ def group_settings(
     if request.method == "POST" and form.is_valid():
         try:
             group_update(
-                group=group, fields=form.group_fields(), topics=list(form.cleaned_data["topics"])
+                group=group,
+                fields=form.group_fields(),
+                topics=list(form.cleaned_data["topics"]),
+                by=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error.messages)

@@ -4,7 +4,9 @@ the signed link is the key."""
 
 from __future__ import annotations
 
-from django.contrib import messages
+from collections.abc import Callable
+from typing import cast
+
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,7 +24,9 @@ from groups.meetings.joining import (
 )
 from groups.meetings.places import meeting_place, series_place
 from groups.meetings.rsvp_links import (
+    CantMakeItLink,
     LinkExpired,
+    UndoLink,
     cant_make_it_read,
     undo_read,
     undo_token,
@@ -90,7 +94,7 @@ def join_address_open(request: HttpRequest, token: str) -> HttpResponse:
         )
     join_opening_record(
         address=address,
-        meeting=door.meeting if door.meeting is not None else None,
+        meeting=door.meeting,
         outcome=door.outcome,
         ip=client_ip(request),
         now=now,
@@ -143,31 +147,44 @@ def _link_problem(request: HttpRequest, *, expired: bool) -> HttpResponse:
     )
 
 
+def _signed_link(
+    request: HttpRequest, token: str, read: Callable[..., CantMakeItLink | UndoLink]
+) -> tuple[CantMakeItLink | UndoLink | None, HttpResponse | None]:
+    """The link `token` stands for, or the page that says why it does not work (too many
+    tries, not ours, its meeting started)."""
+    if rate_limited("cant-make-it", key=token, ip=client_ip(request)):
+        return None, _too_many(request)
+    try:
+        return read(token, now=timezone.now()), None
+    except LinkExpired:
+        return None, _link_problem(request, expired=True)
+    except LookupError:
+        return None, _link_problem(request, expired=False)
+
+
+def _link_context(link: CantMakeItLink | UndoLink, token: str) -> dict[str, object]:
+    return {
+        "meeting": link.meeting,
+        "member": link.user,
+        "discreet": link.user.discreet_mode,
+        "zone": link.user.time_zone,
+        "token": token,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def cant_make_it(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks for the one confirming tap (a mail scanner's GET changes nothing); POST says
     not going, gives the place to the first person waiting, calls off the member's waiting
     reminders, and offers the undo."""
-    if rate_limited("cant-make-it", key=token, ip=client_ip(request)):
-        return _too_many(request)
-    now = timezone.now()
-    try:
-        link = cant_make_it_read(token, now=now)
-    except LinkExpired:
-        return _link_problem(request, expired=True)
-    except LookupError:
-        return _link_problem(request, expired=False)
+    link, problem = _signed_link(request, token, cant_make_it_read)
+    if not isinstance(link, CantMakeItLink):
+        return cast(HttpResponse, problem)
     user, meeting = link.user, link.meeting
-    context: dict[str, object] = {
-        "meeting": meeting,
-        "member": user,
-        "discreet": user.discreet_mode,
-        "zone": user.time_zone,
-        "token": token,
-    }
+    context = _link_context(link, token)
     if request.method == "POST":
         try:
-            done = rsvp_cant_make_it(user=user, meeting=meeting, now=now)
+            done = rsvp_cant_make_it(user=user, meeting=meeting)
         except MeetingError as refused:
             context["error"] = refused.message
             return _with_form(render(request, "groups/cant_make_it.html", context, status=409))
@@ -188,24 +205,11 @@ def cant_make_it(request: HttpRequest, token: str) -> HttpResponse:
 def cant_make_it_undo(request: HttpRequest, token: str) -> HttpResponse:
     """The undo of "I can't make it": GET asks to confirm, POST puts the answer back as it
     was, until the meeting starts, unless the place has gone to someone waiting."""
-    if rate_limited("cant-make-it", key=token, ip=client_ip(request)):
-        return _too_many(request)
-    now = timezone.now()
-    try:
-        link = undo_read(token, now=now)
-    except LinkExpired:
-        return _link_problem(request, expired=True)
-    except LookupError:
-        return _link_problem(request, expired=False)
+    link, problem = _signed_link(request, token, undo_read)
+    if not isinstance(link, UndoLink):
+        return cast(HttpResponse, problem)
     user, meeting = link.user, link.meeting
-    context: dict[str, object] = {
-        "meeting": meeting,
-        "member": user,
-        "discreet": user.discreet_mode,
-        "zone": user.time_zone,
-        "token": token,
-        "previous": link.previous,
-    }
+    context = {**_link_context(link, token), "previous": link.previous}
     status = 200
     if request.method == "POST":
         try:
@@ -214,13 +218,10 @@ def cant_make_it_undo(request: HttpRequest, token: str) -> HttpResponse:
                 meeting=meeting,
                 previous=link.previous,
                 waitlisted_at=link.waitlisted_at,
-                now=now,
             )
         except MeetingError as refused:
             context |= {"error": refused.message, "place_taken": refused.code == "place_taken"}
             status = 409
         else:
             context |= {"undone": True, "rsvp": rsvp}
-            if request.user.is_authenticated and request.user.pk == user.pk:
-                messages.success(request, "Done: your answer is back as it was.")
     return _with_form(render(request, "groups/cant_make_it_undo.html", context, status=status))

@@ -209,7 +209,7 @@ def series_edit(
         change = series_change_preview(**arguments)
         if change.changes_meetings and CONFIRM not in request.POST:
             return _series_preview(request, group, access, series, change)
-        series_update(**arguments)
+        series_update(**arguments, by=request.user)
         saved = "The schedule is saved."
         if change.changes_meetings:
             saved += f" {change_summary(change)}".replace("will be told", "are being told")
@@ -305,6 +305,7 @@ def meeting_move_view(
                 at=data["at"],
                 place=data["place"],
                 online_url=data["online_url"],
+                by=request.user,
             )
         except MeetingError as refused:
             form.add_error(None, refused)

@@ -484,3 +484,33 @@ def test_the_export_lists_join_addresses_and_openings_but_no_token_or_link(clien
     assert entry["meeting"] == room["series"].title
     assert [o["shown"] for o in entry["openings"]] == ["Shown the waiting page"]
     assert room["address"].token not in payload and REAL_LINK not in payload
+
+
+def test_changing_a_link_in_the_series_or_a_move_is_audited_with_ids_only(room, facilitator):
+    meeting_move(
+        meeting=room["later"],
+        day=date(2026, 12, 14),
+        at=time(19, 0),
+        online_url="https://video.example.net/j/just-this-once",
+        now=START - timedelta(days=1),
+        by=facilitator,
+    )
+    [event] = AuditEvent.objects.filter(action=AuditEvent.Action.ONLINE_LINK_CHANGED)
+    assert event.actor == facilitator
+    assert event.details == {"group": room["group"].pk, "meeting": room["later"].pk}
+    assert "video.example.net" not in str(event.details)
+
+
+def test_not_going_calls_off_the_members_reminders_and_going_again_brings_them_back(room, member):
+    member.reminder_lead_minutes = [60]
+    member.save()
+    rsvp_answer(user=member, meeting=room["meeting"], going=True, now=START - timedelta(days=1))
+    reminders_plan_due(now=START - timedelta(minutes=59))
+    [reminder] = OutboxMessage.objects.filter(kind=REMINDER, user=member)
+    assert reminder.state == "scheduled"
+    rsvp_answer(user=member, meeting=room["meeting"], going=False, now=START - timedelta(hours=2))
+    reminder.refresh_from_db()
+    assert reminder.state == "cancelled"
+    rsvp_answer(user=member, meeting=room["meeting"], going=True, now=START - timedelta(hours=2))
+    reminder.refresh_from_db()
+    assert reminder.state == "scheduled"
