@@ -94,6 +94,11 @@ class Door:
     def lets_in(self) -> bool:
         return self.outcome == Outcome.LET_IN
 
+    @property
+    def member_may_dial_in(self) -> bool:
+        """The dial-in is shown to whom the door would let in, were the room open."""
+        return self.outcome not in {Outcome.REVOKED, Outcome.NOT_MEMBER, Outcome.OTHER_PERSON}
+
 
 def room_opens_at(meeting: Meeting) -> datetime:
     return meeting.starts_at - timedelta(minutes=meeting.series.join_opens_minutes)
