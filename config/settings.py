@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.MemberTimeZoneMiddleware",
     "accounts.middleware.SecondFactorRequiredMiddleware",
+    "config.middleware.OfflineMarksMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

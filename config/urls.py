@@ -17,6 +17,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Pages that do not name an icon (the admin, plain files) make browsers ask for this one.
     path("favicon.ico", views.favicon),
+    # The installable app: at the root, as browsers look for them there.
+    path("manifest.webmanifest", views.web_manifest, name="web-manifest"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("offline/", views.offline, name="offline"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("groups.urls")),

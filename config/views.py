@@ -3,6 +3,8 @@ terms and contact pages, health, and the error pages."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError, Json
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -104,6 +107,80 @@ def terms(request: HttpRequest) -> HttpResponse:
 @require_safe
 def contact(request: HttpRequest) -> HttpResponse:
     return _organisation_page(request, "pages/contact.html", settings.CONTACT_PAGE_FILE)
+
+
+# --- the installable app: its manifest, service worker and offline page ----------------------
+
+# Theme colours of the app's frame (the page's --bg in light and dark, static/css/site.css):
+# the manifest takes the light one, base.html gives both to browsers by colour scheme.
+THEME_LIGHT = "#fbf8f3"
+# What the service worker keeps for everyone (templates/sw.js): none of it is private.
+APP_SHELL_STATIC = (
+    "css/site.css",
+    "js/site.js",
+    "js/disclosure.js",
+    "vendor/htmx/htmx.min.js",
+    "img/favicon.svg",
+    "img/icons/icon-192.png",
+)
+
+
+@require_safe
+def web_manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest: what a phone needs to install Kinship from the browser."""
+    icons = [
+        {"src": static("img/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": static("img/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        {
+            "src": static("img/icons/icon-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+        {"src": static("img/favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+    ]
+    manifest = {
+        "id": "/",
+        "name": settings.SITE_NAME,
+        "short_name": settings.SITE_NAME,
+        "description": "Your recovery groups' meetings, reminders and reading.",
+        "lang": "en",
+        "dir": "ltr",
+        "start_url": reverse("groups:my-meetings"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": THEME_LIGHT,
+        "theme_color": THEME_LIGHT,
+        "icons": icons,
+    }
+    response = JsonResponse(manifest, content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served from the root so that it may control every page; never cached by the browser's
+    HTTP cache, so a release's new worker is found on the next visit."""
+    shell = [static(name) for name in APP_SHELL_STATIC] + [
+        reverse("crisis"),
+        reverse("offline"),
+    ]
+    version = hashlib.sha256(json.dumps(shell).encode()).hexdigest()[:12]
+    response = render(
+        request,
+        "sw.js",
+        {"shell_json": json.dumps(shell), "version": version, "offline_url": reverse("offline")},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the app shows for a page it has not kept when there is no network."""
+    return render(request, "offline.html")
 
 
 @require_safe

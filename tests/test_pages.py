@@ -19,6 +19,7 @@ PUBLIC_PAGES = [
     "account_login",
     "account_signup",
     "account_reset_password",
+    "offline",
 ]
 MEMBER_PAGES = [
     "home",

@@ -41,6 +41,7 @@ from groups.services.errors import MeetingError
 from groups.services.rsvps import rsvp_answer
 from groups.views.access import viewable_group, viewer_zone
 from lib.fragments import Built, earliest, fragment_private, private_html, this_hour
+from lib.offline import OFFLINE_HEADER
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
@@ -216,4 +217,10 @@ def my_meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
         vary=(request.user.time_zone, this_hour(now)),
         build=page,
     )
-    return render(request, "groups/my_meetings.html", {"page": html})
+    rendered_at = now.replace(microsecond=0)
+    response = render(
+        request, "groups/my_meetings.html", {"page": html, "rendered_at": rendered_at}
+    )
+    # The app may keep this page (the next eight weeks) for when the phone is offline.
+    response[OFFLINE_HEADER] = "member"
+    return response

@@ -98,3 +98,24 @@
     start();
   }
 })();
+
+/*
+ * The installable app (templates/sw.js): register the service worker, which keeps the shell,
+ * the crisis lines and "My meetings" for when the phone is offline. On a page a visitor sees
+ * (nobody signed in), empty what a member kept on this browser.
+ */
+(function () {
+  "use strict";
+
+  if (!("serviceWorker" in navigator)) {
+    return;
+  }
+  if (document.body && document.body.getAttribute("data-viewer") === "visitor" && window.caches) {
+    window.caches.delete("kinship-member");
+  }
+  window.addEventListener("load", function () {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {
+      /* No service worker (a private window, an old browser): the site works as before. */
+    });
+  });
+})();

@@ -17,6 +17,7 @@ PUBLIC = [
     "account_signup",
     "account_reset_password",
     "groups:letter-verify-form",
+    "offline",
 ]
 SIGNED_IN = [
     "home",

@@ -514,3 +514,38 @@ def test_not_going_calls_off_the_members_reminders_and_going_again_brings_them_b
     rsvp_answer(user=member, meeting=room["meeting"], going=True, now=START - timedelta(hours=2))
     reminder.refresh_from_db()
     assert reminder.state == "scheduled"
+
+
+def test_the_door_the_room_and_the_one_tap_pages_are_valid_html(
+    client, room, member, facilitator, tmp_path
+):
+    from tests.test_html_valid import assert_valid_html
+
+    MembershipFactory(user=facilitator, group=room["group"], role="facilitator")
+    pages = {
+        f"door-{name}": _open(client, room["address"], at).content.decode()
+        for name, at in (
+            ("waiting", START - timedelta(hours=1)),
+            ("ended", START + timedelta(hours=2)),
+        )
+    }
+    with time_machine.travel(START - timedelta(hours=1), tick=False):
+        token = cant_make_it_token(user=member, meeting=room["meeting"])
+        pages["cant-make-it"] = client.get(
+            reverse("groups:cant-make-it", args=[token])
+        ).content.decode()
+        pages["cant-make-it-done"] = client.post(
+            reverse("groups:cant-make-it", args=[token])
+        ).content.decode()
+        activate_totp(facilitator)
+        client.force_login(facilitator)
+        pages["room"] = client.get(
+            reverse("groups:series-room", args=[room["group"].slug, room["series"].pk])
+        ).content.decode()
+        pages["revoke"] = client.get(
+            reverse(
+                "groups:series-room-access",
+                args=[room["group"].slug, room["series"].pk, member.pk, "revoke"],
+            )
+        ).content.decode()
+    assert_valid_html(pages, tmp_path)
