@@ -18,6 +18,7 @@ install: $(STAMP)
 run: install
 	mkdir -p var/celery-broker/processed var/celery-broker/control var/mail
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py vapid_keys --dev
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/honcho --procfile Procfile.dev start
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from notifications.vapid import vapid_pair_from_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR") or BASE_DIR / "var")
@@ -390,6 +393,23 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <no-reply@localhost>")
+
+# Web push (notifications.push): our VAPID pair, from the environment (`manage.py vapid_keys`
+# prints one); without it, the development pair `make run` writes to VAR_DIR/vapid.json. The
+# subject is how a push service reaches us about our traffic (RFC 8292: mailto: or https:).
+VAPID_DEV_FILE = VAR_DIR / "vapid.json"
+_vapid_dev = vapid_pair_from_file(VAPID_DEV_FILE)
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", _vapid_dev.get("private_key", ""))
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", _vapid_dev.get("public_key", ""))
+VAPID_SUBJECT = env("VAPID_SUBJECT", "mailto:" + parseaddr(DEFAULT_FROM_EMAIL)[1])
+# The push services browsers subscribe with (Chrome's and Edge's, Firefox's, Safari's,
+# Windows'): we post only to these (a member cannot make the server post elsewhere); a
+# loopback one (the tests' stand-in) only where PUSH_ALLOW_LOOPBACK says so.
+PUSH_SERVICE_HOSTS = envlist(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,push.services.mozilla.com,web.push.apple.com,notify.windows.com",
+)
+PUSH_ALLOW_LOOPBACK = envbool("PUSH_ALLOW_LOOPBACK", False)
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Security. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER_ENABLED=1.

@@ -170,7 +170,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "sw.js",
-        {"shell_json": json.dumps(shell), "version": version, "offline_url": reverse("offline")},
+        {
+            "shell_json": json.dumps(shell),
+            "version": version,
+            "offline_url": reverse("offline"),
+            "icon_url": static("img/icons/icon-192.png"),
+        },
         content_type="text/javascript; charset=utf-8",
     )
     response["Cache-Control"] = "no-cache"

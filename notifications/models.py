@@ -90,3 +90,27 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk} ({self.get_state_display()})"
+
+
+class PushSubscription(models.Model):
+    """One device (a browser) on which a member turned push notifications on: where its push
+    service takes our messages (`endpoint`) and the keys that only that browser can decrypt
+    them with (RFC 8291). The push service saying 404 or 410 means the browser dropped it,
+    and the row goes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=2000, unique=True)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=40)
+    # What the member sees in their list ("Chrome on Android"), from the browser's own name.
+    device_name = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Push subscription {self.pk}"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from lib.tasks import task_publish
 from notifications.email import email_to_payload
-from notifications.models import OutboxMessage
+from notifications.models import OutboxMessage, PushSubscription
 from notifications.tasks import outbox_dispatch
 
 State = OutboxMessage.State
@@ -145,4 +145,37 @@ def outbox_forget_member(*, user_id: int, addresses: list[str]) -> int:
     ]
     if to_address:
         deleted += OutboxMessage.objects.filter(pk__in=to_address).delete()[0]
+    return deleted
+
+
+# --- push subscriptions ----------------------------------------------------------------------
+
+
+def push_subscription_save(
+    *, user: Any, endpoint: str, p256dh: str, auth: str, device_name: str = ""
+) -> PushSubscription:
+    """Record the browser's subscription for `user`. The same browser subscribing again (or
+    for another account signed in on it) keeps one row, the latest member's: a device gets
+    the messages of whoever turned push on last."""
+    subscription, _created = PushSubscription.objects.update_or_create(
+        endpoint=endpoint,
+        defaults={
+            "user": user,
+            "p256dh": p256dh,
+            "auth": auth,
+            "device_name": device_name[:80],
+        },
+    )
+    return subscription
+
+
+def push_subscription_remove(*, user: Any, subscription_id: int) -> bool:
+    deleted, _ = PushSubscription.objects.filter(user=user, pk=subscription_id).delete()
+    return bool(deleted)
+
+
+def push_subscriptions_forget_member(*, user_id: int) -> int:
+    """Every device of the member stops getting our push messages (account deleted, signed
+    out everywhere)."""
+    deleted, _ = PushSubscription.objects.filter(user_id=user_id).delete()
     return deleted

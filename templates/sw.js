@@ -8,6 +8,7 @@ controls the whole site. Ours entirely: no library, nothing fetched from elsewhe
   X-Kinship-Offline: member, today "My meetings" and its next eight weeks) are kept in a cache
   of their own, fetched from the network first, and shown from the cache only when the
   network fails, with the page's "offline, last updated at …" notice uncovered.
+- Push messages are shown as they come (the server words them), and a tap opens their page.
 - Nothing else is stored. Signing out (Clear-Site-Data on the sign-out's answer) and any page
   a visitor opens (static/js/site.js) empty the members' cache.
 {% endcomment %}{% autoescape off %}"use strict";
@@ -88,5 +89,39 @@ self.addEventListener("fetch", (event) => {
   } else if (SHELL.includes(url.pathname)) {
     event.respondWith(caches.match(request, { cacheName: SHELL_CACHE }).then((hit) => hit || fetch(request)));
   }
+});
+
+// A push message (notifications.push): its title and body as the server wrote them (neutral
+// in discreet mode), and where a tap leads.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (unreadable) {
+    message = {};
+  }
+  const title = message.title || "{{ site_name|escapejs }}";
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      body: message.body || "",
+      tag: message.tag || undefined,
+      icon: "{{ icon_url }}",
+      data: { url: message.url || "/" },
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data.url, self.location.origin);
+  if (target.origin !== self.location.origin) {
+    return;
+  }
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => client.url === target.href);
+      return open ? open.focus() : self.clients.openWindow(target.href);
+    })
+  );
 });
 {% endautoescape %}

@@ -39,6 +39,7 @@ from accounts.models import AuditEvent, DataExport, User
 from accounts.services.audit import audit_record
 from lib.registries import Registry
 from lib.urls import absolute_reverse
+from notifications.models import PushSubscription
 
 EXPORT_FORMAT = "kinship-export/1"
 
@@ -142,6 +143,19 @@ def _sessions(user: User) -> list[dict[str, Any]]:
             "user_agent": session.user_agent,
         }
         for session in UserSession.objects.filter(user=user).order_by("-created_at")
+    ]
+
+
+@export_section("push_devices")
+def _push_devices(user: User) -> list[dict[str, Any]]:
+    """The devices with push on, without their keys or push addresses (keys to the phone)."""
+    return [
+        {
+            "device": device.device_name,
+            "since": iso_utc(device.created_at),
+            "last_used_at": iso_utc(device.last_used_at),
+        }
+        for device in PushSubscription.objects.filter(user=user)
     ]
 
 

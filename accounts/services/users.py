@@ -18,7 +18,7 @@ from accounts.emails import account_deleted_email, email_send_later
 from accounts.models import FORMER_MEMBER, AuditEvent, DataExport, User
 from accounts.services.audit import audit_record
 from lib.registries import Registry
-from notifications.services import outbox_forget_member
+from notifications.services import outbox_forget_member, push_subscriptions_forget_member
 
 if TYPE_CHECKING:
     from django.db.models import Field
@@ -176,6 +176,7 @@ def user_delete(*, user: User, request: HttpRequest | None = None) -> None:
             *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
         ],
     )
+    push_subscriptions_forget_member(user_id=user.pk)
     for session in UserSession.objects.filter(user=user):
         session.end()
     Authenticator.objects.filter(user=user).delete()

@@ -119,3 +119,87 @@
     });
   });
 })();
+
+/*
+ * Push notifications on this device (accounts/devices.html): the button shows where the
+ * browser can do it; the browser asks for permission only after the tap, never on page load.
+ * The subscription is made with our VAPID public key and posted to the server.
+ */
+(function () {
+  "use strict";
+
+  var box = document.querySelector("[data-push-optin]");
+  if (!box || !("serviceWorker" in navigator) || !("PushManager" in window) || !window.Notification) {
+    return;
+  }
+  var button = box.querySelector("[data-push-subscribe]");
+  function show(state) {
+    Array.prototype.forEach.call(box.querySelectorAll("[data-push-state]"), function (node) {
+      node.hidden = node.getAttribute("data-push-state") !== state;
+    });
+  }
+  function key(text) {
+    var padded = (text + "===".slice((text.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+    var raw = window.atob(padded);
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i += 1) {
+      bytes[i] = raw.charCodeAt(i);
+    }
+    return bytes;
+  }
+  function csrf() {
+    var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  function deviceName() {
+    var agent = navigator.userAgent;
+    var browser = /Firefox\//.test(agent) ? "Firefox" : /Edg\//.test(agent) ? "Edge" : /Chrome\//.test(agent) ? "Chrome" : /Safari\//.test(agent) ? "Safari" : "A browser";
+    var system = /Android/.test(agent) ? "Android" : /iPhone|iPad/.test(agent) ? "iOS" : /Mac OS X/.test(agent) ? "macOS" : /Windows/.test(agent) ? "Windows" : /Linux/.test(agent) ? "Linux" : "";
+    return system ? browser + " on " + system : browser;
+  }
+  if (Notification.permission === "denied") {
+    show("denied");
+    return;
+  }
+  show("ready");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    button.disabled = true;
+    Notification.requestPermission()
+      .then(function (permission) {
+        if (permission !== "granted") {
+          show("denied");
+          throw new Error("not granted");
+        }
+        return navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
+          return navigator.serviceWorker.ready;
+        });
+      })
+      .then(function (registration) {
+        return registration.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: key(box.getAttribute("data-vapid-key")),
+        });
+      })
+      .then(function (subscription) {
+        return fetch(box.getAttribute("data-subscribe-url"), {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "X-Device-Name": deviceName() },
+          body: JSON.stringify(subscription.toJSON()),
+        });
+      })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("refused");
+        }
+        window.location.reload();
+      })
+      .catch(function (error) {
+        button.disabled = false;
+        if (Notification.permission !== "denied") {
+          show("failed");
+        }
+      });
+  });
+})();

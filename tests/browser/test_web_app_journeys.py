@@ -5,12 +5,18 @@ signing out leaves nothing of the member's on the phone."""
 
 from __future__ import annotations
 
+import base64
+import json
+import re
+import shutil
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from groups.services.meetings import meetings_extend
-from tests.browser.conftest import SIGN_IN
+from tests.browser.conftest import CHROMIUM_ARGS, SIGN_IN
+from tests.conftest import skip_or_fail
 from tests.factories import (
     DEFAULT_PASSWORD,
     MeetingSeriesFactory,
@@ -105,3 +111,111 @@ def test_a_session_that_ended_elsewhere_leaves_nothing_kept_either(page, live_se
     page.context.set_offline(True)
     page.goto(live_server.url + reverse("groups:my-meetings"))
     expect(page.get_by_role("heading", level=1)).to_have_text("You're offline")
+
+
+# Headless Chromium has no push service to subscribe with (that needs Google's servers): the
+# browser's own subscribe() is stood in for by one that answers as it would, with the
+# applicationServerKey it was given. The server's side of a real push service is tested with
+# the loopback one (tests/notifications/test_push.py).
+FAKE_SUBSCRIBE = """
+PushManager.prototype.subscribe = function (options) {
+  const key = new Uint8Array(options.applicationServerKey);
+  sessionStorage.setItem("pushKey", btoa(String.fromCharCode.apply(null, key)));
+  return Promise.resolve({
+    toJSON: () => ({
+      endpoint: "https://fcm.googleapis.com/fcm/send/from-the-browser",
+      keys: { p256dh: "B" + "x".repeat(86), auth: "y".repeat(22) },
+    }),
+  });
+};
+"""
+
+
+@pytest.fixture
+def full_chromium(playwright):
+    """Debian's full Chromium: the headless shell the other tests use answers "denied" to
+    every notification permission, granted or not, so the opt-in can only be seen here."""
+    path = shutil.which("chromium")
+    if not path:
+        skip_or_fail("the full Chromium is not installed (apt-get install chromium)")
+    browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def test_a_member_turns_push_on_for_this_device_after_a_tap_and_removes_it(
+    full_chromium, live_server, assert_accessible, settings
+):
+    from notifications.models import PushSubscription
+    from notifications.vapid import vapid_pair_new
+
+    settings.VAPID_PUBLIC_KEY = vapid_pair_new()["public_key"]
+    member = UserFactory(email="kim@example.org", display_name="Kim")
+    context = full_chromium.new_context(locale="en-GB")
+    page = context.new_page()
+    page.add_init_script(FAKE_SUBSCRIBE)
+    _sign_in(page, live_server.url, member)
+    page.goto(live_server.url + reverse("accounts:devices"))
+    expect(page.get_by_text("No device has push notifications on")).to_be_visible()
+    expect(page.get_by_text("Your browser will ask whether Kinship may send")).to_be_visible()
+    assert page.evaluate("Notification.permission") == "default"  # nothing asked on load
+    assert_accessible(page)
+
+    context.grant_permissions(["notifications"], origin=live_server.url)  # the member's "Allow"
+    page.get_by_role("button", name="Turn on push notifications on this device").click()
+    expect(page.get_by_text("Push notifications are on for this device.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^\s*Chrome on Linux, since"))).to_be_visible()
+    [device] = PushSubscription.objects.filter(user=member)
+    assert device.endpoint == "https://fcm.googleapis.com/fcm/send/from-the-browser"
+    sent_key = page.evaluate("sessionStorage.getItem('pushKey')")
+    assert base64.b64decode(sent_key) == base64.urlsafe_b64decode(
+        settings.VAPID_PUBLIC_KEY + "=" * (-len(settings.VAPID_PUBLIC_KEY) % 4)
+    )
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Remove Chrome on Linux").click()
+    expect(page.get_by_text("That device will no longer get push notifications.")).to_be_visible()
+    assert not PushSubscription.objects.exists()
+    context.close()
+
+
+def test_a_browser_that_blocks_notifications_is_told_how_to_allow_them(page, live_server):
+    """The headless shell blocks every notification, as a browser whose member said "Block"
+    does: the page says where to allow them and offers no button."""
+    _sign_in(page, live_server.url, UserFactory(email="lee@example.org", display_name="Lee"))
+    page.goto(live_server.url + reverse("accounts:devices"))
+    assert page.evaluate("Notification.permission") == "denied"
+    expect(page.get_by_text("This browser blocks notifications from Kinship")).to_be_visible()
+    expect(page.get_by_role("button", name="Turn on push notifications")).to_be_hidden()
+
+
+def test_a_push_message_shows_as_the_server_worded_it(page, live_server):
+    """What the service worker does with a message a push service hands it (Chromium's
+    DevTools deliver one, as a push service would, to the registration)."""
+    page.context.grant_permissions(["notifications"], origin=live_server.url)
+    page.goto(live_server.url + "/")
+    _controlled(page)
+    session = page.context.new_cdp_session(page)
+    session.send("ServiceWorker.enable")
+    registration = {}
+    session.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registration.update(event["registrations"][0]),
+    )
+    page.wait_for_timeout(500)
+    assert registration, "no registration reported"
+    session.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server.url,
+            "registrationId": registration["registrationId"],
+            "data": json.dumps(
+                {"title": "Appointment at 19:00", "body": "In 1 hour", "url": "/meetings/"}
+            ),
+        },
+    )
+    page.wait_for_function(
+        "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+        ".then(n => n.length === 1 && n[0].title === 'Appointment at 19:00'"
+        " && n[0].body === 'In 1 hour')"
+    )
