@@ -1,5 +1,6 @@
-"""The one hook into allauth: how a signed-up user is saved, how its mail is sent, and when a
-sensitive step asks for the password again."""
+"""The hooks into allauth: how a signed-up user is saved, how its mail is sent, and when a
+sensitive step asks for the password again; and that ending sessions also ends push on
+their devices."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
+from allauth.usersessions.adapter import DefaultUserSessionsAdapter
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 
 from accounts.emails import email_send_later
+from notifications.services import push_subscriptions_forget_sessions
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -48,3 +51,12 @@ class AccountAdapter(DefaultAccountAdapter):
             self.render_mail(template_prefix, email, ctx),
             user=user if getattr(user, "pk", None) else None,
         )
+
+
+class UserSessionsAdapter(DefaultUserSessionsAdapter):
+    """Signing out other sessions also turns push off on the devices they were on."""
+
+    def end_sessions(self, sessions) -> None:
+        sessions = list(sessions)
+        push_subscriptions_forget_sessions(session_keys=[s.session_key for s in sessions])
+        super().end_sessions(sessions)

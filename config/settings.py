@@ -297,6 +297,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # allauth: e-mail only, mandatory verification by a code typed on the site, rate limits on
 # (allauth's defaults), and no answer that tells whether an address has an account.
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+USERSESSIONS_ADAPTER = "accounts.adapters.UserSessionsAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}

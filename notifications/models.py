@@ -106,6 +106,9 @@ class PushSubscription(models.Model):
     auth = models.CharField(max_length=40)
     # What the member sees in their list ("Chrome on Android"), from the browser's own name.
     device_name = models.CharField(max_length=80, blank=True)
+    # The sign-in session it was turned on in: ending that session from another device
+    # ("sign out other sessions") turns push off on this one too.
+    session_key = models.CharField(max_length=40, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
 

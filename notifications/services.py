@@ -152,7 +152,13 @@ def outbox_forget_member(*, user_id: int, addresses: list[str]) -> int:
 
 
 def push_subscription_save(
-    *, user: Any, endpoint: str, p256dh: str, auth: str, device_name: str = ""
+    *,
+    user: Any,
+    endpoint: str,
+    p256dh: str,
+    auth: str,
+    device_name: str = "",
+    session_key: str = "",
 ) -> PushSubscription:
     """Record the browser's subscription for `user`. The same browser subscribing again (or
     for another account signed in on it) keeps one row, the latest member's: a device gets
@@ -164,6 +170,7 @@ def push_subscription_save(
             "p256dh": p256dh,
             "auth": auth,
             "device_name": device_name[:80],
+            "session_key": session_key,
         },
     )
     return subscription
@@ -178,4 +185,11 @@ def push_subscriptions_forget_member(*, user_id: int) -> int:
     """Every device of the member stops getting our push messages (account deleted, signed
     out everywhere)."""
     deleted, _ = PushSubscription.objects.filter(user_id=user_id).delete()
+    return deleted
+
+
+def push_subscriptions_forget_sessions(*, session_keys: list[str]) -> int:
+    """The devices whose sign-in sessions were ended elsewhere stop getting push messages."""
+    keys = [key for key in session_keys if key]
+    deleted, _ = PushSubscription.objects.filter(session_key__in=keys).delete()
     return deleted

@@ -73,7 +73,12 @@ def device_subscribe(request: AuthenticatedHttpRequest) -> HttpResponse:
     if found is None:
         return JsonResponse({"error": "That is not a push subscription."}, status=400)
     name = str(request.headers.get("X-Device-Name", ""))[:80]
-    push_subscription_save(user=request.user, device_name=name, **found)
+    push_subscription_save(
+        user=request.user,
+        device_name=name,
+        session_key=request.session.session_key or "",
+        **found,
+    )
     messages.success(request, "Push notifications are on for this device.")
     return JsonResponse({"ok": True}, status=201)
 

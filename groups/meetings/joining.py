@@ -188,7 +188,17 @@ def meeting_openers(*, meeting: Meeting) -> list[Opener]:
     """Who opened their join address for `meeting`, first opening first: one query."""
     rows = (
         JoinOpening.objects.filter(meeting=meeting)
-        .exclude(outcome__in=[Outcome.REVOKED, Outcome.NOT_MEMBER, Outcome.OTHER_PERSON])
+        # Openings by people the door did not lead there (a revoked address, someone signed
+        # in as another), or after the meeting was over, say nothing of who came.
+        .exclude(
+            outcome__in=[
+                Outcome.REVOKED,
+                Outcome.NOT_MEMBER,
+                Outcome.OTHER_PERSON,
+                Outcome.ENDED,
+                Outcome.CANCELLED,
+            ]
+        )
         .values_list(
             "address__user_id", "address__user__display_name", "opened_at", "outcome", "place"
         )

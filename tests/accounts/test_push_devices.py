@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts.services.exports import export_payload
 from accounts.services.users import user_delete
 from notifications.models import PushSubscription
+from tests.accounts.test_sessions import sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +110,18 @@ def test_the_export_lists_devices_without_their_keys_and_deletion_removes_them(m
     assert "p.example/secret" not in payload
     user_delete(user=member)
     assert not PushSubscription.objects.exists()
+
+
+def test_signing_out_everywhere_else_turns_push_off_on_those_devices_only(member):
+    laptop, phone = Client(), Client()
+    sign_in(laptop, member)
+    sign_in(phone, member)
+    _subscribe(phone, SUBSCRIPTION, HTTP_X_DEVICE_NAME="Firefox on Android")
+    laptop_subscription = {**SUBSCRIPTION, "endpoint": SUBSCRIPTION["endpoint"] + "-laptop"}
+    _subscribe(laptop, laptop_subscription, HTTP_X_DEVICE_NAME="Firefox on Linux")
+    assert PushSubscription.objects.count() == 2
+
+    laptop.post(reverse("usersessions_list"))  # "sign out other sessions"
+
+    [kept] = PushSubscription.objects.all()
+    assert kept.device_name == "Firefox on Linux"
