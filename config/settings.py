@@ -320,8 +320,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_RATE_LIMITS_ENABLED = envbool("ACCOUNT_RATE_LIMITS_ENABLED", True)
 if not ACCOUNT_RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
-# Our own limits (lib.ratelimit: join addresses, "I can't make it" links) follow the same
-# switch.
+# Our own limits (lib.ratelimit: join addresses, "I can't make it" links, letter checks)
+# follow the same switch.
 RATE_LIMITS_ENABLED = ACCOUNT_RATE_LIMITS_ENABLED
 # The audit trail keeps IP addresses for AUDIT_IP_RETENTION_DAYS, events for
 # AUDIT_RETENTION_DAYS; a daily task (accounts.tasks.audit_prune) enforces both.

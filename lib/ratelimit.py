@@ -1,44 +1,48 @@
-"""Rate limits for pages whose address is the key (a join address, a signed link): a fixed
-window per key and per network address, counted in the cache. A cache that is down lets
-requests through (ResilientRedisCache answers as a miss): a meeting's door must not close
-because Redis did."""
+"""Rate limits for pages whose address is the key (a join address, a signed link, a letter's
+code): a window per key and per network address, counted in the cache, that starts with
+the first request. IPv6 addresses count per /64, the block one subscriber usually gets. A
+cache that is down lets requests through (ResilientRedisCache answers as a miss): a
+meeting's door must not close because Redis did."""
 
 from __future__ import annotations
 
 import hashlib
-import time
+import ipaddress
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
 
-# action: (most requests, in seconds, counted per "key" or "ip"), each rate on its own.
-RATES: dict[str, tuple[tuple[int, int, str], ...]] = {
-    # A member opens their address a few times around the start, and the waiting page
-    # reloads once when the room opens; a shared network (a treatment centre) many times.
-    "join-address": ((30, 600, "key"), (120, 600, "ip")),
-    "cant-make-it": ((10, 600, "key"), (60, 600, "ip")),
-}
+
+class Rate(NamedTuple):
+    most: int  # requests
+    seconds: int  # in this long
+    per: str  # counted per "key" or per "ip"
 
 
-def rate_limited(action: str, *, key: str, ip: str | None, now: float | None = None) -> bool:
-    """Count one request for `action`; True once any of its rates is exceeded."""
+def _network(ip: str | None) -> str:
+    if not ip:
+        return "unknown"
+    address = ipaddress.ip_address(ip)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def rate_limited(action: str, rates: tuple[Rate, ...], *, key: str = "", ip: str | None) -> bool:
+    """Count one request for `action`; True once any of `rates` is exceeded."""
     if not settings.RATE_LIMITS_ENABLED:
         return False
-    now = time.time() if now is None else now
-    for amount, seconds, per in RATES[action]:
-        source = key if per == "key" else (ip or "")
-        if not source:
-            continue
+    for rate in rates:
+        source = key if rate.per == "key" else _network(ip)
         digest = hashlib.sha256(source.encode()).hexdigest()[:24]
-        window = int(now // seconds)
-        cache_key = f"ratelimit:{action}:{per}:{digest}:{window}"
-        if cache.add(cache_key, 1, timeout=seconds):
+        cache_key = f"ratelimit:{action}:{rate.per}:{digest}"
+        cache.add(cache_key, 0, timeout=rate.seconds)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # the window ran out between add and incr, or the cache is down
+            cache.set(cache_key, 1, timeout=rate.seconds)
             count = 1
-        else:
-            try:
-                count = cache.incr(cache_key)
-            except ValueError:  # expired in between, or the cache is down
-                count = 1
-        if count > amount:
+        if count > rate.most:
             return True
     return False

@@ -8,11 +8,8 @@ so codes can neither be walked nor told apart.
 
 from __future__ import annotations
 
-import ipaddress
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -65,6 +62,7 @@ from groups.selectors import (
 from groups.views.access import facilitator_view
 from lib.forms import form_page_status
 from lib.fragments import Built, fragment_private, this_hour
+from lib.ratelimit import Rate, rate_limited
 
 MEETINGS_PER_PAGE = 25
 # What the check-in list reads: a write to any of these shows on the next request.
@@ -75,6 +73,7 @@ HISTORY_PER_PAGE = 50
 # handful of letters, far too few to walk a 100-bit code space.
 VERIFY_ATTEMPTS = 30
 VERIFY_WINDOW_SECONDS = 10 * 60
+VERIFY_RATES = (Rate(VERIFY_ATTEMPTS, VERIFY_WINDOW_SECONDS, "ip"),)
 
 
 def _people(count: int) -> str:
@@ -339,30 +338,6 @@ def _private_response(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _throttle_key(request: HttpRequest) -> str:
-    """Per address; IPv6 per /64, the block one subscriber usually gets."""
-    raw = client_ip(request)
-    if raw is None:
-        return "letter-verify:unknown"
-    address = ipaddress.ip_address(raw)
-    if address.version == 6:
-        return f"letter-verify:{ipaddress.ip_network(f'{address}/64', strict=False)}"
-    return f"letter-verify:{address}"
-
-
-def _verify_attempt_allowed(request: HttpRequest) -> bool:
-    """Count this attempt; False once the address made more than VERIFY_ATTEMPTS in the window
-    (a fixed window that starts with the first attempt)."""
-    key = _throttle_key(request)
-    cache.add(key, 0, timeout=VERIFY_WINDOW_SECONDS)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # the window ran out between add and incr
-        cache.set(key, 1, timeout=VERIFY_WINDOW_SECONDS)
-        attempts = 1
-    return attempts <= VERIFY_ATTEMPTS
-
-
 @require_safe
 def letter_verify_form(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET if "code" in request.GET else None)
@@ -380,7 +355,7 @@ def letter_verify_form(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def letter_verify(request: HttpRequest, code: str) -> HttpResponse:
-    if not _verify_attempt_allowed(request):
+    if rate_limited("letter-verify", VERIFY_RATES, ip=client_ip(request)):
         response = render(request, "groups/letter_verify_throttled.html", status=429)
         response["Retry-After"] = str(VERIFY_WINDOW_SECONDS)
         return _private_response(response)

@@ -45,6 +45,7 @@ from groups.selectors import (
     calendar_meeting_get,
 )
 from lib.fragments import Built, fragment
+from lib.responses import private_response
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # What the calendars read: a write to any of these shows on the next request.
@@ -72,14 +73,6 @@ def _calendar_response(body: bytes, *, filename: str, attachment: bool = False) 
     return response
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """Members' places and links: kept out of shared caches, search engines and referrers."""
-    patch_cache_control(response, private=True, no_store=True, max_age=0)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 @require_safe
 def meeting_ics(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     """One meeting, with its place and link: for those who see members-only details."""
@@ -103,7 +96,7 @@ def meeting_ics(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespons
         else ""
     )
     body = meeting_calendar_build(meeting=meeting, discreet=user.discreet_mode, join_url=join_url)
-    return _private(_calendar_response(body, filename="meeting.ics", attachment=True))
+    return private_response(_calendar_response(body, filename="meeting.ics", attachment=True))
 
 
 @require_safe
@@ -140,7 +133,7 @@ def personal_calendar(request: HttpRequest, token: str) -> HttpResponse:
             personal_calendar_build(user=feed.user), until=timezone.now() + CALENDAR_REBUILT
         ),
     )
-    return _private(_calendar_response(body, filename="calendar.ics"))
+    return private_response(_calendar_response(body, filename="calendar.ics"))
 
 
 def _next_url(request: HttpRequest) -> str | None:

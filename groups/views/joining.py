@@ -10,7 +10,6 @@ from typing import cast
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.services.audit import client_ip
@@ -35,39 +34,34 @@ from groups.models import JoinAddress, JoinOpening, Membership
 from groups.services.errors import MeetingError
 from groups.services.online import join_opening_record
 from groups.services.rsvps import rsvp_cant_make_it, rsvp_cant_make_it_undo
-from lib.ratelimit import rate_limited
+from lib.ratelimit import Rate, rate_limited
+from lib.responses import private_response
 
 Outcome = JoinOpening.Outcome
+
+# A member opens their address a few times around the start, and the waiting page reloads
+# once when the room opens; a shared network (a treatment centre) many times.
+JOIN_RATES = (Rate(30, 600, "key"), Rate(120, 600, "ip"))
+CANT_MAKE_IT_RATES = (Rate(10, 600, "key"), Rate(60, 600, "ip"))
 
 # The status of each door: a page a member is meant to see is 200; one that says they may
 # not come in is 403 (a link checker, or the member's browser, then knows it did not work).
 DOOR_STATUS = {Outcome.REVOKED: 403, Outcome.NOT_MEMBER: 403, Outcome.OTHER_PERSON: 403}
 
 
-def _private(response: HttpResponse, *, referrer: str = "no-referrer") -> HttpResponse:
-    """A page whose address is its key: never cached, never indexed. A door's page or
-    redirect is never sent as a Referer (the video service should not learn the address);
-    a page with a form keeps the site's same-origin policy (with "no-referrer" a browser
-    posts with `Origin: null`, which the CSRF check rightly refuses)."""
-    patch_cache_control(response, private=True, no_store=True, max_age=0)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = referrer
-    return response
-
-
 def _with_form(response: HttpResponse) -> HttpResponse:
-    return _private(response, referrer="same-origin")
+    return private_response(response, referrer="same-origin")
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
-    return _private(render(request, "groups/join_too_many.html", status=429))
+    return private_response(render(request, "groups/join_too_many.html", status=429))
 
 
 @require_safe
 def join_address_open(request: HttpRequest, token: str) -> HttpResponse:
     """A member's join address (groups.meetings.joining has the rules). Signed in or not,
     the token says whose it is; someone signed in as another person is not let in on it."""
-    if rate_limited("join-address", key=token, ip=client_ip(request)):
+    if rate_limited("join-address", JOIN_RATES, key=token, ip=client_ip(request)):
         return _too_many(request)
     address = (
         JoinAddress.objects.select_related("user", "series__group")
@@ -75,7 +69,7 @@ def join_address_open(request: HttpRequest, token: str) -> HttpResponse:
         .first()
     )
     if address is None:
-        return _private(render(request, "groups/join_unknown.html", status=404))
+        return private_response(render(request, "groups/join_unknown.html", status=404))
     series, member, now = address.series, address.user, timezone.now()
     group = series.group
     membership = Membership.objects.filter(user=member, group=group).first()
@@ -100,7 +94,7 @@ def join_address_open(request: HttpRequest, token: str) -> HttpResponse:
         now=now,
     )
     if door.lets_in:
-        return _private(HttpResponseRedirect(door.link))
+        return private_response(HttpResponseRedirect(door.link))
     own_address = ""
     if door.outcome == Outcome.OTHER_PERSON and request.user.is_authenticated:
         own = Membership.objects.filter(
@@ -128,7 +122,7 @@ def join_address_open(request: HttpRequest, token: str) -> HttpResponse:
             else 0
         ),
     }
-    return _private(
+    return private_response(
         render(request, "groups/join_door.html", context, status=DOOR_STATUS.get(door.outcome, 200))
     )
 
@@ -152,7 +146,7 @@ def _signed_link(
 ) -> tuple[CantMakeItLink | UndoLink | None, HttpResponse | None]:
     """The link `token` stands for, or the page that says why it does not work (too many
     tries, not ours, its meeting started)."""
-    if rate_limited("cant-make-it", key=token, ip=client_ip(request)):
+    if rate_limited("cant-make-it", CANT_MAKE_IT_RATES, key=token, ip=client_ip(request)):
         return None, _too_many(request)
     try:
         return read(token, now=timezone.now()), None

@@ -127,3 +127,18 @@ def age_sign_in(page: Page, *, seconds: int = 600) -> None:
         {**record, "at": record["at"] - seconds} for record in records
     ]
     session.save()
+
+
+@pytest.fixture
+def other_page(browser, browser_context_args):
+    """A second browser with its own cookies (the other person), failing on CSP blocks too."""
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    yield page
+    context.close()
+    assert not blocked, f"CSP blocked something: {blocked}"

@@ -26,21 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CONDUCT = "I have read the code of conduct and will keep it"
 
 
-@pytest.fixture
-def other_page(browser, browser_context_args):
-    """A second browser with its own cookies (the other person), failing on CSP blocks too."""
-    context = browser.new_context(**browser_context_args)
-    page = context.new_page()
-    blocked: list[str] = []
-    page.on(
-        "console",
-        lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None,
-    )
-    yield page
-    context.close()
-    assert not blocked, f"CSP blocked something: {blocked}"
-
-
 def sign_in(page, base_url: str, email: str, *, totp_secret: str | None = None) -> None:
     page.goto(base_url + "/accounts/login/")
     page.get_by_label("Email").fill(email)

@@ -45,21 +45,6 @@ MAIL_TIMEOUT = 10
 
 
 @pytest.fixture
-def other_page(browser, browser_context_args):
-    """A second browser with its own cookies (the other person), failing on CSP blocks too."""
-    context = browser.new_context(**browser_context_args)
-    page = context.new_page()
-    blocked: list[str] = []
-    page.on(
-        "console",
-        lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None,
-    )
-    yield page
-    context.close()
-    assert not blocked, f"CSP blocked something: {blocked}"
-
-
-@pytest.fixture
 def no_js(browser, browser_context_args):
     """Opens pages in fresh browsers with JavaScript switched off (each its own cookies)."""
     contexts = []

@@ -49,21 +49,6 @@ COUNTDOWN = re.compile(r"^in \d{1,2} minutes?, \d{1,2} seconds?$")
 
 
 @pytest.fixture
-def other_page(browser, browser_context_args):
-    """A second browser with its own cookies (the other person), failing on CSP blocks too."""
-    context = browser.new_context(**browser_context_args)
-    page = context.new_page()
-    blocked: list[str] = []
-    page.on(
-        "console",
-        lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None,
-    )
-    yield page
-    context.close()
-    assert not blocked, f"CSP blocked something: {blocked}"
-
-
-@pytest.fixture
 def public_site(live_server, settings):
     """The live server as the site's public address, so the addresses that leave the site
     (join addresses, a reminder's links) lead to it."""
