@@ -14,6 +14,7 @@ from accounts.services.users import user_delete
 from notifications.models import PushSubscription
 from tests.accounts.test_sessions import sign_in
 from tests.factories import UserFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,20 @@ def test_signing_out_everywhere_else_turns_push_off_on_those_devices_only(member
 
     [kept] = PushSubscription.objects.all()
     assert kept.device_name == "Firefox on Linux"
+
+
+def test_the_devices_page_makes_as_many_queries_with_ten_devices_as_with_one(client, member):
+    client.force_login(member)
+    url = reverse("accounts:devices")
+
+    def add(n: int) -> None:
+        PushSubscription.objects.create(
+            user=member, endpoint=f"https://fcm.googleapis.com/fcm/send/{n}", p256dh="k", auth="a"
+        )
+
+    add(0)
+    count_queries(client, url)
+    few = count_queries(client, url)
+    for n in range(1, 10):
+        add(n)
+    assert count_queries(client, url) == few

@@ -37,6 +37,7 @@ from tests.factories import (
     UserFactory,
     activate_totp,
 )
+from tests.queries import count_queries
 
 REAL_LINK = "https://video.example.net/j/8812345?pwd=sEcReT"
 # A Monday at 19:00 in Chicago (CST, UTC-6).
@@ -549,3 +550,45 @@ def test_the_door_the_room_and_the_one_tap_pages_are_valid_html(
             )
         ).content.decode()
     assert_valid_html(pages, tmp_path)
+
+
+def _crowd(room, count: int) -> None:
+    """`count` more members, each of whom opened their address for the meeting."""
+    for n in range(count):
+        person = UserFactory.create()
+        MembershipFactory(user=person, group=room["group"])
+        address = join_addresses_for(user=person, series=[room["series"]])[room["series"].pk]
+        JoinOpening.objects.create(
+            address=address,
+            meeting=room["meeting"],
+            outcome=Outcome.LET_IN,
+            place=f"net-{n}",
+            opened_at=START - timedelta(minutes=5),
+        )
+
+
+def test_the_room_page_makes_as_many_queries_with_40_members_as_with_2(client, room, facilitator):
+    MembershipFactory(user=facilitator, group=room["group"], role="facilitator")
+    activate_totp(facilitator)
+    url = reverse("groups:series-room", args=[room["group"].slug, room["series"].pk])
+    with time_machine.travel(START + timedelta(minutes=10), tick=False):
+        client.force_login(facilitator)
+        _crowd(room, 2)
+        count_queries(client, url)
+        few = count_queries(client, url)
+        _crowd(room, 38)
+        assert count_queries(client, url) == few
+
+
+def test_the_door_makes_as_many_queries_with_many_meetings_and_openings_as_with_few(client, room):
+    url = reverse("groups:join-address", args=[room["address"].token])
+    with time_machine.travel(START - timedelta(hours=1), tick=False):
+        few = count_queries(client, url)
+        for week in range(2, 20):
+            MeetingFactory(
+                series=room["series"],
+                occurrence_start=START + timedelta(weeks=week),
+                starts_at=START + timedelta(weeks=week),
+            )
+        _crowd(room, 30)
+        assert count_queries(client, url) == few
