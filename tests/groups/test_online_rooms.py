@@ -592,3 +592,22 @@ def test_the_door_makes_as_many_queries_with_many_meetings_and_openings_as_with_
             )
         _crowd(room, 30)
         assert count_queries(client, url) == few
+
+
+def test_a_bad_link_is_refused_with_a_message_and_the_link_is_kept(fac_client, room, facilitator):
+    MembershipFactory(user=facilitator, group=room["group"], role="facilitator")
+    response = fac_client.post(
+        reverse("groups:series-room-link", args=[room["group"].slug, room["series"].pk]),
+        {"online_url": "https://zoom.us/j/123 456 789"},
+    )
+    assert response.status_code == 400
+    assert "A link has no spaces" in response.content.decode()
+    room["series"].refresh_from_db()
+    assert room["series"].online_url == REAL_LINK
+    assert REAL_LINK not in response.content.decode()
+    bad = reverse(
+        "groups:series-room-access",
+        args=[room["group"].slug, room["series"].pk, room["address"].user_id, "delete"],
+    )
+    assert fac_client.post(bad).status_code == 404
+    assert not JoinAddress.objects.get(pk=room["address"].pk).is_revoked
