@@ -4,15 +4,19 @@ respecting what the member said they want."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
-from accounts.models import User
+from accounts.models import DELIVERY_FIELDS, User
 from lib.urls import absolute_reverse
-from notifications.models import OutboxMessage
-from notifications.services import outbox_enqueue
+from notifications.channels import delivery_channels
+from notifications.email import email_to_payload
+from notifications.models import OutboxMessage, PushSubscription
+from notifications.push import PushMessage
+from notifications.services import outbox_enqueue, outbox_record
 
 Category = OutboxMessage.Category
 
@@ -36,6 +40,45 @@ def email_send_later(
     if not email_wanted(user=user, category=category):
         return None
     return outbox_enqueue(message, user=user, category=category, expires_at=expires_at)
+
+
+def member_channels(*, user: User, about: str) -> list[str]:
+    """The channels news of kind `about` (notifications.channels.About) goes to `user` by,
+    from their choice and whether a device of theirs has push on."""
+    choice = getattr(user, DELIVERY_FIELDS[about])
+    has_device = PushSubscription.objects.filter(user=user).exists()
+    return delivery_channels(choice, has_device=has_device)
+
+
+def member_notify_later(
+    message: EmailMessage,
+    *,
+    user: User,
+    about: str,
+    push: PushMessage,
+    category: str = Category.UPDATES,
+    expires_at: datetime | None = None,
+    kind: str = OutboxMessage.BUILT,
+    payload: dict[str, Any] | None = None,
+) -> list[OutboxMessage]:
+    """Record news for a member by the way they chose for its kind (`about`): the e-mail
+    `message`, the push message `push`, or both. `payload`, for a kind of its own, stands
+    in for the e-mail's. The e-mail is left out where email_wanted says so (news from
+    groups turned off); the push goes, since the member turned it on for this news."""
+    channels = [
+        channel
+        for channel in member_channels(user=user, about=about)
+        if channel != OutboxMessage.Channel.EMAIL or email_wanted(user=user, category=category)
+    ]
+    return outbox_record(
+        payload=payload if payload is not None else email_to_payload(message),
+        channels=channels,
+        push=push,
+        kind=kind,
+        user=user,
+        category=category,
+        expires_at=expires_at,
+    )
 
 
 def account_deleted_email(*, user: User) -> EmailMessage:

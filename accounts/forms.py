@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
-from accounts.models import User
+from accounts.models import DELIVERY_FIELDS, User
 from accounts.services.users import PROFILE_FIELDS
 from accounts.validators import (
     REMINDER_LEAD_LABELS,
@@ -143,6 +143,10 @@ class ProfileForm(forms.ModelForm):
             "reminder_scope": "Send reminders for",
             "discreet_mode": "Discreet mode",
             "name_visible_to_members": "Fellow members of my groups may see my display name",
+            "reminders_by": "Meeting reminders",
+            "changes_by": "Changes and cancellations",
+            "waitlist_by": "A place from the waiting list",
+            "cant_make_it_by": "Confirmations of “I can't make it”",
         }
         help_texts = {
             "language": "More languages will follow.",
@@ -157,6 +161,19 @@ class ProfileForm(forms.ModelForm):
             ),
         }
         widgets = {"reminder_scope": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A form sent without one of these (an older page) leaves that choice as it was.
+        for name in DELIVERY_FIELDS.values():
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in DELIVERY_FIELDS.values():
+            if not cleaned.get(name):
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
 
     def clean_display_name(self) -> str:
         return self.cleaned_data["display_name"].strip()

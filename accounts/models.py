@@ -16,8 +16,17 @@ from accounts.validators import (
     validate_time_zone,
 )
 from lib.fields import SingleLineCharField
+from notifications.channels import About, Delivery
 
 FORMER_MEMBER = "Former member"
+
+# The member's field that says how each kind of news reaches them.
+DELIVERY_FIELDS: dict[str, str] = {
+    About.REMINDERS: "reminders_by",
+    About.CHANGES: "changes_by",
+    About.WAITLIST: "waitlist_by",
+    About.CANT_MAKE_IT: "cant_make_it_by",
+}
 
 
 def reminder_lead_default() -> list[int]:
@@ -89,6 +98,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         "e-mails with news from my groups",
         default=True,
         help_text="Announcements, changes to meetings, places that open up, answers to requests.",
+    )
+    # How each kind of news reaches the member (notifications.channels): push to the devices
+    # on which they turned it on (e-mail while none has), e-mail, or both.
+    reminders_by = models.CharField(
+        "meeting reminders", max_length=8, choices=Delivery.choices, default=Delivery.PUSH
+    )
+    changes_by = models.CharField(
+        "changes and cancellations", max_length=8, choices=Delivery.choices, default=Delivery.PUSH
+    )
+    waitlist_by = models.CharField(
+        "a place from the waiting list",
+        max_length=8,
+        choices=Delivery.choices,
+        default=Delivery.PUSH,
+    )
+    cant_make_it_by = models.CharField(
+        "“I can't make it” confirmations",
+        max_length=8,
+        choices=Delivery.choices,
+        default=Delivery.PUSH,
     )
     discreet_mode = models.BooleanField(
         default=True,

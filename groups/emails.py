@@ -24,19 +24,21 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.emails import email_send_later, email_wanted
+from accounts.emails import email_send_later, member_notify_later
 from accounts.models import User
 from groups.calendars.ics import meeting_calendar_build
 from groups.meetings.joining import join_urls_for, meeting_place_for
 from groups.meetings.times import format_meeting_time
 from groups.models import Announcement, Meeting, Membership, Rsvp, SupportGroup
+from groups.pushes import cant_make_it_push, meeting_change_push, waitlist_push
 from groups.selectors import meeting_list_upcoming_for_group
 from lib.crisis import crisis_lines
 from lib.urls import absolute_reverse
+from notifications.channels import About
 from notifications.email import email_from_payload, email_to_payload
 from notifications.kinds import outbox_builder
 from notifications.models import OutboxMessage
-from notifications.services import dispatch_after_commit
+from notifications.push import PushMessage
 
 # The subject of a message to a discreet member that has no discreet subject of its own.
 # Every message of ours gives one that says what it is about (member_email's
@@ -285,25 +287,36 @@ def meeting_change_later(meeting: Meeting, *, change: str) -> None:
             discreet_subject=MEETING_CHANGE_DISCREET_SUBJECTS[change],
             context={**_meeting_context(meeting, user), "with_calendar": change in WITH_CALENDAR},
         )
+        push = meeting_change_push(meeting=meeting, user=user, change=change, now=timezone.now())
         # News about a meeting that is over is no news.
         if change in WITH_CALENDAR:
-            meeting_notice_send_later(message, user=user, meeting=meeting)
+            meeting_notice_send_later(message, user=user, meeting=meeting, push=push)
         else:
-            email_send_later(message, user=user, category=UPDATES, expires_at=meeting.ends_at)
+            member_notify_later(
+                message,
+                user=user,
+                about=About.CHANGES,
+                push=push,
+                category=UPDATES,
+                expires_at=meeting.ends_at,
+            )
 
 
 def meeting_notice_send_later(
-    message: EmailMultiAlternatives, *, user: User, meeting: Meeting
-) -> OutboxMessage | None:
+    message: EmailMultiAlternatives, *, user: User, meeting: Meeting, push: PushMessage
+) -> list[OutboxMessage]:
     """Record a notice about `meeting` that is to carry its .ics (see MEETING_NOTICE), as
-    email_send_later records any message: in the current transaction, sent after the commit,
-    not at all to a member who turned news from groups off."""
-    if not email_wanted(user=user, category=UPDATES):
-        return None
-    row = OutboxMessage.objects.create(
-        kind=MEETING_NOTICE,
-        category=UPDATES,
+    member_notify_later records any news: in the current transaction, sent after the commit,
+    by the way the member chose for changes (by e-mail not at all to a member who turned
+    news from groups off)."""
+    return member_notify_later(
+        message,
         user=user,
+        about=About.CHANGES,
+        push=push,
+        category=UPDATES,
+        expires_at=meeting.ends_at,
+        kind=MEETING_NOTICE,
         payload={
             "email": email_to_payload(message),
             "meeting": meeting.pk,
@@ -312,11 +325,7 @@ def meeting_notice_send_later(
                 meeting.series_id, ""
             ),
         },
-        due_at=timezone.now(),
-        expires_at=meeting.ends_at,
     )
-    dispatch_after_commit()
-    return row
 
 
 # Registered when this module is first imported: groups.reminders (loaded by the app's
@@ -362,7 +371,14 @@ def waitlist_promoted_later(rsvp: Rsvp) -> None:
         context=_meeting_context(meeting, rsvp.user),
     )
     # A place at a meeting that has started is no news worth sending.
-    email_send_later(message, user=rsvp.user, category=UPDATES, expires_at=meeting.starts_at)
+    member_notify_later(
+        message,
+        user=rsvp.user,
+        about=About.WAITLIST,
+        push=waitlist_push(meeting=meeting, user=rsvp.user, now=timezone.now()),
+        category=UPDATES,
+        expires_at=meeting.starts_at,
+    )
 
 
 def meeting_rescheduled_later(meeting: Meeting, *, was: datetime) -> None:
@@ -386,4 +402,34 @@ def meeting_rescheduled_later(meeting: Meeting, *, was: datetime) -> None:
             discreet_subject="A meeting's time has changed",
             context=context,
         )
-        meeting_notice_send_later(message, user=user, meeting=meeting)
+        push = meeting_change_push(
+            meeting=meeting, user=user, change="rescheduled", now=timezone.now(), was=was
+        )
+        meeting_notice_send_later(message, user=user, meeting=meeting, push=push)
+
+
+def cant_make_it_confirmed_later(*, meeting: Meeting, user: User, undo_url: str) -> None:
+    """Confirm the reminder's one tap "I can't make it", with its undo, by the way the
+    member chose for these confirmations: the tap was made on a page that may have been
+    closed at once, and a member who tapped by mistake should find the way back."""
+    context = {
+        **_meeting_context(meeting, user),
+        "undo_url": undo_url,
+    }
+    message = member_email(
+        user=user,
+        template="cant_make_it_confirmed",
+        subject=f"{meeting.group.name}: you can't make it, noted",
+        discreet_subject="Noted: you can't make it",
+        context=context,
+    )
+    member_notify_later(
+        message,
+        user=user,
+        about=About.CANT_MAKE_IT,
+        push=cant_make_it_push(meeting=meeting, user=user, undo_url=undo_url),
+        # An answer to the member's own tap on a reminder: sent whatever news from groups
+        # they turned off.
+        category=OutboxMessage.Category.REMINDERS,
+        expires_at=meeting.starts_at,
+    )

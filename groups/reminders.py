@@ -8,7 +8,9 @@ is active. Its due time is the meeting's start minus the lead time, both UTC ins
 daylight-saving changes in either person's zone do not move it.
 
 Planning is a fixed number of queries (one per lead time we offer, then one insert), however
-many reminders fall due. See notifications.outbox for the delivery guarantees.
+many reminders fall due. A reminder goes by e-mail, by push to the member's devices, or both,
+as they chose (a ledger row for each); the push says "Appointment at 19:00 EST" in discreet
+mode (groups.pushes). See notifications.outbox for the delivery guarantees.
 """
 
 from __future__ import annotations
@@ -32,15 +34,26 @@ from groups.meetings.joining import join_urls_for, meeting_place_for
 from groups.meetings.rsvp_links import cant_make_it_url
 from groups.meetings.times import format_meeting_time
 from groups.models import Meeting, Membership, Rsvp, SupportGroup
+from groups.pushes import reminder_push
 from lib.urls import absolute_reverse
-from notifications.kinds import NotToBeSent, NotYet, outbox_builder, outbox_planner, outbox_preparer
-from notifications.models import OutboxMessage
+from notifications.channels import delivery_channels
+from notifications.kinds import (
+    NotToBeSent,
+    NotYet,
+    outbox_builder,
+    outbox_planner,
+    outbox_preparer,
+    outbox_push_builder,
+)
+from notifications.models import OutboxMessage, PushSubscription
 from notifications.outbox import outbox_plan
+from notifications.push import PushMessage
 
 # A reminder is an outbox message of this kind about a meeting (its target), one per lead
 # time in minutes (its variant).
 KIND = "reminder"
 State = OutboxMessage.State
+Channel = OutboxMessage.Channel
 Answer = Rsvp.Answer
 Scope = User.ReminderScope
 
@@ -60,9 +73,10 @@ def _wants_reminder(*, user_id: OuterRef, meeting_id: OuterRef) -> Q:
     return ~Exists(declined) & (Q(user__reminder_scope=Scope.ALL) | Exists(going))
 
 
-def _due_pairs(lead: int, now: datetime) -> list[tuple[int, int, datetime, list[int]]]:
-    """(member, meeting, start, their lead times) for which the `lead`-minute reminder is due
-    and not yet in the ledger: one query."""
+def _due_pairs(lead: int, now: datetime) -> list[tuple[int, int, datetime, list[int], str, bool]]:
+    """(member, meeting, start, their lead times, how they want reminders, whether a device
+    of theirs has push on) for which the `lead`-minute reminder is due and not yet in the
+    ledger, by any channel: one query."""
     pairs = (
         Membership.objects.filter(
             state=Membership.State.ACTIVE,
@@ -73,7 +87,9 @@ def _due_pairs(lead: int, now: datetime) -> list[tuple[int, int, datetime, list[
             group__meetings__starts_at__lte=now + timedelta(minutes=lead),
         )
         .annotate(
-            meeting_id=F("group__meetings__id"), meeting_start=F("group__meetings__starts_at")
+            meeting_id=F("group__meetings__id"),
+            meeting_start=F("group__meetings__starts_at"),
+            has_device=Exists(PushSubscription.objects.filter(user_id=OuterRef("user_id"))),
         )
         .filter(_wants_reminder(user_id=OuterRef("user_id"), meeting_id=OuterRef("meeting_id")))
         .exclude(
@@ -90,7 +106,14 @@ def _due_pairs(lead: int, now: datetime) -> list[tuple[int, int, datetime, list[
     if connection.features.supports_json_field_contains:
         pairs = pairs.filter(user__reminder_lead_minutes__contains=[lead])
     return list(
-        pairs.values_list("user_id", "meeting_id", "meeting_start", "user__reminder_lead_minutes")
+        pairs.values_list(
+            "user_id",
+            "meeting_id",
+            "meeting_start",
+            "user__reminder_lead_minutes",
+            "user__reminders_by",
+            "has_device",
+        )
     )
 
 
@@ -100,30 +123,41 @@ def reminders_plan_due(*, now: datetime) -> int:
 
     After an outage several lead times of one meeting may be due at once (the 24-hour and the
     1-hour reminder of a meeting that starts in 50 minutes): only the shortest is sent, the
-    others are recorded as no longer wanted, so nobody gets a burst of stale reminders."""
+    others are recorded as no longer wanted, so nobody gets a burst of stale reminders.
+
+    A reminder goes by the channels the member chose for reminders (notifications.channels:
+    push, e-mail or both), a row for each."""
     due: dict[tuple[int, int], list[tuple[int, datetime]]] = defaultdict(list)
+    channels: dict[int, list[str]] = {}
     for lead in REMINDER_LEAD_LABELS:
-        for user_id, meeting_id, starts_at, wanted in _due_pairs(lead, now):
+        for user_id, meeting_id, starts_at, wanted, choice, has_device in _due_pairs(lead, now):
             if lead in (wanted or []):
                 due[(user_id, meeting_id)].append((lead, starts_at))
+                channels[user_id] = delivery_channels(choice, has_device=has_device)
     rows = []
     for (user_id, meeting_id), leads in due.items():
         leads.sort()
+        by = channels[user_id]
         for index, (lead, starts_at) in enumerate(leads):
-            rows.append(
-                OutboxMessage(
-                    kind=KIND,
-                    category=OutboxMessage.Category.REMINDERS,
-                    user_id=user_id,
-                    target_id=meeting_id,
-                    variant=lead,
-                    due_at=starts_at - timedelta(minutes=lead),
-                    expires_at=starts_at,
-                    state=State.SCHEDULED if index == 0 else State.CANCELLED,
-                    finished_at=None if index == 0 else now,
-                    last_error="" if index == 0 else "a shorter reminder was due as well",
+            for channel in by if index == 0 else by[:1]:
+                rows.append(
+                    OutboxMessage(
+                        kind=KIND,
+                        channel=channel,
+                        category=OutboxMessage.Category.REMINDERS,
+                        user_id=user_id,
+                        target_id=meeting_id,
+                        variant=lead,
+                        payload=(
+                            {"with_email": Channel.EMAIL in by} if channel == Channel.PUSH else {}
+                        ),
+                        due_at=starts_at - timedelta(minutes=lead),
+                        expires_at=starts_at,
+                        state=State.SCHEDULED if index == 0 else State.CANCELLED,
+                        finished_at=None if index == 0 else now,
+                        last_error="" if index == 0 else "a shorter reminder was due as well",
+                    )
                 )
-            )
     outbox_plan(rows)
     return sum(1 for row in rows if row.state == State.SCHEDULED)
 
@@ -222,13 +256,13 @@ def reminders_prepare(rows: list[OutboxMessage]) -> ReminderBatch:
     return ReminderBatch(meetings=meetings, memberships=memberships, answers=answers)
 
 
-@outbox_builder(KIND)
-def reminder_build(
+def _still_wanted(
     row: OutboxMessage, now: datetime, batch: ReminderBatch
-) -> EmailMultiAlternatives:
-    """The reminder as it should read now, after checking again that it is still wanted:
-    the meeting still takes place (and has not started), at the time the reminder was for,
-    and the member still belongs to the group and still wants this reminder."""
+) -> tuple[Meeting, User, str | None]:
+    """Check again, at send time, that the reminder is still wanted: the meeting still
+    takes place (and has not started), at the time the reminder was for, and the member
+    still belongs to the group and still wants this reminder. Its meeting, member and their
+    answer; NotToBeSent or NotYet otherwise."""
     # A reminder always has its meeting (target), lead time (variant) and member: see
     # reminders_plan_due.
     meeting = batch.meetings.get(cast(int, row.target_id))
@@ -250,6 +284,15 @@ def reminder_build(
         raise NotToBeSent(State.CANCELLED, "the member no longer wants this lead time")
     if _superseded(lead=cast(int, row.variant), meeting=meeting, user=user, now=now):
         raise NotToBeSent(State.CANCELLED, "a nearer reminder is due")
+    return meeting, user, answer
+
+
+@outbox_builder(KIND)
+def reminder_build(
+    row: OutboxMessage, now: datetime, batch: ReminderBatch
+) -> EmailMultiAlternatives:
+    """The reminder as it should read now, if it is still wanted (_still_wanted)."""
+    meeting, user, answer = _still_wanted(row, now, batch)
     return reminder_email(
         meeting=meeting,
         user=user,
@@ -258,6 +301,16 @@ def reminder_build(
         lead=cast(int, row.variant),
         calendars=batch.calendars,
     )
+
+
+@outbox_push_builder(KIND)
+def reminder_push_build(row: OutboxMessage, now: datetime, batch: ReminderBatch) -> PushMessage:
+    """The reminder's push notification, with the same checks as its e-mail."""
+    meeting, user, _answer = _still_wanted(row, now, batch)
+    starts = starts_when(
+        lead=row.variant, starts_at=meeting.starts_at, now=now, zone=ZoneInfo(user.time_zone)
+    )
+    return reminder_push(meeting=meeting, user=user, starts=starts, now=now)
 
 
 def _superseded(*, lead: int, meeting: Meeting, user: User, now: datetime) -> bool:

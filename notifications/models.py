@@ -27,6 +27,12 @@ class OutboxMessage(models.Model):
 
     class Channel(models.TextChoices):
         EMAIL = "email", "E-mail"
+        # To every device on which the member turned push on (PushSubscription). The row's
+        # payload keeps, beside what an e-mail would need, the push message of a message
+        # built when it was queued (`push`), whether an e-mail went as well (`with_email`)
+        # and the devices that have it already (`delivered_to`), so that a retry reaches
+        # only the others.
+        PUSH = "push", "Push"
 
     class Category(models.TextChoices):
         """What a one-click unsubscribe turns off (accounts.services.unsubscribe)."""
@@ -80,9 +86,10 @@ class OutboxMessage(models.Model):
             models.Index(fields=["created_at"]),
         ]
         constraints = [
-            # Planning twice (two dispatchers at once, a rerun) cannot add a message twice.
+            # Planning twice (two dispatchers at once, a rerun) cannot add a message twice
+            # (once per channel: a member may want a reminder by e-mail and by push).
             models.UniqueConstraint(
-                fields=["kind", "user", "target_id", "variant"],
+                fields=["kind", "channel", "user", "target_id", "variant"],
                 condition=models.Q(target_id__isnull=False),
                 name="outbox_one_message_per_target",
             ),

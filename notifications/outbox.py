@@ -45,6 +45,16 @@ Delivery guarantee, and why it holds:
   planner that raises is logged and skipped; the other planners, the expiry, the recovery
   and the claim still run. A row whose sending never finishes (its worker dies on it every
   time) is given up after `MAX_ATTEMPTS` claims.
+- Push (channel "push") has the same ledger, claim, lease, expiry and retries: a row per
+  message and channel, sent to each of the member's devices in turn. Each device that the
+  push service accepted the message for is recorded in the row at once (`delivered_to`), so
+  a retry (one device's service said 429 or 5xx: after its `Retry-After`, or retry_delay's
+  pause) reaches only the others, and a worker killed mid-row repeats at most the one device
+  it was sending to: still at most one duplicate per killed slot, and the same `tag` makes
+  the phone show it in place of the first. A 404 or 410 removes that device's
+  subscription; a member left with no device gets the message by e-mail instead (unless it
+  went by e-mail as well). The push service keeps a message until its TTL, counted to the
+  moment it is worth nothing (a reminder: its meeting's start).
 - A lost database connection (a restart, a failover, a terminated backend): recording
   "sent" reconnects and tries again for a few seconds, so an accepted message is not sent
   again; any other query that fails ends the batch, whose unsent rows go back after the
@@ -67,7 +77,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -77,14 +87,17 @@ from notifications.kinds import (
     OUTBOX_BUILDERS,
     OUTBOX_PLANNERS,
     OUTBOX_PREPARERS,
+    OUTBOX_PUSH_BUILDERS,
     NotToBeSent,
     NotYet,
 )
-from notifications.models import OutboxMessage
+from notifications.models import OutboxMessage, PushSubscription
+from notifications.push import PushMessage, push_send
 
 logger = logging.getLogger(__name__)
 
 State = OutboxMessage.State
+Channel = OutboxMessage.Channel
 
 # A queued or claimed row whose task has not finished after this long is put back: its task
 # was lost (broker flushed) or its worker died. Well above a batch's time (BATCH_SIZE
@@ -114,7 +127,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 def outbox_plan(rows: list[OutboxMessage]) -> None:
     """Add planned rows (a planner's), ignoring any that exist already: the unique kind,
-    member, target and variant make a second insert of one a no-op, so two dispatchers
+    channel, member, target and variant make a second insert of one a no-op, so two dispatchers
     planning at once cannot add a message twice. Rows are inserted in key order, so that two
     such inserts take the unique index's locks in the same order and cannot deadlock.
 
@@ -126,7 +139,14 @@ def outbox_plan(rows: list[OutboxMessage]) -> None:
     if not rows:
         return
     rows = sorted(
-        rows, key=lambda row: (row.kind, row.user_id or 0, row.target_id or 0, row.variant or 0)
+        rows,
+        key=lambda row: (
+            row.kind,
+            row.channel,
+            row.user_id or 0,
+            row.target_id or 0,
+            row.variant or 0,
+        ),
     )
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
 
@@ -331,6 +351,7 @@ def outbox_send(ids: list[int], *, now: Callable[[], datetime] = timezone.now) -
     skipped = len(set(ids)) - len(rows)  # another task had them, or they were done
     counts: dict[str, int] = {"skipped": skipped} if skipped else {}
     prepared = _prepare(rows)
+    devices = _devices(rows)
     lease = _Lease(rows, claimed_at)
     smtp = mail.get_connection()
     try:
@@ -339,7 +360,7 @@ def outbox_send(ids: list[int], *, now: Callable[[], datetime] = timezone.now) -
             if not lease.holds(row, at):
                 counts["skipped"] = counts.get("skipped", 0) + 1
                 continue
-            state = _send_one(row, smtp, at, prepared)
+            state = _send_one(row, smtp, at, prepared, devices)
             lease.done(row)
             counts[state] = counts.get(state, 0) + 1
     finally:
@@ -392,7 +413,11 @@ def _close(smtp: BaseEmailBackend) -> None:
 
 
 def _send_one(
-    row: OutboxMessage, smtp: BaseEmailBackend, now: datetime, prepared: dict[int, Any]
+    row: OutboxMessage,
+    smtp: BaseEmailBackend,
+    now: datetime,
+    prepared: dict[int, Any],
+    devices: dict[int, list[PushSubscription]],
 ) -> str:
     if row.expires_at is not None and row.expires_at <= now:
         _finish(row, State.EXPIRED, now, error="too late to be useful")
@@ -402,6 +427,8 @@ def _send_one(
         # deletion removes its rows, this covers one recorded in the meantime.
         _finish(row, State.CANCELLED, now, error="the account is closed")
         return State.CANCELLED
+    if row.channel == Channel.PUSH:
+        return _push_one(row, now, prepared, devices.get(row.user_id or 0, []))
     try:
         message = finalise(_build(row, now, prepared), row)
     except NotToBeSent as decision:
@@ -423,16 +450,7 @@ def _send_one(
     except (smtplib.SMTPException, OSError) as exc:
         # Start the next message on a fresh conversation: this one may be half-way through.
         _close(smtp)
-        error = _describe_error(exc)
-        if row.attempts >= MAX_ATTEMPTS:
-            _finish(row, State.FAILED, now, error=error)
-            logger.warning(
-                "outbox message %s failed after %d attempts: %s", row.pk, row.attempts, error
-            )
-            return State.FAILED
-        _put_back(row, now + retry_delay(row.attempts), error=error)
-        logger.info("outbox message %s deferred (attempt %d): %s", row.pk, row.attempts, error)
-        return "deferred"
+        return _deferred_or_failed(row, now, error=_describe_error(exc))
     except Exception as exc:
         # Not the server's doing but the message's (a header with a line break, a character
         # the encoding cannot take): it would fail again. The conversation may be half-way.
@@ -440,6 +458,142 @@ def _send_one(
         return _poisoned(row, now, exc)
     _record_sent(row, now)
     return State.SENT
+
+
+def _deferred_or_failed(
+    row: OutboxMessage, now: datetime, *, error: str, retry_at: datetime | None = None
+) -> str:
+    """A channel that refused for now (an SMTP server down, a push service's 429 or 5xx):
+    tried again after `retry_at` (the push service's Retry-After) or the growing pause of
+    retry_delay, until MAX_ATTEMPTS."""
+    if row.attempts >= MAX_ATTEMPTS:
+        _finish(row, State.FAILED, now, error=error)
+        logger.warning(
+            "outbox message %s failed after %d attempts: %s", row.pk, row.attempts, error
+        )
+        return State.FAILED
+    _put_back(row, max(retry_at or now + retry_delay(row.attempts), now), error=error)
+    logger.info("outbox message %s deferred (attempt %d): %s", row.pk, row.attempts, error)
+    return "deferred"
+
+
+# --- the push channel -----------------------------------------------------------------------
+
+
+def _devices(rows: list[OutboxMessage]) -> dict[int, list[PushSubscription]]:
+    """The devices with push on of the batch's members who have push rows in it: one query,
+    none for a batch of e-mail."""
+    members = {row.user_id for row in rows if row.channel == Channel.PUSH and row.user_id}
+    devices: dict[int, list[PushSubscription]] = {}
+    if members:
+        for device in PushSubscription.objects.filter(user_id__in=members).order_by("pk"):
+            devices.setdefault(device.user_id, []).append(device)
+    return devices
+
+
+def _build_push(row: OutboxMessage, now: datetime, prepared: dict[int, Any]) -> PushMessage:
+    if "push" in row.payload:  # built when it was queued (notifications.services)
+        return PushMessage.from_payload(row.payload["push"])
+    preparation = prepared.get(row.pk)
+    if isinstance(preparation, Exception):
+        raise preparation
+    return OUTBOX_PUSH_BUILDERS[row.kind](row, now, preparation)
+
+
+def _push_one(
+    row: OutboxMessage, now: datetime, prepared: dict[int, Any], devices: list[PushSubscription]
+) -> str:
+    """Send a push row to each of the member's devices that does not have it yet (a retry
+    after one device's 429 reaches only the others). A device whose push service says 404
+    or 410 dropped its subscription, which goes; a 429 or 5xx brings the row back after
+    the service's Retry-After (or retry_delay's pause); any other refusal is ours and is not
+    repeated. With no device left to reach, the message goes by e-mail instead, unless it
+    went by e-mail as well: nobody misses a reminder because they reset their phone."""
+    try:
+        message = _build_push(row, now, prepared)
+    except NotToBeSent as decision:
+        _finish(row, decision.state, now, error=str(decision))
+        return decision.state
+    except NotYet as later:
+        _put_back(row, later.due_at, error=str(later), expires_at=later.expires_at)
+        return State.SCHEDULED
+    except DATABASE_UNREACHABLE:
+        raise
+    except Exception as exc:
+        return _poisoned(row, now, exc)
+    delivered_to = set(row.payload.get("delivered_to", []))
+    waiting = [device for device in devices if device.pk not in delivered_to]
+    if not waiting and not delivered_to:
+        return _by_email_instead(row, now, reason="no device has push on")
+    notification = message.notification(message_id=row.pk)
+    retry_at: datetime | None = None
+    refusals: list[str] = []
+    for device in waiting:
+        outcome = push_send(
+            endpoint=device.endpoint,
+            p256dh=device.p256dh,
+            auth=device.auth,
+            payload=notification,
+            ttl=message.ttl(now=now),
+            urgency=message.urgency,
+            now=now,
+        )
+        if outcome.delivered:
+            delivered_to.add(device.pk)
+            _record_delivery(row, device, delivered_to, now)
+        elif outcome.subscription_gone:
+            PushSubscription.objects.filter(pk=device.pk).delete()
+        elif outcome.worth_retrying:
+            pause_until = outcome.retry_after or now + retry_delay(row.attempts)
+            retry_at = pause_until if retry_at is None else max(retry_at, pause_until)
+            refusals.append(f"push {outcome.status or 'unreachable'}")
+        else:
+            refusals.append(f"push refused {outcome.status}")
+    if retry_at is not None:
+        return _deferred_or_failed(row, now, error=", ".join(refusals), retry_at=retry_at)
+    if delivered_to:
+        _record_sent(row, now)
+        return State.SENT
+    if refusals:
+        _finish(row, State.FAILED, now, error=", ".join(refusals))
+        logger.error("outbox message %s refused by the push service: %s", row.pk, refusals)
+        return State.FAILED
+    return _by_email_instead(row, now, reason="every device had dropped push")
+
+
+def _by_email_instead(row: OutboxMessage, now: datetime, *, reason: str) -> str:
+    """A push row with no device to reach: the row becomes an e-mail, due now (a row built
+    when it was queued keeps the e-mail beside its push message), or, if an e-mail went as
+    well, it is done."""
+    if row.payload.get("with_email"):
+        _finish(row, State.CANCELLED, now, error=f"{reason}; it went by e-mail as well")
+        return State.CANCELLED
+    try:
+        with transaction.atomic():
+            _mine(row).update(
+                channel=Channel.EMAIL,
+                state=State.SCHEDULED,
+                due_at=now,
+                last_error=f"{reason}: by e-mail instead",
+            )
+    except IntegrityError:  # the e-mail of that reminder exists already
+        _finish(row, State.CANCELLED, now, error=f"{reason}; it went by e-mail as well")
+        return State.CANCELLED
+    return "by e-mail"
+
+
+def _record_delivery(
+    row: OutboxMessage, device: PushSubscription, delivered_to: set[int], now: datetime
+) -> None:
+    """Remember that `device` has the message, as soon as its push service accepted it, so
+    that neither a retry for another device nor a worker killed later sends it twice."""
+    row.payload = {**row.payload, "delivered_to": sorted(delivered_to)}
+
+    def record() -> None:
+        _mine(row).update(payload=row.payload)
+        PushSubscription.objects.filter(pk=device.pk).update(last_used_at=now)
+
+    _through_lost_connection(record)
 
 
 def _poisoned(row: OutboxMessage, now: datetime, exc: Exception) -> str:
@@ -453,12 +607,17 @@ def _poisoned(row: OutboxMessage, now: datetime, exc: Exception) -> str:
 
 
 def _record_sent(row: OutboxMessage, now: datetime) -> None:
-    """Mark a row sent that the SMTP server has accepted, through a lost database connection
-    (a restart, a failover, a terminated backend): reconnect and try again, so that a blip
-    does not leave an accepted message "sending" to be sent again after the lease."""
+    """Mark a row sent that the SMTP server (or a push service) has accepted."""
+    _through_lost_connection(lambda: _finish(row, State.SENT, now))
+
+
+def _through_lost_connection(record: Callable[[], None]) -> None:
+    """Record what a server accepted through a lost database connection (a restart, a
+    failover, a terminated backend): reconnect and try again, so that a blip does not leave
+    an accepted message "sending" to be sent again after the lease."""
     for attempt in range(SENT_RECORD_ATTEMPTS):
         try:
-            _finish(row, State.SENT, now)
+            record()
             return
         except DATABASE_UNREACHABLE:
             if attempt == SENT_RECORD_ATTEMPTS - 1:

@@ -34,6 +34,94 @@ class Urgency:
     HIGH = "high"
 
 
+def urgency_for(starts_at: datetime, *, now: datetime) -> str:
+    """How hard the phone should try for news of a meeting starting at `starts_at`: at once
+    within the hour, as usual within the day, when convenient before that."""
+    left = starts_at - now
+    if left <= timedelta(hours=1):
+        return Urgency.HIGH
+    if left <= timedelta(hours=24):
+        return Urgency.NORMAL
+    return Urgency.LOW
+
+
+@dataclass(frozen=True)
+class PushMessage:
+    """What a notification shows and where a tap leads: `title` and `body` (neutral in
+    discreet mode: groups.pushes), `url` a path of ours, and for an online meeting the
+    member's join address with the window in which a tap goes straight to it (the service
+    worker decides at the tap, since a notification may be read late). `tag` lets a newer
+    notification about the same thing replace an older one on the phone. `useful_until` is
+    when the message is worth nothing (a reminder: its meeting's start): the push
+    service's TTL is counted to it."""
+
+    title: str
+    body: str
+    url: str
+    useful_until: datetime
+    urgency: str = Urgency.NORMAL
+    tag: str = ""
+    join_url: str = ""
+    join_from: datetime | None = None
+    join_until: datetime | None = None
+
+    def ttl(self, *, now: datetime) -> int:
+        return max(0, min(int((self.useful_until - now).total_seconds()), MAX_TTL))
+
+    def notification(self, *, message_id: int) -> dict[str, Any]:
+        """The JSON the service worker reads (templates/sw.js); `id` names the outbox row,
+        so a duplicate is recognisable."""
+        shown: dict[str, Any] = {
+            "id": message_id,
+            "title": self.title,
+            "body": self.body,
+            "url": self.url,
+            "tag": self.tag,
+        }
+        if self.join_url and self.join_from and self.join_until:
+            shown["join"] = {
+                "url": self.join_url,
+                "from": self.join_from.isoformat(),
+                "until": self.join_until.isoformat(),
+            }
+        return shown
+
+    def to_payload(self) -> dict[str, Any]:
+        """Kept in an outbox row (JSON) for a message built when it was queued."""
+        kept: dict[str, Any] = {
+            "title": self.title,
+            "body": self.body,
+            "url": self.url,
+            "useful_until": self.useful_until.isoformat(),
+            "urgency": self.urgency,
+            "tag": self.tag,
+        }
+        if self.join_url and self.join_from and self.join_until:
+            kept |= {
+                "join_url": self.join_url,
+                "join_from": self.join_from.isoformat(),
+                "join_until": self.join_until.isoformat(),
+            }
+        return kept
+
+    @classmethod
+    def from_payload(cls, kept: dict[str, Any]) -> PushMessage:
+        def when(key: str) -> datetime | None:
+            return datetime.fromisoformat(kept[key]) if kept.get(key) else None
+
+        return cls(
+            title=kept["title"],
+            body=kept["body"],
+            url=kept["url"],
+            useful_until=datetime.fromisoformat(kept["useful_until"]),
+            urgency=kept.get("urgency", Urgency.NORMAL),
+            tag=kept.get("tag", ""),
+            join_url=kept.get("join_url", ""),
+            join_from=when("join_from"),
+            join_until=when("join_until"),
+        )
+
+
 @dataclass(frozen=True)
 class PushOutcome:
     status: int  # the push service's HTTP status, 0 when it could not be reached

@@ -18,9 +18,11 @@ from django.utils import timezone
 from lib.tasks import task_publish
 from notifications.email import email_to_payload
 from notifications.models import OutboxMessage, PushSubscription
+from notifications.push import PushMessage
 from notifications.tasks import outbox_dispatch
 
 State = OutboxMessage.State
+Channel = OutboxMessage.Channel
 
 
 def outbox_enqueue(
@@ -35,16 +37,56 @@ def outbox_enqueue(
     sending as soon as the current transaction commits; if it rolls back, the message goes
     with it. One dispatch task is queued per transaction, however many messages it
     records."""
-    row = OutboxMessage.objects.create(
-        kind=OutboxMessage.BUILT,
-        category=category,
-        user=user,
+    [row] = outbox_record(
         payload=email_to_payload(message),
-        due_at=now or timezone.now(),
+        user=user,
+        category=category,
         expires_at=expires_at,
+        now=now,
     )
-    dispatch_after_commit()
     return row
+
+
+def outbox_record(
+    *,
+    payload: dict[str, Any],
+    channels: list[str] | tuple[str, ...] = (Channel.EMAIL,),
+    push: PushMessage | None = None,
+    kind: str = OutboxMessage.BUILT,
+    user: Any = None,
+    category: str = OutboxMessage.Category.ACCOUNT,
+    expires_at: datetime | None = None,
+    now: datetime | None = None,
+) -> list[OutboxMessage]:
+    """Record a message built now, one row per channel (notifications.channels decides
+    which), sent once the current transaction commits. `payload` is what its kind's e-mail
+    is made from; a push row keeps it too, with the push message, so that it can go by
+    e-mail after all if no device of the member's takes it (notifications.outbox)."""
+    if Channel.PUSH in channels and push is None:
+        raise ValueError("a push row needs its push message")
+    rows = [
+        OutboxMessage.objects.create(
+            kind=kind,
+            channel=channel,
+            category=category,
+            user=user,
+            payload=(
+                payload
+                if channel == Channel.EMAIL
+                else {
+                    **payload,
+                    "push": push.to_payload() if push is not None else {},
+                    "with_email": Channel.EMAIL in channels,
+                }
+            ),
+            due_at=now or timezone.now(),
+            expires_at=expires_at,
+        )
+        for channel in channels
+    ]
+    if rows:
+        dispatch_after_commit()
+    return rows
 
 
 # One dispatch per web request: the request's scope remembers that one is on its way. Outside

@@ -106,14 +106,25 @@ self.addEventListener("push", (event) => {
       body: message.body || "",
       tag: message.tag || undefined,
       icon: "{{ icon_url }}",
-      data: { url: message.url || "/" },
+      data: { url: message.url || "/", join: message.join || null },
     })
   );
 });
 
+// Where a tap leads: an online meeting's join address while its room is open (from when it
+// opens to the meeting's end), decided at the tap since a notification may be read late;
+// the meeting's page (or the message's own page) otherwise.
+function tapTarget(data, now) {
+  const join = data.join;
+  if (join && join.url && Date.parse(join.from) <= now && now < Date.parse(join.until)) {
+    return join.url;
+  }
+  return data.url || "/";
+}
+
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  const target = new URL(event.notification.data.url, self.location.origin);
+  const target = new URL(tapTarget(event.notification.data || {}, Date.now()), self.location.origin);
   if (target.origin !== self.location.origin) {
     return;
   }

@@ -292,3 +292,46 @@ def smtp_inbox(smtp_server, settings):
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     return smtp_server
+
+
+# --- push ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def vapid(settings):
+    """A VAPID pair of the test's own (notifications.vapid)."""
+    from notifications.vapid import vapid_pair_new
+
+    pair = vapid_pair_new()
+    settings.VAPID_PRIVATE_KEY = pair["private_key"]
+    settings.VAPID_PUBLIC_KEY = pair["public_key"]
+    settings.VAPID_SUBJECT = "mailto:ops@example.org"
+    return pair
+
+
+@pytest.fixture
+def push_service():
+    """A push service on loopback that checks and decrypts what we send, as a phone would
+    read it (tests/notifications/push_service.py)."""
+    from tests.notifications.push_service import PushService
+
+    running = PushService()
+    yield running
+    running.close()
+
+
+def phone_of(user, push_service, vapid, *, name: str = "Phone"):
+    """A device of `user` with push on: subscribed at the loopback push service as a
+    browser subscribes, and recorded as our devices page records it. Returns the push
+    service's side (what arrives) and our row."""
+    from notifications.services import push_subscription_save
+
+    browser = push_service.subscribe(vapid["public_key"])
+    row = push_subscription_save(
+        user=user,
+        endpoint=browser.endpoint,
+        p256dh=browser.p256dh,
+        auth=browser.auth_b64,
+        device_name=name,
+    )
+    return browser, row

@@ -30,6 +30,10 @@ PROFILE_FIELDS = (
     "reminder_lead_minutes",
     "reminder_scope",
     "group_update_emails",
+    "reminders_by",
+    "changes_by",
+    "waitlist_by",
+    "cant_make_it_by",
     "discreet_mode",
     "name_visible_to_members",
 )

@@ -15,6 +15,7 @@ from accounts.panels import profile_panels
 from accounts.selectors import audit_events_for_member
 from accounts.services.users import user_update_profile
 from lib.forms import form_page_status
+from notifications.models import PushSubscription
 
 if TYPE_CHECKING:
     from accounts.http import AuthenticatedHttpRequest
@@ -34,7 +35,11 @@ def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, **profile_panels(user=request.user)},
+        {
+            "form": form,
+            "push_devices": PushSubscription.objects.filter(user=request.user).count(),
+            **profile_panels(user=request.user),
+        },
         status=form_page_status(form),
     )
 

@@ -58,6 +58,13 @@ def undo_token(
     return signing.dumps([user.pk, meeting.pk, previous, waited], salt=_UNDO_SALT, compress=True)
 
 
+def undo_url(
+    *, user: User, meeting: Meeting, previous: str | None, waitlisted_at: datetime | None
+) -> str:
+    token = undo_token(user=user, meeting=meeting, previous=previous, waitlisted_at=waitlisted_at)
+    return absolute_reverse("groups:cant-make-it-undo", kwargs={"token": token})
+
+
 def _load(token: str, salt: str) -> list:
     try:
         value = signing.loads(token, salt=salt)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_record
 from groups import emails
+from groups.meetings.rsvp_links import undo_url
 from groups.models import Meeting, MeetingSeries, Membership, Rsvp, SupportGroup
 from groups.reminders import reminders_cancel_for_member, reminders_restore_for_member
 from groups.services.errors import MeetingError
@@ -100,8 +101,9 @@ class CantMakeIt:
 
 def rsvp_cant_make_it(*, user: User, meeting: Meeting, now: datetime | None = None) -> CantMakeIt:
     """The reminder's one tap: not going, the place to the first person waiting (who is
-    told, through the outbox), the member's waiting reminders for it called off. Saying it
-    twice changes nothing more."""
+    told, through the outbox), the member's waiting reminders for it called off, and a
+    confirmation with the undo sent the way they chose. Saying it twice changes nothing
+    more."""
     now = now or timezone.now()
     with transaction.atomic():
         before = Rsvp.objects.filter(meeting=meeting, user=user).first()
@@ -113,6 +115,13 @@ def rsvp_cant_make_it(*, user: User, meeting: Meeting, now: datetime | None = No
                 action=AuditEvent.Action.CANT_MAKE_IT,
                 subject=user,
                 details={"group": meeting.group_id, "meeting": meeting.pk},
+            )
+            emails.cant_make_it_confirmed_later(
+                meeting=meeting,
+                user=user,
+                undo_url=undo_url(
+                    user=user, meeting=meeting, previous=previous, waitlisted_at=waitlisted_at
+                ),
             )
     return CantMakeIt(
         rsvp=rsvp,

@@ -76,6 +76,9 @@ class PushService:
     def __init__(self) -> None:
         self.subscriptions: dict[str, Subscription] = {}
         self.received: list[Received] = []
+        # Seconds each answer takes: a slow service, so that a worker killed mid-batch is
+        # killed in the middle of a request.
+        self.delay = 0.0
         self._lock = threading.Lock()
         service = self
 
@@ -126,6 +129,8 @@ class PushService:
         sub_id = request.path.rsplit("/", 1)[-1]
         body = request.rfile.read(int(request.headers.get("Content-Length") or 0))
         subscription = self.subscriptions.get(sub_id)
+        if self.delay:
+            time.sleep(self.delay)
         with self._lock:
             if subscription is None:
                 self._reply(request, Received(sub_id, 404, None, None, None, None, "unknown"))

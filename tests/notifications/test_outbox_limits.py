@@ -69,8 +69,8 @@ def test_a_row_lost_to_another_sender_during_a_long_pause_is_skipped_not_sent_tw
     claimed = outbox_dispatch(now=clock()).claimed
     original = outbox._send_one
 
-    def frozen_after_first(row, smtp, at, prepared):
-        state = original(row, smtp, at, prepared)
+    def frozen_after_first(row, smtp, at, prepared, devices):
+        state = original(row, smtp, at, prepared, devices)
         if row.pk == rows[0].pk:
             # The worker froze for longer than the lease; another sender took the rest.
             clock.at += outbox.LEASE + timedelta(seconds=1)

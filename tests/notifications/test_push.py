@@ -11,25 +11,13 @@ import pytest
 
 from notifications.push import MAX_TTL, Urgency, push_send
 from notifications.vapid import vapid_pair_new
-from tests.notifications.push_service import PushService
 
 NOW = datetime(2026, 12, 2, 18, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def vapid(settings):
-    pair = vapid_pair_new()
-    settings.VAPID_PRIVATE_KEY = pair["private_key"]
-    settings.VAPID_PUBLIC_KEY = pair["public_key"]
-    settings.VAPID_SUBJECT = "mailto:ops@example.org"
-    return pair
-
-
-@pytest.fixture
-def service():
-    running = PushService()
-    yield running
-    running.close()
+def service(push_service):
+    return push_service
 
 
 def _send(subscription, payload, **kwargs):
