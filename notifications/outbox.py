@@ -110,6 +110,8 @@ CLAIM_LIMIT = 20_000
 MAX_ATTEMPTS = 8
 # Tries at recording "sent" through a lost database connection: 0.2 s, 0.4 s … 1.6 s apart.
 SENT_RECORD_ATTEMPTS = 5
+# What became of a push row whose member had no device left: it is now an e-mail, due now.
+BY_EMAIL_INSTEAD = "by e-mail instead"
 # Errors of the database connection, not of a row: a batch stops and is recovered later.
 DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
 
@@ -579,7 +581,7 @@ def _by_email_instead(row: OutboxMessage, now: datetime, *, reason: str) -> str:
     except IntegrityError:  # the e-mail of that reminder exists already
         _finish(row, State.CANCELLED, now, error=f"{reason}; it went by e-mail as well")
         return State.CANCELLED
-    return "by e-mail"
+    return BY_EMAIL_INSTEAD
 
 
 def _record_delivery(

@@ -35,7 +35,8 @@ def outbox_dispatch() -> int:
     return len(report.claimed)
 
 
-# A row put back for later (a refused message's pause, a moved meeting) is due again at a
+# A row put back for later (a refused message's pause, a moved meeting, a push that is to go
+# by e-mail instead) is due again at a
 # precise time: a dispatcher run is queued for then, so that the pause is what the README
 # says and not up to a beat interval more. Pauses longer than this are left to beat (a
 # countdown in the broker is lost with it, see notifications.outbox).
@@ -46,7 +47,11 @@ RETRY_DISPATCH_WITHIN = timedelta(minutes=5)
 def outbox_send(ids: list[int]) -> dict[str, int]:
     counts = outbox.outbox_send(ids)
     logger.info("outbox batch: %s", ", ".join(f"{n} {state}" for state, n in counts.items()))
-    if counts.get("deferred") or counts.get(OutboxMessage.State.SCHEDULED):
+    if (
+        counts.get("deferred")
+        or counts.get(OutboxMessage.State.SCHEDULED)
+        or counts.get(outbox.BY_EMAIL_INSTEAD)
+    ):
         due_at = outbox.outbox_next_due(ids)
         if due_at is not None and (left := due_at - timezone.now()) <= RETRY_DISPATCH_WITHIN:
             outbox_dispatch.apply_async(countdown=min(max(0.0, left.total_seconds()), 300))

@@ -219,3 +219,36 @@ def test_a_push_message_shows_as_the_server_worded_it(page, live_server):
         ".then(n => n.length === 1 && n[0].title === 'Appointment at 19:00'"
         " && n[0].body === 'In 1 hour')"
     )
+
+
+def test_a_tap_opens_the_join_address_only_while_the_room_is_open(page, live_server):
+    """The service worker decides at the tap where a meeting's notification leads
+    (templates/sw.js, tapTarget): the join address from when the room opens to the
+    meeting's end, the meeting's page before and after, whatever the time it arrived."""
+    page.goto(live_server.url + "/")
+    _controlled(page)
+    [worker] = page.context.service_workers
+    data = {
+        "url": "/groups/harbour/meetings/7/",
+        "join": {
+            "url": "/join/abc/",
+            "from": "2026-12-02T23:45:00+00:00",
+            "until": "2026-12-03T01:00:00+00:00",
+        },
+    }
+    taps = {
+        at: worker.evaluate("([data, at]) => tapTarget(data, Date.parse(at))", [data, at])
+        for at in (
+            "2026-12-02T23:44:59Z",
+            "2026-12-02T23:45:00Z",
+            "2026-12-03T00:59:59Z",
+            "2026-12-03T01:00:00Z",
+        )
+    }
+    assert list(taps.values()) == [
+        "/groups/harbour/meetings/7/",
+        "/join/abc/",
+        "/join/abc/",
+        "/groups/harbour/meetings/7/",
+    ]
+    assert worker.evaluate("tapTarget({url: '/meetings/'}, Date.now())") == "/meetings/"
