@@ -71,7 +71,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core import mail
@@ -97,6 +97,7 @@ from notifications.push import PushMessage, push_send
 logger = logging.getLogger(__name__)
 
 State = OutboxMessage.State
+Built = TypeVar("Built", EmailMessage, PushMessage)
 Channel = OutboxMessage.Channel
 
 # A queued or claimed row whose task has not finished after this long is put back: its task
@@ -431,18 +432,9 @@ def _send_one(
         return State.CANCELLED
     if row.channel == Channel.PUSH:
         return _push_one(row, now, prepared, devices.get(row.user_id or 0, []))
-    try:
-        message = finalise(_build(row, now, prepared), row)
-    except NotToBeSent as decision:
-        _finish(row, decision.state, now, error=str(decision))
-        return decision.state
-    except NotYet as later:
-        _put_back(row, later.due_at, error=str(later), expires_at=later.expires_at)
-        return State.SCHEDULED
-    except DATABASE_UNREACHABLE:
-        raise  # not this row's fault: the batch's rows go back after the lease
-    except Exception as exc:
-        return _poisoned(row, now, exc)
+    message = _built(row, now, lambda: finalise(_build(row, now, prepared), row))
+    if isinstance(message, str):
+        return message  # not to be sent (now), or poisoned
     message.connection = smtp
     try:
         # Opened here, not by send(): a connection send() opens, it closes again at once,
@@ -460,6 +452,25 @@ def _send_one(
         return _poisoned(row, now, exc)
     _record_sent(row, now)
     return State.SENT
+
+
+def _built(row: OutboxMessage, now: datetime, build: Callable[[], Built]) -> Built | str:
+    """The row's message from `build`, or the state its row ended in: the builder said it
+    is no longer wanted, or due later (a moved meeting), or raised (poisoned: this row alone
+    fails). A lost database connection is not the row's fault: it ends the batch, whose rows
+    go back after the lease."""
+    try:
+        return build()
+    except NotToBeSent as decision:
+        _finish(row, decision.state, now, error=str(decision))
+        return decision.state
+    except NotYet as later:
+        _put_back(row, later.due_at, error=str(later), expires_at=later.expires_at)
+        return State.SCHEDULED
+    except DATABASE_UNREACHABLE:
+        raise
+    except Exception as exc:
+        return _poisoned(row, now, exc)
 
 
 def _deferred_or_failed(
@@ -511,18 +522,9 @@ def _push_one(
     the service's Retry-After (or retry_delay's pause); any other refusal is ours and is not
     repeated. With no device left to reach, the message goes by e-mail instead, unless it
     went by e-mail as well: nobody misses a reminder because they reset their phone."""
-    try:
-        message = _build_push(row, now, prepared)
-    except NotToBeSent as decision:
-        _finish(row, decision.state, now, error=str(decision))
-        return decision.state
-    except NotYet as later:
-        _put_back(row, later.due_at, error=str(later), expires_at=later.expires_at)
-        return State.SCHEDULED
-    except DATABASE_UNREACHABLE:
-        raise
-    except Exception as exc:
-        return _poisoned(row, now, exc)
+    message = _built(row, now, lambda: _build_push(row, now, prepared))
+    if isinstance(message, str):
+        return message
     delivered_to = set(row.payload.get("delivered_to", []))
     waiting = [device for device in devices if device.pk not in delivered_to]
     if not waiting and not delivered_to:
@@ -551,9 +553,9 @@ def _push_one(
             refusals.append(f"push {outcome.status or 'unreachable'}")
         else:
             refusals.append(f"push refused {outcome.status}")
-    if retry_at is not None:
+    if retry_at is not None and not (delivered_to and row.attempts >= MAX_ATTEMPTS):
         return _deferred_or_failed(row, now, error=", ".join(refusals), retry_at=retry_at)
-    if delivered_to:
+    if delivered_to:  # on every device, or on some and the others kept refusing
         _record_sent(row, now)
         return State.SENT
     if refusals:

@@ -35,7 +35,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.emails import email_send_later
-from accounts.models import AuditEvent, DataExport, User
+from accounts.models import DELIVERY_FIELDS, AuditEvent, DataExport, User
 from accounts.services.audit import audit_record
 from lib.registries import Registry
 from lib.urls import absolute_reverse
@@ -84,6 +84,9 @@ def _preferences(user: User) -> dict[str, Any]:
     return {
         "reminder_lead_minutes": list(user.reminder_lead_minutes),
         "reminder_scope": user.reminder_scope,
+        "group_update_emails": user.group_update_emails,
+        # How each kind of news reaches the member: push, email or both.
+        "delivery": {about: getattr(user, field) for about, field in DELIVERY_FIELDS.items()},
         "discreet_mode": user.discreet_mode,
         "name_visible_to_members": user.name_visible_to_members,
     }

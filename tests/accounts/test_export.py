@@ -43,6 +43,7 @@ def test_requesting_an_export_builds_a_file_with_everything_we_hold_and_no_secre
 ):
     member.reminder_lead_minutes = [60]
     member.discreet_mode = False
+    member.changes_by = "both"
     member.save()
     sign_in_recently(client, member)
     secret = generate_totp_secret()
@@ -67,6 +68,13 @@ def test_requesting_an_export_builds_a_file_with_everything_we_hold_and_no_secre
     assert data["preferences"] == {
         "reminder_lead_minutes": [60],
         "reminder_scope": "going",
+        "group_update_emails": True,
+        "delivery": {
+            "reminders": "push",
+            "changes": "both",
+            "waitlist": "push",
+            "cant_make_it": "push",
+        },
         "discreet_mode": False,
         "name_visible_to_members": False,
     }
