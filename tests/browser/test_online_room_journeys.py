@@ -276,7 +276,13 @@ def test_a_member_cant_make_it_from_the_reminder_and_the_place_goes_to_the_next(
     assert [(m.category, m.payload["subject"], m.payload["to"], m.state) for m in told] == [
         ("updates", "Kinship: A place is yours", [jo.email], "sent")
     ]
-    assert [(m.to, m.subject) for m in mail.outbox] == [([jo.email], "Kinship: A place is yours")]
+    # And Sky is told it was noted, with the undo (e-mail: no device of theirs has push on).
+    assert sorted((m.to, m.subject) for m in mail.outbox) == [
+        ([jo.email], "Kinship: A place is yours"),
+        ([sky.email], "Kinship: Noted: you can't make it"),
+    ]
+    [noted] = [m for m in mail.outbox if m.to == [sky.email]]
+    assert "/meetings/cant-make-it/" in noted.body and "/undo/" in noted.body
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
