@@ -4,6 +4,7 @@ their devices."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from allauth.account import app_settings as account_settings
@@ -15,6 +16,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 
 from accounts.emails import email_send_later
+from lib.i18n import in_language_of
 from notifications.services import push_subscriptions_forget_sessions
 
 
@@ -47,10 +49,12 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         ctx.update(context)
         user = context.get("user")
-        email_send_later(
-            self.render_mail(template_prefix, email, ctx),
-            user=user if getattr(user, "pk", None) else None,
-        )
+        member = user if getattr(user, "pk", None) else None
+        # A member's mail is in their language, whoever asked for it (a password reset asked
+        # for from another browser); without one, in the language of the request.
+        with in_language_of(member) if member is not None else contextlib.nullcontext():
+            message = self.render_mail(template_prefix, email, ctx)
+        email_send_later(message, user=member)
 
 
 class UserSessionsAdapter(DefaultUserSessionsAdapter):

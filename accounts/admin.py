@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent, User
 from accounts.services.users import ROLE_FIELDS, user_record_role_changes
@@ -43,9 +44,9 @@ class UserAdmin(KinshipModelAdmin, DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["display_name", "time_zone"]}),
-        ("Roles", {"fields": ["is_active", "is_facilitator", "is_staff", "is_superuser"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Profile"), {"fields": ["display_name", "time_zone"]}),
+        (_("Roles"), {"fields": ["is_active", "is_facilitator", "is_staff", "is_superuser"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (

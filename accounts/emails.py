@@ -9,8 +9,10 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from accounts.models import DELIVERY_FIELDS, User
+from lib.i18n import in_language_of
 from lib.urls import absolute_reverse
 from notifications.channels import delivery_channels
 from notifications.email import email_to_payload
@@ -85,18 +87,23 @@ def account_deleted_email(*, user: User) -> EmailMessage:
     """The confirmation that an account is gone, to the address it had: built before the
     deletion erases the address and the name. It says what went and what stayed, in words
     that name nothing the member did here (no group, no meeting, no topic), since it
-    reaches an inbox after the account has stopped protecting anything."""
-    body = render_to_string(
-        "accounts/emails/account_deleted.txt",
-        {
-            "user": user,
-            "site_name": settings.SITE_NAME,
-            "site_url": settings.SITE_URL,
-            "contact_url": absolute_reverse("contact"),
-        },
-    )
+    reaches an inbox after the account has stopped protecting anything. In the member's
+    language (lib.i18n)."""
+    with in_language_of(user):
+        body = render_to_string(
+            "accounts/emails/account_deleted.txt",
+            {
+                "user": user,
+                "site_name": settings.SITE_NAME,
+                "site_url": settings.SITE_URL,
+                "contact_url": absolute_reverse("contact"),
+            },
+        )
+        # Translators: the subject of the e-mail confirming that an account was deleted;
+        # %(site)s is the site's name (Kinship).
+        subject = _("%(site)s: your account is deleted") % {"site": settings.SITE_NAME}
     return EmailMessage(
-        subject=f"{settings.SITE_NAME}: your account is deleted",
+        subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import DELIVERY_FIELDS, User
 from accounts.services.users import PROFILE_FIELDS
@@ -69,7 +70,7 @@ class TimeZoneField(forms.CharField):
             return ""
         if self.max_length is not None and len(text) > self.max_length:
             raise forms.ValidationError(
-                "A time zone has at most %(limit)d characters: type your city.",
+                gettext("A time zone has at most %(limit)d characters: type your city."),
                 code="max_length",
                 params={"limit": self.max_length},
             )
@@ -77,11 +78,11 @@ class TimeZoneField(forms.CharField):
 
 
 def time_zone_field(**kwargs: Any) -> TimeZoneField:
-    kwargs.setdefault("label", "Time zone")
+    kwargs.setdefault("label", gettext_lazy("Time zone"))
     return TimeZoneField(
         max_length=64,
         validators=[validate_time_zone],
-        help_text=(
+        help_text=gettext_lazy(
             "Type your city, for example Kolkata, London or New York, and pick from the list. "
             "A zone's name or an abbreviation such as EST works too."
         ),
@@ -93,10 +94,10 @@ class SignupForm(AllauthSignupForm):
     """allauth's sign-up with the two things we need from the start: a display name and a zone."""
 
     display_name = SingleLineFormField(
-        label="Display name",
+        label=gettext_lazy("Display name"),
         max_length=User._meta.get_field("display_name").max_length,
         validators=[validate_display_name],
-        help_text=(
+        help_text=gettext_lazy(
             "Shown to your groups instead of your e-mail. Use a first name, a nickname or "
             "initials, never your full legal name."
         ),
@@ -128,34 +129,43 @@ class ProfileForm(forms.ModelForm):
 
     time_zone = time_zone_field(widget=TimeZoneInput())
     reminder_lead_minutes = forms.TypedMultipleChoiceField(
-        label="Remind me before a meeting",
+        label=gettext_lazy("Remind me before a meeting"),
         choices=list(REMINDER_LEAD_LABELS.items()),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Choose any number, or none for no reminders.",
+        help_text=gettext_lazy("Choose any number, or none for no reminders."),
     )
 
     class Meta:
         model = User
         fields = list(PROFILE_FIELDS)
         labels = {
-            "reminder_scope": "Send reminders for",
-            "discreet_mode": "Discreet mode",
-            "name_visible_to_members": "Fellow members of my groups may see my display name",
-            "reminders_by": "Meeting reminders",
-            "changes_by": "Changes and cancellations",
-            "waitlist_by": "A place from the waiting list",
-            "cant_make_it_by": "Confirmations of “I can't make it”",
+            "reminder_scope": gettext_lazy("Send reminders for"),
+            "discreet_mode": gettext_lazy("Discreet mode"),
+            "name_visible_to_members": gettext_lazy(
+                "Fellow members of my groups may see my display name"
+            ),
+            "reminders_by": gettext_lazy("Meeting reminders"),
+            "changes_by": gettext_lazy("Changes and cancellations"),
+            "waitlist_by": gettext_lazy("A place from the waiting list"),
+            # Translators: "I can't make it" is the button a member presses to say they will
+            # miss a meeting; quote it as that button is called.
+            "cant_make_it_by": gettext_lazy("Confirmations of “I can't make it”"),
         }
         help_texts = {
-            "language": "More languages will follow.",
-            "discreet_mode": (
+            "language": gettext_lazy(
+                "Pages, e-mails and notifications come to you in this language."
+            ),
+            "discreet_mode": gettext_lazy(
+                # Translators: “Your upcoming meeting” and “Meeting” quote the discreet
+                # subjects and calendar titles: use the same words as their own translations.
                 "Subjects, the sender's name and calendar titles say only “Your upcoming "
                 "meeting” or “Meeting”: nothing on a lock screen names a group, topic or "
                 "substance. The message itself still has the details."
             ),
-            "name_visible_to_members": (
+            "name_visible_to_members": gettext_lazy(
+                # Translators: “A member” quotes what other members see instead of the name.
                 "Off: other members see “A member”. Facilitators of your groups always see "
                 "your display name. Nobody but you and the admins sees your e-mail address."
             ),
@@ -190,7 +200,7 @@ class AccountDeleteForm(BaseAuthenticateForm):
     recovery code), so nothing here reimplements either."""
 
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -201,7 +211,7 @@ class AccountDeleteForm(BaseAuthenticateForm):
         super().__init__(*args, user=user, **kwargs)
         if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             code = self.fields["code"]
-            code.label = "Code from your authenticator app, or a recovery code"
+            code.label = gettext("Code from your authenticator app, or a recovery code")
             code.widget.attrs.pop("placeholder", None)
             code.widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
         else:

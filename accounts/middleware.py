@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.permissions import redirect_to_second_factor_setup, user_lacks_required_second_factor
 from accounts.services.audit import audit_request_context
+from lib.i18n import language_of
 
 SESSION_SIGNED_IN_AT = "kinship_signed_in_at"
 SESSION_LAST_SEEN = "kinship_last_seen"
@@ -42,6 +44,23 @@ class MemberTimeZoneMiddleware:
         return self.get_response(request)
 
 
+class MemberLanguageMiddleware:
+    """Show every page in the signed-in member's language (their preference), whatever the
+    browser asks for; a visitor keeps what LocaleMiddleware chose (the switcher's cookie,
+    else Accept-Language). Content-Language follows (LocaleMiddleware sets it from the
+    active language on the way out)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            language = language_of(request.user)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
 class SessionLifetimeMiddleware:
     """Sign a member out after SESSION_IDLE_TIMEOUT seconds without a request, and in any case
     SESSION_ABSOLUTE_LIFETIME seconds after they signed in, whatever their activity."""
@@ -57,10 +76,10 @@ class SessionLifetimeMiddleware:
             last_seen = session.get(SESSION_LAST_SEEN, now)
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 return self._sign_out(
-                    request, "You were signed out after a while without activity."
+                    request, _("You were signed out after a while without activity.")
                 )
             if now - signed_in_at > settings.SESSION_ABSOLUTE_LIFETIME:
-                return self._sign_out(request, "For your safety, please sign in again.")
+                return self._sign_out(request, _("For your safety, please sign in again."))
             if now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS or SESSION_LAST_SEEN not in session:
                 session[SESSION_LAST_SEEN] = now
         return self.get_response(request)

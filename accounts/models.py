@@ -9,6 +9,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import (
     validate_display_name,
@@ -65,56 +66,65 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     class Language(models.TextChoices):
+        # Each in its own language: a person looking for theirs finds it.
         ENGLISH = "en", "English"
+        SPANISH = "es", "Español"
 
     class ReminderScope(models.TextChoices):
-        GOING = "going", "Only meetings I said I would attend"
-        ALL = "all", "All meetings of my groups"
+        GOING = "going", _("Only meetings I said I would attend")
+        ALL = "all", _("All meetings of my groups")
 
-    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     display_name = SingleLineCharField(
         max_length=40,
         validators=[validate_display_name],
-        help_text="The name others see. A first name, nickname or initials: never your legal name.",
+        help_text=_(
+            "The name others see. A first name, nickname or initials: never your legal name."
+        ),
     )
     time_zone = models.CharField(
         max_length=64,
         default=settings.TIME_ZONE,
         validators=[validate_time_zone],
-        help_text="Meeting times are shown to you in this zone.",
+        help_text=_("Meeting times are shown to you in this zone."),
     )
     language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
     reminder_lead_minutes = models.JSONField(
-        "reminder lead times",
+        _("reminder lead times"),
         default=reminder_lead_default,
         blank=True,
         validators=[validate_reminder_lead_minutes],
-        help_text="Minutes before a meeting, any of 15, 60, 180, 1440, 2880; empty: none.",
+        help_text=_("Minutes before a meeting, any of 15, 60, 180, 1440, 2880; empty: none."),
     )
     reminder_scope = models.CharField(
         max_length=8, choices=ReminderScope.choices, default=ReminderScope.GOING
     )
     group_update_emails = models.BooleanField(
-        "e-mails with news from my groups",
+        _("e-mails with news from my groups"),
         default=True,
-        help_text="Announcements, changes to meetings, places that open up, answers to requests.",
+        help_text=_(
+            "Announcements, changes to meetings, places that open up, answers to requests."
+        ),
     )
     # How each kind of news reaches the member (notifications.channels): push to the devices
     # on which they turned it on (e-mail while none has), e-mail, or both.
     reminders_by = models.CharField(
-        "meeting reminders", max_length=8, choices=Delivery.choices, default=Delivery.PUSH
+        _("meeting reminders"), max_length=8, choices=Delivery.choices, default=Delivery.PUSH
     )
     changes_by = models.CharField(
-        "changes and cancellations", max_length=8, choices=Delivery.choices, default=Delivery.PUSH
+        _("changes and cancellations"),
+        max_length=8,
+        choices=Delivery.choices,
+        default=Delivery.PUSH,
     )
     waitlist_by = models.CharField(
-        "a place from the waiting list",
+        _("a place from the waiting list"),
         max_length=8,
         choices=Delivery.choices,
         default=Delivery.PUSH,
     )
     cant_make_it_by = models.CharField(
-        "“I can't make it” confirmations",
+        _("“I can't make it” confirmations"),
         max_length=8,
         choices=Delivery.choices,
         default=Delivery.PUSH,
@@ -122,7 +132,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     discreet_mode = models.BooleanField(
         default=True,
         # What discreet mode promises, word for word: tests/test_lock_screen.py checks each part.
-        help_text=(
+        help_text=_(
             "What a lock screen, a notification or a shared calendar shows of what we send "
             "you names no group, topic, substance or facilitator: the sender, the subject and "
             "the opening lines of every e-mail, and the title, place and links of calendar "
@@ -134,18 +144,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     # a group or do): on the account, so signing in again does not bring it back.
     first_run_dismissed_at = models.DateTimeField(null=True, blank=True, editable=False)
     name_visible_to_members = models.BooleanField(
-        "fellow members may see my display name",
+        _("fellow members may see my display name"),
         default=False,
-        help_text="Facilitators of your groups always can.",
+        help_text=_("Facilitators of your groups always can."),
     )
     is_facilitator = models.BooleanField(
-        "approved facilitator",
+        _("approved facilitator"),
         default=False,
-        help_text="Set by an admin: may create and run groups.",
+        help_text=_("Set by an admin: may create and run groups."),
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
-        "admin", default=False, help_text="May sign in to the admin and curate the platform."
+        _("admin"), default=False, help_text=_("May sign in to the admin and curate the platform.")
     )
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -156,7 +166,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["display_name"]
 
     class Meta:
-        verbose_name = "user"
+        verbose_name = _("user")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
@@ -182,46 +192,46 @@ class AuditEvent(models.Model):
     addresses and later whole events; both periods are settings, documented in the README."""
 
     class Action(models.TextChoices):
-        SIGNED_UP = "signed_up", "Account created"
-        SIGNED_IN = "signed_in", "Signed in"
-        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
-        SIGNED_OUT = "signed_out", "Signed out"
-        PASSWORD_CHANGED = "password_changed", "Password changed"
-        PASSWORD_RESET = "password_reset", "Password reset by e-mail"
-        EMAIL_CHANGED = "email_changed", "E-mail address changed"
-        MFA_ENABLED = "mfa_enabled", "Second factor added"
-        MFA_DISABLED = "mfa_disabled", "Second factor removed"
-        RECOVERY_CODES_RESET = "recovery_codes_reset", "Recovery codes renewed"
-        PROFILE_CHANGED = "profile_changed", "Profile or preferences changed"
-        EXPORT_REQUESTED = "export_requested", "Data export requested"
-        EXPORT_DOWNLOADED = "export_downloaded", "Data export downloaded"
-        ACCOUNT_DELETED = "account_deleted", "Account deleted"
-        ROLE_CHANGED = "role_changed", "Role changed"
+        SIGNED_UP = "signed_up", _("Account created")
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+        SIGNED_OUT = "signed_out", _("Signed out")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset by e-mail")
+        EMAIL_CHANGED = "email_changed", _("E-mail address changed")
+        MFA_ENABLED = "mfa_enabled", _("Second factor added")
+        MFA_DISABLED = "mfa_disabled", _("Second factor removed")
+        RECOVERY_CODES_RESET = "recovery_codes_reset", _("Recovery codes renewed")
+        PROFILE_CHANGED = "profile_changed", _("Profile or preferences changed")
+        EXPORT_REQUESTED = "export_requested", _("Data export requested")
+        EXPORT_DOWNLOADED = "export_downloaded", _("Data export downloaded")
+        ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+        ROLE_CHANGED = "role_changed", _("Role changed")
         # Memberships: details carry the group's id, never its name.
-        MEMBERSHIP_JOINED = "membership_joined", "Joined a group"
-        MEMBERSHIP_REQUESTED = "membership_requested", "Asked to join a group"
-        MEMBERSHIP_APPROVED = "membership_approved", "Request to join approved"
-        MEMBERSHIP_DECLINED = "membership_declined", "Request to join declined"
-        MEMBERSHIP_LEFT = "membership_left", "Left a group"
-        MEMBERSHIP_REMOVED = "membership_removed", "Removed from a group"
-        MEMBERSHIP_PROMOTED = "membership_promoted", "Made co-facilitator"
-        MEMBER_LIST_VIEWED = "member_list_viewed", "Viewed a group's member list"
+        MEMBERSHIP_JOINED = "membership_joined", _("Joined a group")
+        MEMBERSHIP_REQUESTED = "membership_requested", _("Asked to join a group")
+        MEMBERSHIP_APPROVED = "membership_approved", _("Request to join approved")
+        MEMBERSHIP_DECLINED = "membership_declined", _("Request to join declined")
+        MEMBERSHIP_LEFT = "membership_left", _("Left a group")
+        MEMBERSHIP_REMOVED = "membership_removed", _("Removed from a group")
+        MEMBERSHIP_PROMOTED = "membership_promoted", _("Made co-facilitator")
+        MEMBER_LIST_VIEWED = "member_list_viewed", _("Viewed a group's member list")
         # Attendance: details carry the group's and the meeting's ids.
-        ATTENDANCE_RECORDED = "attendance_recorded", "Attendance recorded"
-        LETTER_ISSUED = "letter_issued", "Proof of attendance issued"
-        LETTER_REVOKED = "letter_revoked", "Proof of attendance revoked"
-        GROUP_ARCHIVED = "group_archived", "Group archived"
-        REPORT_FILED = "report_filed", "Concern reported"
-        REPORT_UPDATED = "report_updated", "Report worked on"
+        ATTENDANCE_RECORDED = "attendance_recorded", _("Attendance recorded")
+        LETTER_ISSUED = "letter_issued", _("Proof of attendance issued")
+        LETTER_REVOKED = "letter_revoked", _("Proof of attendance revoked")
+        GROUP_ARCHIVED = "group_archived", _("Group archived")
+        REPORT_FILED = "report_filed", _("Concern reported")
+        REPORT_UPDATED = "report_updated", _("Report worked on")
         # Online rooms: details carry the group's, the series' or the meeting's ids, never
         # a link.
-        ONLINE_LINK_CHANGED = "online_link_changed", "Online meeting link changed"
-        JOIN_ACCESS_REVOKED = "join_access_revoked", "Access to online meetings revoked"
-        JOIN_ACCESS_RESTORED = "join_access_restored", "Access to online meetings given back"
-        ROOM_LOCKED = "room_locked", "Online room locked"
-        ROOM_UNLOCKED = "room_unlocked", "Online room opened again"
-        CANT_MAKE_IT = "cant_make_it", "Said they can't make it"
-        CANT_MAKE_IT_UNDONE = "cant_make_it_undone", 'Took back "I can\'t make it"'
+        ONLINE_LINK_CHANGED = "online_link_changed", _("Online meeting link changed")
+        JOIN_ACCESS_REVOKED = "join_access_revoked", _("Access to online meetings revoked")
+        JOIN_ACCESS_RESTORED = "join_access_restored", _("Access to online meetings given back")
+        ROOM_LOCKED = "room_locked", _("Online room locked")
+        ROOM_UNLOCKED = "room_unlocked", _("Online room opened again")
+        CANT_MAKE_IT = "cant_make_it", _("Said they can't make it")
+        CANT_MAKE_IT_UNDONE = "cant_make_it_undone", _('Took back "I can\'t make it"')
 
     # Who the event is about, and who caused it (an admin changing a role is not the subject).
     subject = models.ForeignKey(
@@ -262,9 +272,9 @@ class DataExport(models.Model):
     them alone until it expires, then deleted."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     LIFETIME = timedelta(hours=48)
 

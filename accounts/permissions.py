@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from accounts.http import AuthenticatedHttpRequest
 
-SECOND_FACTOR_MESSAGE = (
+SECOND_FACTOR_MESSAGE = _(
     "Facilitators and admins protect their accounts with a second factor. "
     "Set up an authenticator app to continue."
 )

@@ -4,6 +4,8 @@ import zoneinfo
 from functools import cache
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 @cache
@@ -30,8 +32,11 @@ def validate_time_zone(value: str) -> None:
     abbreviation) through accounts.zones.zone_resolve before this runs."""
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
-            "“%(value)s” is not a time zone we know. Type the city you are in, for example "
-            "London or Chicago, and pick it from the list.",
+            _(
+                # Translators: %(value)s is what the person typed in the time zone box.
+                "“%(value)s” is not a time zone we know. Type the city you are in, for example "
+                "London or Chicago, and pick it from the list."
+            ),
             code="invalid_time_zone",
             params={"value": value},
         )
@@ -40,23 +45,25 @@ def validate_time_zone(value: str) -> None:
 def validate_display_name(value: str) -> None:
     if "@" in value:
         raise ValidationError(
-            "A display name cannot contain “@”: others would see it. Choose a first name, "
-            "a nickname or initials instead.",
+            _(
+                "A display name cannot contain “@”: others would see it. Choose a first name, "
+                "a nickname or initials instead."
+            ),
             code="display_name_email",
         )
     if len(value.strip()) < 2:
         raise ValidationError(
-            "A display name needs at least two characters.", code="display_name_short"
+            _("A display name needs at least two characters."), code="display_name_short"
         )
 
 
 # The reminder lead times a member may pick, in minutes before a meeting, with their labels.
 REMINDER_LEAD_LABELS = {
-    15: "15 minutes",
-    60: "1 hour",
-    180: "3 hours",
-    1440: "24 hours",
-    2880: "48 hours",
+    15: gettext_lazy("15 minutes"),
+    60: gettext_lazy("1 hour"),
+    180: gettext_lazy("3 hours"),
+    1440: gettext_lazy("24 hours"),
+    2880: gettext_lazy("48 hours"),
 }
 
 
@@ -64,14 +71,18 @@ def validate_reminder_lead_minutes(value: object) -> None:
     if not isinstance(value, list) or not all(
         isinstance(item, int) and not isinstance(item, bool) for item in value
     ):
-        raise ValidationError("Reminder lead times must be a list of minutes.", code="invalid")
+        raise ValidationError(_("Reminder lead times must be a list of minutes."), code="invalid")
     unknown = sorted(set(value) - set(REMINDER_LEAD_LABELS))
     if unknown:
         raise ValidationError(
-            "%(unknown)s is not a lead time we offer. Choose from 15 minutes, 1 hour, 3 hours, "
-            "24 hours and 48 hours.",
+            _(
+                # Translators: %(unknown)s is a number of minutes, or several separated by
+                # commas.
+                "%(unknown)s is not a lead time we offer. Choose from 15 minutes, 1 hour, "
+                "3 hours, 24 hours and 48 hours."
+            ),
             code="invalid_lead_time",
             params={"unknown": ", ".join(str(u) for u in unknown)},
         )
     if len(set(value)) != len(value):
-        raise ValidationError("Each lead time can be chosen once.", code="duplicate_lead_time")
+        raise ValidationError(_("Each lead time can be chosen once."), code="duplicate_lead_time")

@@ -36,6 +36,8 @@ from babel import Locale
 from babel.core import get_global
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.validators import time_zone_names
 
@@ -325,12 +327,27 @@ def _candidates_message(what: str, zones: list[str]) -> ValidationError:
     shown = ", ".join(labels[:_CANDIDATES_SHOWN])
     more = len(labels) - _CANDIDATES_SHOWN
     if more > 0:
-        shown += f" and {more} more"
+        message = ngettext(
+            # Translators: %(what)s is what the person typed (a place, an abbreviation or an
+            # offset), %(shown)s a list of time zones separated by commas, %(more)d how many
+            # more zones it could be beside those.
+            "“%(what)s” could be more than one time zone: %(shown)s and %(more)d more. Type "
+            "the city you are in (for example Kolkata or New York) to choose.",
+            "“%(what)s” could be more than one time zone: %(shown)s and %(more)d more. Type "
+            "the city you are in (for example Kolkata or New York) to choose.",
+            more,
+        )
+    else:
+        message = _(
+            # Translators: %(what)s is what the person typed (a place, an abbreviation or an
+            # offset), %(shown)s a list of time zones separated by commas.
+            "“%(what)s” could be more than one time zone: %(shown)s. Type the city you are in "
+            "(for example Kolkata or New York) to choose."
+        )
     return ValidationError(
-        "%(what)s could be more than one time zone: %(shown)s. Type the city you are in "
-        "(for example Kolkata or New York) to choose.",
+        message,
         code="ambiguous_time_zone",
-        params={"what": what, "shown": shown},
+        params={"what": what, "shown": shown, "more": more},
     )
 
 
@@ -342,7 +359,7 @@ def zone_resolve(text: str, *, now: datetime | None = None) -> str:
     typed = " ".join(text.split())
     folded = _fold(typed)
     if not folded:
-        raise ValidationError("Type a city or a time zone.", code="required")
+        raise ValidationError(_("Type a city or a time zone."), code="required")
     if typed in _listed():
         return typed
     if folded in _by_folded_name():
@@ -363,10 +380,13 @@ def zone_resolve(text: str, *, now: datetime | None = None) -> str:
         if len(keeping) == 1:
             return keeping[0]
         if keeping:
-            raise _candidates_message(f"“{_offset_text(offset)}”", keeping)
+            raise _candidates_message(_offset_text(offset), keeping)
         raise ValidationError(
-            "No time zone is at %(offset)s today. Type the city you are in, for example "
-            "Kolkata or New York.",
+            _(
+                # Translators: %(offset)s is an offset from UTC, such as UTC+5:45.
+                "No time zone is at %(offset)s today. Type the city you are in, for example "
+                "Kolkata or New York."
+            ),
             code="invalid_time_zone",
             params={"offset": _offset_text(offset)},
         )
@@ -374,7 +394,7 @@ def zone_resolve(text: str, *, now: datetime | None = None) -> str:
     if places and len(places) == 1:
         return next(iter(places))
     if places:
-        raise _candidates_message(f"“{typed}”", sorted(places))
+        raise _candidates_message(typed, sorted(places))
     if typed in zoneinfo.available_timezones():
         return typed  # an IANA name left out of the list ("CET", "Etc/GMT-14"): still exact
     if typed.isalpha() and 2 <= len(typed) <= 5:
@@ -382,10 +402,13 @@ def zone_resolve(text: str, *, now: datetime | None = None) -> str:
         if len(users) == 1:
             return users[0]
         if users:
-            raise _candidates_message(f"“{typed}”", users)
+            raise _candidates_message(typed, users)
     raise ValidationError(
-        "“%(value)s” is not a time zone we know. Type the city you are in (for example "
-        "Kolkata, London or New York) and pick it from the list.",
+        _(
+            # Translators: %(value)s is what the person typed in the time zone box.
+            "“%(value)s” is not a time zone we know. Type the city you are in (for example "
+            "Kolkata, London or New York) and pick it from the list."
+        ),
         code="invalid_time_zone",
         params={"value": typed},
     )

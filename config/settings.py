@@ -72,11 +72,15 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env("SITE_NAME", "Kinship")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Crisis lines shown on every page: "label|number|href" entries separated by ";".
+# Crisis lines shown on every page: "label|number|href" entries separated by ";", each with
+# an optional fourth part, the language it answers in (lib.crisis: the reader's first).
 CRISIS_LINES = env(
     "CRISIS_LINES",
     "988 Suicide & Crisis Lifeline (call or text)|988|tel:988;"
-    "SAMHSA National Helpline (free, confidential, 24/7)|1-800-662-4357|tel:+18006624357",
+    "SAMHSA National Helpline (free, confidential, 24/7)|1-800-662-4357|tel:+18006624357;"
+    "988 Lifeline en español (llama y marca 2, o envía AYUDA por texto)|988|tel:988|es;"
+    "Línea Nacional de Ayuda de SAMHSA, en español (gratuita, confidencial, 24/7)"
+    "|1-800-662-4357|tel:+18006624357|es",
 )
 
 # Who runs this site, for the privacy, terms and contact pages and on proof-of-attendance
@@ -126,6 +130,9 @@ MIDDLEWARE = [
     "notifications.middleware.OutboxScopeMiddleware",
     "accounts.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A visitor's language from the switcher's cookie, else from Accept-Language; a member's
+    # from their preferences (accounts.middleware.MemberLanguageMiddleware, below).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,6 +142,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.MemberTimeZoneMiddleware",
+    "accounts.middleware.MemberLanguageMiddleware",
     "accounts.middleware.SecondFactorRequiredMiddleware",
     "config.middleware.OfflineMarksMiddleware",
 ]
@@ -355,7 +363,16 @@ MFA_TOTP_TOLERANCE = 1
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 USERSESSIONS_TRACK_ACTIVITY = False
 
+# Languages (lib.i18n): English and Spanish. Catalogues in locale/<code>/LC_MESSAGES, with the
+# glossary the translations keep to (locale/es/GLOSSARY.md); dates as each language writes
+# them (config/formats).
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
+# The switcher's choice, for a visitor (a member's is in their preferences): a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env("DEFAULT_TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -415,6 +432,7 @@ SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Security. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER_ENABLED=1.
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

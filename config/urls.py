@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
-from config import views
+from config import language, views
 
-admin.site.site_header = "Kinship administration"
-admin.site.site_title = "Kinship admin"
+admin.site.site_header = _("Kinship administration")
+admin.site.site_title = _("Kinship admin")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +23,9 @@ urlpatterns = [
     path("manifest.webmanifest", views.web_manifest, name="web-manifest"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("offline/", views.offline, name="offline"),
+    path("language/", language.language_set, name="set-language"),
+    # The words of our scripts (static/js), in the page's language: gettext() and ngettext().
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("groups.urls")),

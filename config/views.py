@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -58,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def first_run_dismiss(request: AuthenticatedHttpRequest) -> HttpResponse:
     user_first_run_dismiss(user=request.user)
     messages.success(
-        request, "The welcome is put away. Groups, in the menu, is where you find one any time."
+        request, _("The welcome is put away. Groups, in the menu, is where you find one any time.")
     )
     return redirect("home")
 
@@ -143,8 +144,9 @@ def web_manifest(request: HttpRequest) -> HttpResponse:
         "id": "/",
         "name": settings.SITE_NAME,
         "short_name": settings.SITE_NAME,
-        "description": "Your recovery groups' meetings, reminders and reading.",
-        "lang": "en",
+        # Translators: the installed app's description, shown when a phone offers to install it.
+        "description": _("Your recovery groups' meetings, reminders and reading."),
+        "lang": translation.get_language() or settings.LANGUAGE_CODE,
         "dir": "ltr",
         "start_url": reverse("groups:my-meetings"),
         "scope": "/",
@@ -163,6 +165,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     """Served from the root so that it may control every page; never cached by the browser's
     HTTP cache, so a release's new worker is found on the next visit."""
     shell = [static(name) for name in APP_SHELL_STATIC] + [
+        reverse("javascript-catalog"),
         reverse("crisis"),
         reverse("offline"),
     ]
@@ -174,6 +177,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "shell_json": json.dumps(shell),
             "version": version,
             "offline_url": reverse("offline"),
+            "catalog_url": reverse("javascript-catalog"),
             "icon_url": static("img/icons/icon-192.png"),
         },
         content_type="text/javascript; charset=utf-8",

@@ -29,6 +29,25 @@ F, P, A = SupportGroup.Format, SupportGroup.JoinPolicy, SupportGroup.Audience
 
 DEMO_GROUPS: list[dict[str, Any]] = [
     {
+        "slug": "circulo-de-recuperacion-los-angeles",
+        "name": "Círculo de Recuperación (en español)",
+        "format": F.ONLINE,
+        "join_policy": P.OPEN,
+        "audience": A.BOTH,
+        "topics": ["ketamine"],
+        "time_zone": "America/Los_Angeles",
+        "city": "Los Angeles",
+        "region": "CA",
+        "country": "US",
+        "meeting_language": "es",
+        "online_url": "https://meet.example.org/kinship-circulo",
+        "description": (
+            "Un grupo en español para personas que están dejando la ketamina y para sus "
+            "seres queridos. Cada semana compartimos cómo nos va, qué nos ayuda y qué se nos "
+            "hace difícil.\n\nPuedes tener la cámara apagada y solo escuchar."
+        ),
+    },
+    {
         "slug": "ketamine-recovery-tuesday-evenings",
         "name": "Ketamine Recovery: Tuesday Evenings",
         "format": F.ONLINE,
@@ -133,7 +152,13 @@ DEMO_GROUPS: list[dict[str, Any]] = [
 CANCEL_REASON = "Our facilitator is away that week."
 
 
-def demo_groups_seed(*, facilitator: User, member: User, others: list[User]) -> int:
+def demo_groups_seed(
+    *,
+    facilitator: User,
+    member: User,
+    others: list[User],
+    spanish_speakers: tuple[User, ...] = (),
+) -> int:
     now = timezone.now()
     for spec in DEMO_GROUPS:
         spec = dict(spec)
@@ -147,6 +172,13 @@ def demo_groups_seed(*, facilitator: User, member: User, others: list[User]) -> 
             _member(group, other, Membership.Role.MEMBER, now)
     open_group = SupportGroup.objects.get(slug="ketamine-recovery-tuesday-evenings")
     _member(open_group, member, Membership.Role.MEMBER, now)
+    for spanish_speaker in spanish_speakers:
+        _member(
+            SupportGroup.objects.get(slug="circulo-de-recuperacion-los-angeles"),
+            spanish_speaker,
+            Membership.Role.MEMBER,
+            now,
+        )
     family = SupportGroup.objects.get(slug="family-and-friends-boston")
     Membership.objects.get_or_create(
         user=member,
@@ -194,6 +226,17 @@ DEMO_SCHEDULES: dict[str, list[dict[str, Any]]] = {
             "duration_minutes": 60,
             "attendance_option": F.ONLINE,
             "notes": "A slower meeting for people in their first weeks.",
+        },
+    ],
+    "circulo-de-recuperacion-los-angeles": [
+        {
+            "title": "Reunión de los miércoles",
+            "recurrence": Recurrence(frequency=WEEKLY, weekdays=(2,)),
+            "start_time": time(19),
+            "duration_minutes": 60,
+            "attendance_option": F.ONLINE,
+            "language": "es",
+            "notes": "Llega unos minutos antes si es tu primera vez.",
         },
     ],
     "thursday-morning-circle-chicago": [

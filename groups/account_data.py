@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
 from accounts.services.exports import export_section, iso_utc
 from accounts.services.users import deletion_check, deletion_step
@@ -63,8 +65,12 @@ def last_facilitator_blockers(user: User) -> list[str]:
         ).exclude(user=user)
         if not others.exists():
             blockers.append(
-                f"You are the only facilitator of “{group.name}”. Make another member "
-                "co-facilitator in its member list first, so the group is not left alone."
+                # Translators: why an account cannot be deleted yet; %(group)s is a group's name.
+                _(
+                    "You are the only facilitator of “%(group)s”. Make another member "
+                    "co-facilitator in its member list first, so the group is not left alone."
+                )
+                % {"group": group.name}
             )
     return blockers
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.http import AuthenticatedHttpRequest
 from groups.models import (
@@ -84,11 +86,11 @@ class SupportGroupAdmin(KinshipModelAdmin):
             )
         )
 
-    @admin.display(description="Active members", ordering="active_members")
+    @admin.display(description=gettext_lazy("Active members"), ordering="active_members")
     def members(self, group: WithAnnotations[SupportGroup, _ActiveMembers]) -> int:
         return group.active_members
 
-    @admin.action(description="Archive the selected groups")
+    @admin.action(description=gettext_lazy("Archive the selected groups"))
     def archive_groups(
         self, request: AuthenticatedHttpRequest, queryset: QuerySet[SupportGroup]
     ) -> None:
@@ -97,7 +99,10 @@ class SupportGroupAdmin(KinshipModelAdmin):
             group_archive(group=group, by=request.user)
             archived += 1
         self.message_user(
-            request, f"{archived} group{'s' if archived != 1 else ''} archived.", messages.SUCCESS
+            request,
+            ngettext("%(count)d group archived.", "%(count)d groups archived.", archived)
+            % {"count": archived},
+            messages.SUCCESS,
         )
 
 
@@ -180,14 +185,17 @@ class ReportAdmin(KinshipModelAdmin):
         name for name in cast(list[str], fields) if name not in {"status", "admin_note"}
     ]
 
-    @admin.display(description="About")
+    @admin.display(description=gettext_lazy("About"))
     def subject(self, report: Report) -> str:
         if report.announcement_id:
-            return f"Announcement: {report.announcement}"
+            # Translators: what a report is about, in the admin's list of reports.
+            return _("Announcement: %(announcement)s") % {"announcement": report.announcement}
         if report.person_id:
-            return f"Person: {report.person}"
+            # Translators: what a report is about, in the admin's list of reports.
+            return _("Person: %(person)s") % {"person": report.person}
         if report.group_id:
-            return f"Group: {report.group}"
+            # Translators: what a report is about, in the admin's list of reports.
+            return _("Group: %(group)s") % {"group": report.group}
         return "—"
 
     def has_add_permission(self, request):

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.emails import email_send_later, member_notify_later
 from accounts.models import User
@@ -33,6 +35,7 @@ from groups.models import Announcement, Meeting, Membership, Rsvp, SupportGroup
 from groups.pushes import cant_make_it_push, meeting_change_push, waitlist_push
 from groups.selectors import meeting_list_upcoming_for_group
 from lib.crisis import crisis_lines
+from lib.i18n import in_language_of
 from lib.urls import absolute_reverse
 from notifications.channels import About
 from notifications.email import email_from_payload, email_to_payload
@@ -40,11 +43,20 @@ from notifications.kinds import outbox_builder
 from notifications.models import OutboxMessage
 from notifications.push import PushMessage
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The subject of a message to a discreet member that has no discreet subject of its own.
 # Every message of ours gives one that says what it is about (member_email's
 # `discreet_subject`), so that a member can tell a cancellation from an approval.
-DISCREET_SUBJECT = "An update from {site}"
-DISCREET_OPENING = (
+# Translators: the subject of an e-mail in discreet mode; it shows on a phone's lock screen, so
+# it must name no group, topic or substance. %(site)s is the site's name.
+DISCREET_SUBJECT = gettext_lazy("An update from %(site)s")
+# resources.emails formats this one too, with str.format: keep {site} (the site's name).
+DISCREET_OPENING = gettext_lazy(
+    # Translators: the first lines of an e-mail in discreet mode, which a phone's lock screen
+    # shows: they must name no group, topic or substance, and be about as long as the
+    # English, so that what follows is out of sight. {site} is the site's name.
     "This is a message from {site}. You have discreet mode on, so what it is about comes "
     "further down, out of sight of your phone's lock screen and of anyone glancing at your "
     "notifications. Open the message to read it."
@@ -55,10 +67,10 @@ def member_email(
     *,
     user: User,
     template: str,
-    subject: str,
+    subject: StrOrPromise,
     context: dict[str, object],
     html: bool = False,
-    discreet_subject: str | None = None,
+    discreet_subject: StrOrPromise | None = None,
 ) -> EmailMultiAlternatives:
     """Build one message to `user` from templates/groups/emails/<template>.txt, and with
     `html` its HTML part from <template>.html: a message quoting Markdown (an announcement)
@@ -67,8 +79,9 @@ def member_email(
     subject is `discreet_subject`: what the message is about, in words that name no group,
     topic, substance or person."""
     if user.discreet_mode:
-        subject = discreet_subject or DISCREET_SUBJECT.format(site=settings.SITE_NAME)
-    subject = f"{settings.SITE_NAME}: {subject}"
+        subject = discreet_subject or DISCREET_SUBJECT % {"site": settings.SITE_NAME}
+    # Translators: every e-mail's subject: the site's name, then what the message is about.
+    subject = _("%(site)s: %(subject)s") % {"site": settings.SITE_NAME, "subject": subject}
     context = {
         **context,
         "user": user,
@@ -95,39 +108,66 @@ def member_email(
 
 
 def _membership_email(
-    template: str, subject: str, discreet_subject: str
+    template: str, subject: StrOrPromise, discreet_subject: StrOrPromise
 ) -> Callable[[Membership], EmailMultiAlternatives]:
     def build(membership: Membership) -> EmailMultiAlternatives:
         group = membership.group
-        return member_email(
-            user=membership.user,
-            template=template,
-            subject=subject.format(group=group.name),
-            discreet_subject=discreet_subject,
-            context={
-                "membership": membership,
-                "group": group,
-                "group_url": absolute_reverse("groups:group-detail", args=[group.slug]),
-            },
-        )
+        with in_language_of(membership.user):
+            return member_email(
+                user=membership.user,
+                template=template,
+                subject=subject % {"group": group.name},
+                discreet_subject=discreet_subject,
+                context={
+                    "membership": membership,
+                    "group": group,
+                    "group_url": absolute_reverse("groups:group-detail", args=[group.slug]),
+                },
+            )
 
     return build
 
 
+# The second subject of each is the one in discreet mode (member_email).
 join_requested = _membership_email(
-    "join_requested", "Your request to join {group}", "Your request was sent"
+    "join_requested",
+    # Translators: an e-mail's subject; %(group)s is the group's name.
+    gettext_lazy("Your request to join %(group)s"),
+    # Translators: an e-mail's subject in discreet mode, shown on a phone's lock screen: it
+    # must name no group, topic or substance.
+    gettext_lazy("Your request was sent"),
 )
 request_approved = _membership_email(
-    "request_approved", "Welcome to {group}", "Your request was answered"
+    "request_approved",
+    # Translators: an e-mail's subject; %(group)s is the group's name.
+    gettext_lazy("Welcome to %(group)s"),
+    # Translators: an e-mail's subject in discreet mode, shown on a phone's lock screen: it
+    # must name no group, topic or substance.
+    gettext_lazy("Your request was answered"),
 )
 request_declined = _membership_email(
-    "request_declined", "About your request to join {group}", "Your request was answered"
+    "request_declined",
+    # Translators: an e-mail's subject; %(group)s is the group's name.
+    gettext_lazy("About your request to join %(group)s"),
+    # Translators: an e-mail's subject in discreet mode, shown on a phone's lock screen: it
+    # must name no group, topic or substance.
+    gettext_lazy("Your request was answered"),
 )
 member_removed = _membership_email(
-    "member_removed", "About your membership of {group}", "A change to your membership"
+    "member_removed",
+    # Translators: an e-mail's subject; %(group)s is the group's name.
+    gettext_lazy("About your membership of %(group)s"),
+    # Translators: an e-mail's subject in discreet mode, shown on a phone's lock screen: it
+    # must name no group, topic or substance.
+    gettext_lazy("A change to your membership"),
 )
 member_promoted = _membership_email(
-    "member_promoted", "You are now a co-facilitator of {group}", "You have a new role"
+    "member_promoted",
+    # Translators: an e-mail's subject; %(group)s is the group's name.
+    gettext_lazy("You are now a co-facilitator of %(group)s"),
+    # Translators: an e-mail's subject in discreet mode, shown on a phone's lock screen: it
+    # must name no group, topic or substance.
+    gettext_lazy("You have a new role"),
 )
 
 
@@ -157,20 +197,24 @@ def join_request_to_facilitators_later(membership: Membership) -> None:
         is_active=True,
     ).exclude(pk=membership.user_id)
     for facilitator in facilitators:
-        message = member_email(
-            user=facilitator,
-            template="join_request_received",
-            subject=f"{group.name}: someone asks to join",
-            discreet_subject="Someone asks to join",
-            context={
-                "membership": membership,
-                "requester": membership.user.display_name,
-                "has_message": bool(membership.request_message),
-                "group": group,
-                "answer_url": _member_list_url(group),
-            },
-        )
-        email_send_later(message, user=facilitator, category=UPDATES)
+        with in_language_of(facilitator):
+            message = member_email(
+                user=facilitator,
+                template="join_request_received",
+                # Translators: an e-mail's subject; %(group)s is the group's name.
+                subject=_("%(group)s: someone asks to join") % {"group": group.name},
+                # Translators: the subject in discreet mode, on a phone's lock screen: no group,
+                # topic or substance.
+                discreet_subject=_("Someone asks to join"),
+                context={
+                    "membership": membership,
+                    "requester": membership.user.display_name,
+                    "has_message": bool(membership.request_message),
+                    "group": group,
+                    "answer_url": _member_list_url(group),
+                },
+            )
+            email_send_later(message, user=facilitator, category=UPDATES)
 
 
 def welcome_later(membership: Membership, *, now: datetime | None = None) -> None:
@@ -181,24 +225,28 @@ def welcome_later(membership: Membership, *, now: datetime | None = None) -> Non
     user = membership.user
     upcoming = meeting_list_upcoming_for_group(group=group, now=now, limit=10)
     meeting = next((m for m in upcoming if not m.is_cancelled), None)
-    context: dict[str, object] = {
-        "membership": membership,
-        "group": group,
-        "group_url": absolute_reverse("groups:group-detail", args=[group.slug]),
-        "leave_url": absolute_reverse("groups:group-leave", args=[group.slug]),
-        "my_meetings_url": absolute_reverse("groups:my-meetings"),
-        "next_meeting": None,
-    }
-    if meeting is not None:
-        context |= {**_meeting_context(meeting, user), "next_meeting": meeting}
-    message = member_email(
-        user=user,
-        template="welcome",
-        subject=f"Welcome to {group.name}",
-        discreet_subject="Welcome: you have joined",
-        context=context,
-    )
-    email_send_later(message, user=user, category=UPDATES)
+    with in_language_of(user):
+        context: dict[str, object] = {
+            "membership": membership,
+            "group": group,
+            "group_url": absolute_reverse("groups:group-detail", args=[group.slug]),
+            "leave_url": absolute_reverse("groups:group-leave", args=[group.slug]),
+            "my_meetings_url": absolute_reverse("groups:my-meetings"),
+            "next_meeting": None,
+        }
+        if meeting is not None:
+            context |= {**_meeting_context(meeting, user), "next_meeting": meeting}
+        message = member_email(
+            user=user,
+            template="welcome",
+            # Translators: an e-mail's subject; %(group)s is the group's name.
+            subject=_("Welcome to %(group)s") % {"group": group.name},
+            # Translators: the subject in discreet mode, on a phone's lock screen: no group, topic
+            # or substance.
+            discreet_subject=_("Welcome: you have joined"),
+            context=context,
+        )
+        email_send_later(message, user=user, category=UPDATES)
 
 
 def announcement_recipients(*, group: SupportGroup, author_id: int | None) -> QuerySet[User]:
@@ -216,28 +264,42 @@ def announcement_send_later(announcement: Announcement) -> None:
     recipients = announcement_recipients(group=group, author_id=announcement.author_id)
     group_url = absolute_reverse("groups:group-detail", args=[group.slug])
     for user in recipients:
-        message = member_email(
-            user=user,
-            template="announcement",
-            subject=f"{group.name}: {announcement.title}",
-            discreet_subject="A new announcement",
-            context={"announcement": announcement, "group": group, "group_url": group_url},
-            html=True,
-        )
-        email_send_later(message, user=user, category=UPDATES)
+        with in_language_of(user):
+            message = member_email(
+                user=user,
+                template="announcement",
+                # Translators: an e-mail's subject: the group's name, then the announcement's title.
+                subject=_("%(group)s: %(title)s")
+                % {"group": group.name, "title": announcement.title},
+                # Translators: the subject in discreet mode, on a phone's lock screen: no group,
+                # topic or substance.
+                discreet_subject=_("A new announcement"),
+                context={"announcement": announcement, "group": group, "group_url": group_url},
+                html=True,
+            )
+            email_send_later(message, user=user, category=UPDATES)
 
 
 # --- meetings: changes and the waiting list ---------------------------------------------------
 
 MEETING_CHANGE_SUBJECTS = {
-    "cancelled": "{group}: a meeting is cancelled",
-    "moved": "{group}: a meeting has moved",
-    "removed": "{group}: the schedule has changed",
+    # Translators: an e-mail's subject; %(group)s is the group's name.
+    "cancelled": gettext_lazy("%(group)s: a meeting is cancelled"),
+    # Translators: an e-mail's subject; %(group)s is the group's name.
+    "moved": gettext_lazy("%(group)s: a meeting has moved"),
+    # Translators: an e-mail's subject; %(group)s is the group's name.
+    "removed": gettext_lazy("%(group)s: the schedule has changed"),
 }
 MEETING_CHANGE_DISCREET_SUBJECTS = {
-    "cancelled": "A meeting was cancelled",
-    "moved": "A meeting has moved",
-    "removed": "A meeting no longer takes place",
+    # Translators: an e-mail's subject in discreet mode, shown on a phone's lock screen: it
+    # must name no group, topic or substance.
+    "cancelled": gettext_lazy("A meeting was cancelled"),
+    # Translators: an e-mail's subject in discreet mode, shown on a phone's lock screen: it
+    # must name no group, topic or substance.
+    "moved": gettext_lazy("A meeting has moved"),
+    # Translators: an e-mail's subject in discreet mode, shown on a phone's lock screen: it
+    # must name no group, topic or substance.
+    "removed": gettext_lazy("A meeting no longer takes place"),
 }
 # The changes whose notice carries the meeting's .ics as it is when the notice is sent (a
 # removed meeting no longer exists by then).
@@ -278,28 +340,33 @@ def meeting_change_later(meeting: Meeting, *, change: str) -> None:
         rsvps__answer__in=[Rsvp.Answer.GOING, Rsvp.Answer.WAITLISTED],
         is_active=True,
     )
-    subject = MEETING_CHANGE_SUBJECTS[change].format(group=meeting.group.name)
     for user in recipients:
-        message = member_email(
-            user=user,
-            template=f"meeting_{change}",
-            subject=subject,
-            discreet_subject=MEETING_CHANGE_DISCREET_SUBJECTS[change],
-            context={**_meeting_context(meeting, user), "with_calendar": change in WITH_CALENDAR},
-        )
-        push = meeting_change_push(meeting=meeting, user=user, change=change, now=timezone.now())
-        # News about a meeting that is over is no news.
-        if change in WITH_CALENDAR:
-            meeting_notice_send_later(message, user=user, meeting=meeting, push=push)
-        else:
-            member_notify_later(
-                message,
+        with in_language_of(user):
+            message = member_email(
                 user=user,
-                about=About.CHANGES,
-                push=push,
-                category=UPDATES,
-                expires_at=meeting.ends_at,
+                template=f"meeting_{change}",
+                subject=MEETING_CHANGE_SUBJECTS[change] % {"group": meeting.group.name},
+                discreet_subject=MEETING_CHANGE_DISCREET_SUBJECTS[change],
+                context={
+                    **_meeting_context(meeting, user),
+                    "with_calendar": change in WITH_CALENDAR,
+                },
             )
+            push = meeting_change_push(
+                meeting=meeting, user=user, change=change, now=timezone.now()
+            )
+            # News about a meeting that is over is no news.
+            if change in WITH_CALENDAR:
+                meeting_notice_send_later(message, user=user, meeting=meeting, push=push)
+            else:
+                member_notify_later(
+                    message,
+                    user=user,
+                    about=About.CHANGES,
+                    push=push,
+                    category=UPDATES,
+                    expires_at=meeting.ends_at,
+                )
 
 
 def meeting_notice_send_later(
@@ -363,22 +430,26 @@ def waitlist_promoted_later(rsvp: Rsvp) -> None:
         pk=rsvp.pk
     )
     meeting = rsvp.meeting
-    message = member_email(
-        user=rsvp.user,
-        template="waitlist_promoted",
-        subject=f"{meeting.group.name}: a place is yours",
-        discreet_subject="A place is yours",
-        context=_meeting_context(meeting, rsvp.user),
-    )
-    # A place at a meeting that has started is no news worth sending.
-    member_notify_later(
-        message,
-        user=rsvp.user,
-        about=About.WAITLIST,
-        push=waitlist_push(meeting=meeting, user=rsvp.user, now=timezone.now()),
-        category=UPDATES,
-        expires_at=meeting.starts_at,
-    )
+    with in_language_of(rsvp.user):
+        message = member_email(
+            user=rsvp.user,
+            template="waitlist_promoted",
+            # Translators: an e-mail's subject; %(group)s is the group's name.
+            subject=_("%(group)s: a place is yours") % {"group": meeting.group.name},
+            # Translators: the subject in discreet mode, on a phone's lock screen: no group, topic
+            # or substance.
+            discreet_subject=_("A place is yours"),
+            context=_meeting_context(meeting, rsvp.user),
+        )
+        # A place at a meeting that has started is no news worth sending.
+        member_notify_later(
+            message,
+            user=rsvp.user,
+            about=About.WAITLIST,
+            push=waitlist_push(meeting=meeting, user=rsvp.user, now=timezone.now()),
+            category=UPDATES,
+            expires_at=meeting.starts_at,
+        )
 
 
 def meeting_rescheduled_later(meeting: Meeting, *, was: datetime) -> None:
@@ -391,45 +462,54 @@ def meeting_rescheduled_later(meeting: Meeting, *, was: datetime) -> None:
         is_active=True,
     )
     for user in recipients:
-        context = _meeting_context(meeting, user)
-        context["was_when"] = format_meeting_time(
-            was, viewer_zone=user.time_zone, meeting_zone=meeting.series.time_zone
-        )
-        message = member_email(
-            user=user,
-            template="meeting_rescheduled",
-            subject=f"{meeting.group.name}: a meeting's time has changed",
-            discreet_subject="A meeting's time has changed",
-            context=context,
-        )
-        push = meeting_change_push(
-            meeting=meeting, user=user, change="rescheduled", now=timezone.now(), was=was
-        )
-        meeting_notice_send_later(message, user=user, meeting=meeting, push=push)
+        with in_language_of(user):
+            context = _meeting_context(meeting, user)
+            context["was_when"] = format_meeting_time(
+                was, viewer_zone=user.time_zone, meeting_zone=meeting.series.time_zone
+            )
+            message = member_email(
+                user=user,
+                template="meeting_rescheduled",
+                # Translators: an e-mail's subject; %(group)s is the group's name.
+                subject=_("%(group)s: a meeting's time has changed")
+                % {"group": meeting.group.name},
+                # Translators: the subject in discreet mode, on a phone's lock screen: no group,
+                # topic or substance.
+                discreet_subject=_("A meeting's time has changed"),
+                context=context,
+            )
+            push = meeting_change_push(
+                meeting=meeting, user=user, change="rescheduled", now=timezone.now(), was=was
+            )
+            meeting_notice_send_later(message, user=user, meeting=meeting, push=push)
 
 
 def cant_make_it_confirmed_later(*, meeting: Meeting, user: User, undo_url: str) -> None:
     """Confirm the reminder's one tap "I can't make it", with its undo, by the way the
     member chose for these confirmations: the tap was made on a page that may have been
     closed at once, and a member who tapped by mistake should find the way back."""
-    context = {
-        **_meeting_context(meeting, user),
-        "undo_url": undo_url,
-    }
-    message = member_email(
-        user=user,
-        template="cant_make_it_confirmed",
-        subject=f"{meeting.group.name}: you can't make it, noted",
-        discreet_subject="Noted: you can't make it",
-        context=context,
-    )
-    member_notify_later(
-        message,
-        user=user,
-        about=About.CANT_MAKE_IT,
-        push=cant_make_it_push(meeting=meeting, user=user, undo_url=undo_url),
-        # An answer to the member's own tap on a reminder: sent whatever news from groups
-        # they turned off.
-        category=OutboxMessage.Category.REMINDERS,
-        expires_at=meeting.starts_at,
-    )
+    with in_language_of(user):
+        context = {
+            **_meeting_context(meeting, user),
+            "undo_url": undo_url,
+        }
+        message = member_email(
+            user=user,
+            template="cant_make_it_confirmed",
+            # Translators: an e-mail's subject; %(group)s is the group's name.
+            subject=_("%(group)s: you can't make it, noted") % {"group": meeting.group.name},
+            # Translators: the subject in discreet mode, on a phone's lock screen: no group, topic
+            # or substance.
+            discreet_subject=_("Noted: you can't make it"),
+            context=context,
+        )
+        member_notify_later(
+            message,
+            user=user,
+            about=About.CANT_MAKE_IT,
+            push=cant_make_it_push(meeting=meeting, user=user, undo_url=undo_url),
+            # An answer to the member's own tap on a reminder: sent whatever news from groups
+            # they turned off.
+            category=OutboxMessage.Category.REMINDERS,
+            expires_at=meeting.starts_at,
+        )

@@ -6,7 +6,10 @@ from typing import Any, TypedDict, cast
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.forms import TimeZoneInput, time_zone_field
 from groups.attendance.letters import letter_code_normalise
@@ -40,6 +43,7 @@ class DirectoryFilters(TypedDict):
     """The keyword arguments of `group_list_directory` that the directory's filters give."""
 
     formats: list[str]
+    languages: list[str]
     topics: list[Topic]
     audiences: list[str]
     words: list[str]
@@ -59,52 +63,62 @@ class DirectoryFilterForm(forms.Form):
     MAX_LENGTH = 200
 
     q = forms.CharField(
-        label="Search by words",
+        label=gettext_lazy("Search by words"),
         required=False,
         max_length=MAX_LENGTH,
         error_messages={
-            "max_length": "A search can be at most %(limit_value)d characters (this one has "
-            "%(show_value)d): try a few words, such as a topic or a town."
+            "max_length": gettext_lazy(
+                "A search can be at most %(limit_value)d characters (this one has "
+                "%(show_value)d): try a few words, such as a topic or a town."
+            )
         },
-        help_text="Whole words from a group's name, description, topics or town.",
+        help_text=gettext_lazy("Whole words from a group's name, description, topics or town."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     # Visitors choose the zone the day and time filters (and the times shown) are read in;
     # members use their profile's (the view leaves this field out for them).
-    zone = time_zone_field(label="Your time zone", required=False, widget=TimeZoneInput())
+    zone = time_zone_field(
+        label=gettext_lazy("Your time zone"), required=False, widget=TimeZoneInput()
+    )
     format = forms.MultipleChoiceField(
-        label="Format",
+        label=gettext_lazy("Format"),
         required=False,
         choices=SupportGroup.Format.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    language = forms.MultipleChoiceField(
+        label=gettext_lazy("Meetings held in"),
+        required=False,
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+    )
     topic = forms.ModelMultipleChoiceField(
-        label="Topic",
+        label=gettext_lazy("Topic"),
         required=False,
         queryset=Topic.objects.all(),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
     )
     audience = forms.MultipleChoiceField(
-        label="For",
+        label=gettext_lazy("For"),
         required=False,
         choices=[
-            (SupportGroup.Audience.RECOVERY, "People in recovery"),
-            (SupportGroup.Audience.LOVED_ONES, "Family and friends"),
+            (SupportGroup.Audience.RECOVERY, gettext_lazy("People in recovery")),
+            (SupportGroup.Audience.LOVED_ONES, gettext_lazy("Family and friends")),
         ],
         widget=forms.CheckboxSelectMultiple,
     )
 
     day = forms.MultipleChoiceField(
-        label="Day",
+        label=gettext_lazy("Day"),
         required=False,
         choices=[(code, name) for code, name in zip(WEEKDAY_CODES, WEEKDAY_NAMES, strict=True)],
         widget=forms.CheckboxSelectMultiple,
     )
     time = forms.MultipleChoiceField(
-        label="Time of day",
+        label=gettext_lazy("Time of day"),
         required=False,
-        choices=[(key, label) for key, (label, _, _) in TIMES_OF_DAY.items()],
+        choices=[(key, label) for key, (label, _start, _end) in TIMES_OF_DAY.items()],
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -133,6 +147,7 @@ class DirectoryFilterForm(forms.Form):
         words = (data.get("q") or "").split()[: self.MAX_WORDS]
         return {
             "formats": data.get("format") or [],
+            "languages": data.get("language") or [],
             "topics": list(data.get("topic") or []),
             "audiences": data.get("audience") or [],
             "words": words,
@@ -145,14 +160,16 @@ class JoinForm(forms.Form):
     """Accepting the code of conduct, and for approval groups a word to the facilitators."""
 
     accept_conduct = forms.BooleanField(
-        label="I have read the code of conduct and will keep it",
-        error_messages={"required": "Please read the code of conduct and tick the box."},
+        label=gettext_lazy("I have read the code of conduct and will keep it"),
+        error_messages={
+            "required": gettext_lazy("Please read the code of conduct and tick the box.")
+        },
     )
     message = forms.CharField(
-        label="A message to the facilitators",
+        label=gettext_lazy("A message to the facilitators"),
         required=False,
         max_length=Membership._meta.get_field("request_message").max_length,
-        help_text=(
+        help_text=gettext_lazy(
             "Why you would like to join, or anything they should know. Only the facilitators "
             "read it."
         ),
@@ -172,10 +189,10 @@ class MembershipDecisionForm(forms.Form):
     """The optional word a facilitator adds to an approval, a decline or a removal."""
 
     message = forms.CharField(
-        label="Message to the person",
+        label=gettext_lazy("Message to the person"),
         required=False,
         max_length=Membership._meta.get_field("decision_message").max_length,
-        help_text="Optional. It goes into the e-mail we send them.",
+        help_text=gettext_lazy("Optional. It goes into the e-mail we send them."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -185,44 +202,57 @@ class InvitationForm(forms.Form):
     left empty takes its default, so the button alone makes a link for one person."""
 
     max_uses = forms.IntegerField(
-        label="How many people may join with it",
+        label=gettext_lazy("How many people may join with it"),
         required=False,
         initial=1,
         min_value=1,
         max_value=Invitation.MAX_USES_LIMIT,
-        help_text=(
-            "One by default: a link for one person cannot let in whoever it is forwarded to. "
-            "For a few people you trust to keep it to themselves, up to "
-            f"{Invitation.MAX_USES_LIMIT}."
-        ),
         error_messages={
-            "invalid": "Enter a whole number of people, for example 1.",
-            "min_value": "A link needs to let at least 1 person in.",
-            "max_value": (
-                f"A link can let in at most {Invitation.MAX_USES_LIMIT} people. For more, "
-                "make the group open or ask people to request to join."
+            "invalid": gettext_lazy("Enter a whole number of people, for example 1."),
+            "min_value": gettext_lazy("A link needs to let at least 1 person in."),
+            # Django fills in the limit (Invitation.MAX_USES_LIMIT).
+            "max_value": ngettext_lazy(
+                "A link can let in at most %(limit_value)d person. For more, make the group "
+                "open or ask people to request to join.",
+                "A link can let in at most %(limit_value)d people. For more, make the group "
+                "open or ask people to request to join.",
+                "limit_value",
             ),
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     days = forms.IntegerField(
-        label="Days it works for",
+        label=gettext_lazy("Days it works for"),
         required=False,
         initial=Invitation.DEFAULT_LIFETIME.days,
         min_value=1,
         max_value=Invitation.MAX_LIFETIME.days,
-        help_text=(
-            f"{Invitation.DEFAULT_LIFETIME.days} by default: two weeks give the person time to "
-            "read it and decide, and a link left in an old message stops working soon. "
-            f"From 1 to {Invitation.MAX_LIFETIME.days}."
-        ),
         error_messages={
-            "invalid": "Enter a whole number of days, for example 14.",
-            "min_value": "The link would expire at once or in the past: choose at least 1 day.",
-            "max_value": f"A link can work for at most {Invitation.MAX_LIFETIME.days} days.",
+            "invalid": gettext_lazy("Enter a whole number of days, for example 14."),
+            "min_value": gettext_lazy(
+                "The link would expire at once or in the past: choose at least 1 day."
+            ),
+            # Django fills in the limit (Invitation.MAX_LIFETIME in days).
+            "max_value": ngettext_lazy(
+                "A link can work for at most %(limit_value)d day.",
+                "A link can work for at most %(limit_value)d days.",
+                "limit_value",
+            ),
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built here, with the numbers in them, in the language of the request.
+        self.fields["max_uses"].help_text = _(
+            "One by default: a link for one person cannot let in whoever it is forwarded to. "
+            "For a few people you trust to keep it to themselves, up to %(limit)d."
+        ) % {"limit": Invitation.MAX_USES_LIMIT}
+        self.fields["days"].help_text = _(
+            "%(default)d by default: two weeks give the person time to read it and decide, "
+            "and a link left in an old message stops working soon. From 1 to %(most)d."
+        ) % {"default": Invitation.DEFAULT_LIFETIME.days, "most": Invitation.MAX_LIFETIME.days}
 
     def clean_max_uses(self) -> int:
         max_uses = self.cleaned_data["max_uses"]
@@ -255,13 +285,18 @@ class MeetingLinkField(forms.URLField):
             if match:
                 fixed = match["base"] + match["number"].replace(" ", "") + match["rest"]
                 raise forms.ValidationError(
-                    f"A link has no spaces. If the meeting number is {match['number']}, the "
-                    f"link is {fixed}: please check it and enter it without spaces.",
+                    _(
+                        "A link has no spaces. If the meeting number is %(number)s, the link is "
+                        "%(link)s: please check it and enter it without spaces."
+                    )
+                    % {"number": match["number"], "link": fixed},
                     code="spaces",
                 )
             raise forms.ValidationError(
-                "A link has no spaces. Please copy the link again from the meeting invitation "
-                "(it starts with https://) and paste it here.",
+                _(
+                    "A link has no spaces. Please copy the link again from the meeting "
+                    "invitation (it starts with https://) and paste it here."
+                ),
                 code="spaces",
             )
         return super().to_python(text)
@@ -279,15 +314,17 @@ class KeepsLink(forms.BaseForm):
     def keep_link(self, current: str) -> None:
         self.kept_link = current or ""
         self.initial[self.link_field] = ""
-        self.fields["remove_link"] = forms.BooleanField(label="Remove the link", required=False)
+        self.fields["remove_link"] = forms.BooleanField(label=_("Remove the link"), required=False)
         if self.kept_link:
             field = self.fields[self.link_field]
             field.initial = ""
-            host = urlsplit(self.kept_link).hostname or "another site"
-            field.help_text = (
-                f"A link on {host} is set; members reach it through their own join "
+            # Translators: where a meeting link leads when its address has no host name.
+            host = urlsplit(self.kept_link).hostname or _("another site")
+            field.help_text = _(
+                # Translators: the placeholder is a web site's name, "zoom.us".
+                "A link on %(host)s is set; members reach it through their own join "
                 "addresses. Paste a new link to change it, or leave this empty to keep it."
-            )
+            ) % {"host": host}
 
     def link_cleaned(self, data: dict[str, Any]) -> None:
         if data.get("remove_link"):
@@ -301,9 +338,9 @@ def group_name_problem(name: str) -> str:
     help, so a name has to read as one (letters, not a key held down)."""
     letters = [char for char in name if char.isalpha()]
     if not letters:
-        return "A group's name needs letters, for example “Thursday Evening Circle”."
+        return _("A group's name needs letters, for example “Thursday Evening Circle”.")
     if re.search(r"(.)\1{4,}", name.casefold()) or len({char.casefold() for char in letters}) < 2:
-        return (
+        return _(
             "This does not read as a name: please write the name people will know the group "
             "by, for example “Thursday Evening Circle”."
         )
@@ -315,12 +352,13 @@ class GroupForm(KeepsLink, forms.ModelForm):
 
     time_zone = time_zone_field(widget=TimeZoneInput())
     online_url = MeetingLinkField(
-        label="Online meeting link",
+        label=gettext_lazy("Online meeting link"),
         required=False,
         max_length=SupportGroup._meta.get_field("online_url").max_length,
         assume_scheme="https",
-        help_text="Members reach it through their own join addresses: the link itself is "
-        "never shown.",
+        help_text=gettext_lazy(
+            "Members reach it through their own join addresses: the link itself is never shown."
+        ),
     )
 
     class Meta:
@@ -331,6 +369,7 @@ class GroupForm(KeepsLink, forms.ModelForm):
             "topics",
             "audience",
             "format",
+            "meeting_language",
             "time_zone",
             "street",
             "city",
@@ -348,25 +387,34 @@ class GroupForm(KeepsLink, forms.ModelForm):
             "code_of_conduct_extra",
         ]
         labels = {
-            "name": "Name",
-            "description": "What the group is about",
-            "audience": "For",
-            "street": "Street and room",
-            "postal_code": "Postal code",
-            "join_policy": "Who can join",
-            "listed": "List the group in the directory",
-            "member_limit": "Most members at one time",
+            "name": gettext_lazy("Name"),
+            "description": gettext_lazy("What the group is about"),
+            "topics": gettext_lazy("Topics"),
+            "format": gettext_lazy("Format"),
+            "city": gettext_lazy("City"),
+            "region": gettext_lazy("Region"),
+            "country": gettext_lazy("Country"),
+            "latitude": gettext_lazy("Latitude"),
+            "longitude": gettext_lazy("Longitude"),
+            "audience": gettext_lazy("For"),
+            "street": gettext_lazy("Street and room"),
+            "postal_code": gettext_lazy("Postal code"),
+            "join_policy": gettext_lazy("Who can join"),
+            "listed": gettext_lazy("List the group in the directory"),
+            "member_limit": gettext_lazy("Most members at one time"),
         }
         help_texts = {
-            "name": "Shown in the directory. No one's name, please.",
-            "description": (
+            "name": gettext_lazy("Shown in the directory. No one's name, please."),
+            "description": gettext_lazy(
                 "Who it is for and what happens at a meeting. Markdown works: **bold**, "
                 "*italics*, lists and links."
             ),
-            "street": "Only active members see the street; everyone sees the city.",
-            "latitude": "Optional, for maps in meeting finder apps (e.g. 41.87811).",
-            "longitude": "Optional (e.g. -87.62980).",
-            "listed": "Unlisted groups are not in the directory; people reach them by link.",
+            "street": gettext_lazy("Only active members see the street; everyone sees the city."),
+            "latitude": gettext_lazy("Optional, for maps in meeting finder apps (e.g. 41.87811)."),
+            "longitude": gettext_lazy("Optional (e.g. -87.62980)."),
+            "listed": gettext_lazy(
+                "Unlisted groups are not in the directory; people reach them by link."
+            ),
         }
         widgets = {
             "topics": forms.CheckboxSelectMultiple,
@@ -380,10 +428,14 @@ class GroupForm(KeepsLink, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.keep_link(self.instance.online_url)
+        # A form sent without it (an older page) keeps the group's language.
+        self.fields["meeting_language"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = cast(dict[str, Any], super().clean())
         self.link_cleaned(data)
+        if not data.get("meeting_language"):
+            data["meeting_language"] = self.instance.meeting_language
         return data
 
     def group_fields(self) -> dict[str, object]:
@@ -405,9 +457,9 @@ class AnnouncementForm(forms.ModelForm):
     class Meta:
         model = Announcement
         fields = ["title", "body"]
-        labels = {"title": "Title", "body": "Message"}
+        labels = {"title": gettext_lazy("Title"), "body": gettext_lazy("Message")}
         help_texts = {
-            "body": (
+            "body": gettext_lazy(
                 "Markdown works: **bold**, *italics*, lists and links. It is shown on the group "
                 "page to members and e-mailed to every active member."
             )
@@ -417,14 +469,14 @@ class AnnouncementForm(forms.ModelForm):
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
-        label="What is the concern?",
+        label=gettext_lazy("What is the concern?"),
         choices=Report.Reason.choices,
         widget=forms.RadioSelect,
     )
     text = forms.CharField(
-        label="What happened",
+        label=gettext_lazy("What happened"),
         max_length=Report._meta.get_field("text").max_length,
-        help_text=(
+        help_text=gettext_lazy(
             "What you saw or heard, and when. Only the admins read it; the person you report "
             "is not told who reported them."
         ),
@@ -436,14 +488,14 @@ class ReportForm(forms.Form):
 
 WEEKDAY_CHOICES = [(str(day), name) for day, name in enumerate(WEEKDAY_NAMES)]
 LANGUAGE_CHOICES = [
-    ("en", "English"),
-    ("es", "Spanish"),
-    ("fr", "French"),
-    ("de", "German"),
-    ("it", "Italian"),
-    ("nl", "Dutch"),
-    ("pl", "Polish"),
-    ("pt", "Portuguese"),
+    ("en", gettext_lazy("English")),
+    ("es", gettext_lazy("Spanish")),
+    ("fr", gettext_lazy("French")),
+    ("de", gettext_lazy("German")),
+    ("it", gettext_lazy("Italian")),
+    ("nl", gettext_lazy("Dutch")),
+    ("pl", gettext_lazy("Polish")),
+    ("pt", gettext_lazy("Portuguese")),
 ]
 
 
@@ -457,96 +509,102 @@ class SeriesForm(KeepsLink, forms.ModelForm):
         AFTER = "after"
 
     frequency = forms.ChoiceField(
-        label="How often",
+        label=gettext_lazy("How often"),
         choices=[
-            (Frequency.WEEKLY, "Every week, or every few weeks"),
-            (Frequency.MONTHLY, "Once a month, on a chosen weekday"),
-            (Frequency.ONCE, "Once only (a one-off meeting)"),
+            (Frequency.WEEKLY, gettext_lazy("Every week, or every few weeks")),
+            (Frequency.MONTHLY, gettext_lazy("Once a month, on a chosen weekday")),
+            (Frequency.ONCE, gettext_lazy("Once only (a one-off meeting)")),
         ],
         initial=Frequency.WEEKLY,
         widget=forms.RadioSelect,
     )
     start = forms.DateField(
-        label="First meeting",
-        help_text="The date of the first meeting. Later meetings follow the schedule.",
+        label=gettext_lazy("First meeting"),
+        help_text=gettext_lazy(
+            "The date of the first meeting. Later meetings follow the schedule."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     interval = forms.IntegerField(
-        label="Every how many weeks",
+        label=gettext_lazy("Every how many weeks"),
         min_value=1,
         max_value=12,
         initial=1,
-        help_text="1 for every week, 2 for every other week.",
+        help_text=gettext_lazy("1 for every week, 2 for every other week."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     weekdays = forms.MultipleChoiceField(
-        label="On",
+        label=gettext_lazy("On"),
         required=False,
         choices=WEEKDAY_CHOICES,
-        help_text="For weekly meetings: one or more days.",
+        help_text=gettext_lazy("For weekly meetings: one or more days."),
         widget=forms.CheckboxSelectMultiple,
     )
     month_week = forms.TypedChoiceField(
-        label="Which week of the month",
+        label=gettext_lazy("Which week of the month"),
         coerce=int,
-        choices=[(str(n), ORDINALS[n].capitalize()) for n in (1, 2, 3, 4, -1)],
+        choices=[(str(n), ORDINALS[n]) for n in (1, 2, 3, 4, -1)],
         initial="1",
-        help_text="For monthly meetings.",
+        help_text=gettext_lazy("For monthly meetings."),
     )
     month_weekday = forms.TypedChoiceField(
-        label="Which day",
+        label=gettext_lazy("Which day"),
         coerce=int,
         choices=WEEKDAY_CHOICES,
         initial="0",
-        help_text="For monthly meetings: e.g. the first Monday.",
+        help_text=gettext_lazy("For monthly meetings: e.g. the first Monday."),
     )
     ends = forms.ChoiceField(
-        label="Ends",
+        label=gettext_lazy("Ends"),
         choices=[
-            (Ends.NEVER, "No end date"),
-            (Ends.ON_DATE, "On a date"),
-            (Ends.AFTER, "After a number of meetings"),
+            (Ends.NEVER, gettext_lazy("No end date")),
+            (Ends.ON_DATE, gettext_lazy("On a date")),
+            (Ends.AFTER, gettext_lazy("After a number of meetings")),
         ],
         initial=Ends.NEVER,
         widget=forms.RadioSelect,
     )
     until = forms.DateField(
-        label="Last date",
+        label=gettext_lazy("Last date"),
         required=False,
-        help_text="If it ends on a date.",
+        help_text=gettext_lazy("If it ends on a date."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     count = forms.IntegerField(
-        label="Number of meetings",
+        label=gettext_lazy("Number of meetings"),
         required=False,
         min_value=1,
         max_value=500,
-        help_text="If it ends after a number of meetings.",
+        help_text=gettext_lazy("If it ends after a number of meetings."),
     )
     time_zone = time_zone_field(widget=TimeZoneInput())
     duration_minutes = forms.IntegerField(
-        label="Length in minutes",
+        label=gettext_lazy("Length in minutes"),
         min_value=1,
         max_value=12 * 60,
         initial=90,
         error_messages={
-            "min_value": "A meeting lasts at least a minute.",
-            "max_value": "A meeting can last at most 12 hours (720 minutes).",
+            "min_value": gettext_lazy("A meeting lasts at least a minute."),
+            "max_value": gettext_lazy("A meeting can last at most 12 hours (720 minutes)."),
         },
     )
     online_url = MeetingLinkField(
-        label="Online meeting link",
+        label=gettext_lazy("Online meeting link"),
         required=False,
         max_length=MeetingSeries._meta.get_field("online_url").max_length,
         assume_scheme="https",
-        help_text="Empty: the group's link. Members reach it through their own join "
-        "addresses: the link itself is never shown.",
+        help_text=gettext_lazy(
+            "Empty: the group's link. Members reach it through their own join "
+            "addresses: the link itself is never shown."
+        ),
     )
-    language = forms.ChoiceField(label="Language", choices=LANGUAGE_CHOICES, initial="en")
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"), choices=LANGUAGE_CHOICES, initial="en"
+    )
     clock_change_ok = forms.BooleanField(
-        label="Keep this start time",
+        label=gettext_lazy("Keep this start time"),
         required=False,
-        help_text="Only asked when the clocks change on a day of the schedule.",
+        help_text=gettext_lazy("Only asked when the clocks change on a day of the schedule."),
     )
 
     # The fields that decide on which days, at what local time, a meeting starts.
@@ -592,21 +650,30 @@ class SeriesForm(KeepsLink, forms.ModelForm):
             "language",
         ]
         labels = {
-            "title": "Name of the meeting",
-            "start_time": "Starts at",
-            "attendance_option": "Where people attend",
-            "use_group_address": "At the group's usual address",
-            "street": "Street",
-            "postal_code": "Postal code",
-            "rsvp_limit": "Places",
-            "openness": "Who may come",
-            "newcomer_friendly": "Newcomers welcome",
+            "title": gettext_lazy("Name of the meeting"),
+            "start_time": gettext_lazy("Starts at"),
+            "attendance_option": gettext_lazy("Where people attend"),
+            "use_group_address": gettext_lazy("At the group's usual address"),
+            "street": gettext_lazy("Street"),
+            "city": gettext_lazy("City"),
+            "region": gettext_lazy("Region"),
+            "postal_code": gettext_lazy("Postal code"),
+            "country": gettext_lazy("Country"),
+            "notes": gettext_lazy("Notes"),
+            "wheelchair_access": gettext_lazy("Wheelchair access"),
+            "fragrance_free": gettext_lazy("Fragrance free"),
+            # Translators: how many people may come to a meeting (seats), not locations.
+            "rsvp_limit": gettext_lazy("Places"),
+            "openness": gettext_lazy("Who may come"),
+            "newcomer_friendly": gettext_lazy("Newcomers welcome"),
         }
         help_texts = {
-            "title": "e.g. Tuesday evening sharing. No one's name, please.",
-            "start_time": "Local time where the group meets, 24-hour clock (e.g. 19:00).",
-            "use_group_address": "Untick to give another address for this schedule.",
-            "notes": "Anything members should know: what to bring, the format.",
+            "title": gettext_lazy("e.g. Tuesday evening sharing. No one's name, please."),
+            "start_time": gettext_lazy(
+                "Local time where the group meets, 24-hour clock (e.g. 19:00)."
+            ),
+            "use_group_address": gettext_lazy("Untick to give another address for this schedule."),
+            "notes": gettext_lazy("Anything members should know: what to bring, the format."),
         }
         widgets = {
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -631,6 +698,8 @@ class SeriesForm(KeepsLink, forms.ModelForm):
         else:
             self.initial.setdefault("time_zone", group.time_zone)
             self.initial.setdefault("attendance_option", group.format)
+            # The language of the group's meetings, which the Meeting Guide feed says (S).
+            self.initial.setdefault("language", group.meeting_language)
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()
@@ -647,22 +716,22 @@ class SeriesForm(KeepsLink, forms.ModelForm):
         frequency = data.get("frequency")
         start = data.get("start")
         if start and not self.instance.pk and start < self.today:
-            self.add_error("start", "The first meeting cannot be in the past.")
+            self.add_error("start", _("The first meeting cannot be in the past."))
         if frequency == Frequency.WEEKLY and not data.get("weekdays"):
-            self.add_error("weekdays", "Choose at least one day of the week.")
+            self.add_error("weekdays", _("Choose at least one day of the week."))
         ends = data.get("ends")
         if frequency != Frequency.ONCE and ends == self.Ends.ON_DATE:
             until = data.get("until")
             if until is None:
-                self.add_error("until", "Give the date of the last meeting.")
+                self.add_error("until", _("Give the date of the last meeting."))
             elif start and until < start:
-                self.add_error("until", "The last date is before the first meeting.")
+                self.add_error("until", _("The last date is before the first meeting."))
         if frequency != Frequency.ONCE and ends == self.Ends.AFTER and not data.get("count"):
-            self.add_error("count", "Give the number of meetings.")
+            self.add_error("count", _("Give the number of meetings."))
         if data.get("attendance_option") != MeetingSeries.AttendanceOption.ONLINE and not (
             data.get("use_group_address") or data.get("city")
         ):
-            self.add_error("city", "Give at least the city of the meeting's address.")
+            self.add_error("city", _("Give at least the city of the meeting's address."))
         self._check_clock_changes(data)
         return data
 
@@ -686,7 +755,7 @@ class SeriesForm(KeepsLink, forms.ModelForm):
                 self.add_error("start_time", f"{note}.")
             self.add_error(
                 "start_time",
-                "To keep this start time, tick “Keep this start time”; or choose another time.",
+                _("To keep this start time, tick “Keep this start time”; or choose another time."),
             )
 
     @property
@@ -756,12 +825,14 @@ class SeriesLinkForm(KeepsLink, forms.Form):
     """The room page's "change the link": a series' own link, never shown back."""
 
     online_url = MeetingLinkField(
-        label="The online meeting link",
+        label=gettext_lazy("The online meeting link"),
         required=False,
         assume_scheme="https",
         max_length=MeetingSeries._meta.get_field("online_url").max_length,
-        help_text="Empty: the group's link. Members reach it through their own join "
-        "addresses: the link itself is never shown.",
+        help_text=gettext_lazy(
+            "Empty: the group's link. Members reach it through their own join "
+            "addresses: the link itself is never shown."
+        ),
     )
 
     def __init__(self, *args: Any, link: str, **kwargs: Any) -> None:
@@ -776,34 +847,39 @@ class SeriesLinkForm(KeepsLink, forms.Form):
 
 class MeetingCancelForm(forms.Form):
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         max_length=Meeting._meta.get_field("cancel_reason").max_length,
-        help_text="Sent to everyone who said they would come, e.g. “The hall is closed for "
-        "the holiday.”",
+        help_text=gettext_lazy(
+            "Sent to everyone who said they would come, e.g. “The hall is closed for the holiday.”"
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class MeetingMoveForm(KeepsLink, forms.Form):
-    day = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=gettext_lazy("New date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     at = forms.TimeField(
-        label="New start time",
+        label=gettext_lazy("New start time"),
         widget=forms.TimeInput(attrs={"type": "time", "step": 60}, format="%H:%M"),
     )
     place = SingleLineFormField(
-        label="New place",
+        label=gettext_lazy("New place"),
         required=False,
         max_length=Meeting._meta.get_field("place_override").max_length,
-        help_text="Only if it moves elsewhere: the full address. Only members see it.",
+        help_text=gettext_lazy(
+            "Only if it moves elsewhere: the full address. Only members see it."
+        ),
     )
     online_url = MeetingLinkField(
-        label="New online link",
+        label=gettext_lazy("New online link"),
         required=False,
         assume_scheme="https",
         max_length=Meeting._meta.get_field("online_url_override").max_length,
-        help_text="Only if the link changes for this meeting.",
+        help_text=gettext_lazy("Only if the link changes for this meeting."),
     )
-    clock_change_ok = forms.BooleanField(label="Keep this start time", required=False)
+    clock_change_ok = forms.BooleanField(label=gettext_lazy("Keep this start time"), required=False)
 
     def __init__(self, *args, zone_name: str, link: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -820,8 +896,12 @@ class MeetingMoveForm(KeepsLink, forms.Form):
             if self.clock_note and not data.get("clock_change_ok"):
                 self.add_error(
                     "at",
-                    f"{self.clock_note}. To keep this time, tick “Keep this start time”; or "
-                    "choose another time.",
+                    # Translators: the placeholder is a note on the clocks changing that day.
+                    _(
+                        "%(note)s. To keep this time, tick “Keep this start time”; or choose "
+                        "another time."
+                    )
+                    % {"note": self.clock_note},
                 )
         return data
 
@@ -838,20 +918,20 @@ class LetterRequestForm(forms.Form):
     service's, which reports them against these fields."""
 
     date_from = forms.DateField(
-        label="From",
+        label=gettext_lazy("From"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "Please enter the first day the letter should cover.",
-            "invalid": "Please enter a date, for example 2026-03-01.",
+            "required": gettext_lazy("Please enter the first day the letter should cover."),
+            "invalid": gettext_lazy("Please enter a date, for example 2026-03-01."),
         },
     )
     date_to = forms.DateField(
-        label="To",
-        help_text="Today or earlier. A letter covers at most two years.",
+        label=gettext_lazy("To"),
+        help_text=gettext_lazy("Today or earlier. A letter covers at most two years."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "Please enter the last day the letter should cover.",
-            "invalid": "Please enter a date, for example 2026-05-31.",
+            "required": gettext_lazy("Please enter the last day the letter should cover."),
+            "invalid": gettext_lazy("Please enter a date, for example 2026-05-31."),
         },
     )
 
@@ -864,10 +944,12 @@ class LetterRequestForm(forms.Form):
 
 class VerifyForm(forms.Form):
     code = forms.CharField(
-        label="Verification code",
+        label=gettext_lazy("Verification code"),
         max_length=64,
-        help_text="20 letters and digits, as printed on the letter, e.g. ABCDE-FGHJK-LMNPQ-RSTUV.",
-        error_messages={"required": "Please type the code printed on the letter."},
+        help_text=gettext_lazy(
+            "20 letters and digits, as printed on the letter, e.g. ABCDE-FGHJK-LMNPQ-RSTUV."
+        ),
+        error_messages={"required": gettext_lazy("Please type the code printed on the letter.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
@@ -877,8 +959,10 @@ class VerifyForm(forms.Form):
         code = letter_code_normalise(self.cleaned_data["code"])
         if code is None:
             raise forms.ValidationError(
-                "A code has 20 letters and digits (dashes and spaces don't matter). "
-                "Please check it against the letter."
+                _(
+                    "A code has 20 letters and digits (dashes and spaces don't matter). "
+                    "Please check it against the letter."
+                )
             )
         return code
 

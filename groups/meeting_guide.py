@@ -54,6 +54,7 @@ import markdown as markdown_lib
 from dateutil.rrule import rrulestr
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy
 
 from groups.meetings.places import Place, series_public_place
 from groups.meetings.recurrence import WEEKDAY_CODES, local_instant
@@ -128,7 +129,9 @@ TOPIC_TYPES = {
 
 ONLINE = "ONL"  # not in the spec's types.json, but what TSML and TSML UI use for "online"
 
-JOIN_NOTES = (
+JOIN_NOTES = gettext_lazy(
+    # Translators: in the public meeting list that meeting finder apps read, beside the
+    # address of a series' join page on this site (the meeting's link is not published).
     "The link is for members of the group. This page says how to join the group; once you are "
     "a member, it shows the link."
 )
@@ -282,7 +285,7 @@ def _meeting_object(listing: Listing, *, day: int) -> dict[str, object]:
     if conference_url:
         meeting["conference_url"] = conference_url
         if not place.online_url:
-            meeting["conference_url_notes"] = JOIN_NOTES
+            meeting["conference_url_notes"] = str(JOIN_NOTES)
         elif place.online_notes:
             meeting["conference_url_notes"] = plain_line(place.online_notes)
     if conference_phone:

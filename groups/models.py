@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_time_zone
 from lib.fields import SingleLineCharField
@@ -30,34 +32,42 @@ class Topic(models.Model):
 
 class SupportGroup(models.Model):
     class Audience(models.TextChoices):
-        RECOVERY = "recovery", "People in recovery"
-        LOVED_ONES = "loved_ones", "Family and friends"
-        BOTH = "both", "Both"
+        RECOVERY = "recovery", _("People in recovery")
+        LOVED_ONES = "loved_ones", _("Family and friends")
+        BOTH = "both", _("Both")
 
     class Format(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        ONLINE = "online", "Online"
-        HYBRID = "hybrid", "Hybrid"
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("Hybrid")
 
     class JoinPolicy(models.TextChoices):
-        OPEN = "open", "Open: join at once"
-        APPROVAL = "approval", "Approval: a facilitator accepts each request"
-        INVITATION = "invitation", "Invitation only"
+        OPEN = "open", _("Open: join at once")
+        APPROVAL = "approval", _("Approval: a facilitator accepts each request")
+        INVITATION = "invitation", _("Invitation only")
 
     class State(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ARCHIVED = "archived", "Archived"
+        ACTIVE = "active", _("Active")
+        ARCHIVED = "archived", _("Archived")
 
     name = SingleLineCharField(max_length=80)
     slug = models.SlugField(max_length=90, unique=True)
     description = models.TextField(
         max_length=5000,
         blank=True,
-        help_text="Markdown. Links and emphasis are kept; scripts never.",
+        help_text=_("Markdown. Links and emphasis are kept; scripts never."),
     )
     topics = models.ManyToManyField(Topic, related_name="groups", blank=True)
     audience = models.CharField(max_length=12, choices=Audience.choices, default=Audience.RECOVERY)
     format = models.CharField(max_length=12, choices=Format.choices, default=Format.ONLINE)
+    # The language the group's meetings are held in (a directory filter; the Meeting Guide
+    # feed's type for a language other than the site's, such as S for Spanish).
+    meeting_language = models.CharField(
+        _("meetings held in"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     time_zone = models.CharField(
         max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
     )
@@ -66,7 +76,7 @@ class SupportGroup(models.Model):
     city = SingleLineCharField(max_length=100, blank=True)
     region = SingleLineCharField(max_length=100, blank=True)
     postal_code = SingleLineCharField(max_length=20, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="Two-letter code, e.g. US.")
+    country = models.CharField(max_length=2, blank=True, help_text=_("Two-letter code, e.g. US."))
     latitude = models.DecimalField(
         max_digits=8,
         decimal_places=5,
@@ -82,36 +92,42 @@ class SupportGroup(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     online_url = models.URLField(
-        "online meeting link", blank=True, help_text="Shown to active members only."
+        _("online meeting link"), blank=True, help_text=_("Shown to active members only.")
     )
     publish_online_link = models.BooleanField(
-        "publish the online link in the public meeting feed",
+        _("publish the online link in the public meeting feed"),
         default=False,
-        help_text="Meeting finder apps then show the link to anyone. Off: they point people "
-        "to the group's page, where members see it.",
+        help_text=_(
+            "Meeting finder apps then show the link to anyone. Off: they point people "
+            "to the group's page, where members see it."
+        ),
     )
     publish_address = models.BooleanField(
-        "publish the street address in the public meeting feed",
+        _("publish the street address in the public meeting feed"),
         default=False,
-        help_text="Meeting finder apps list an in-person meeting only with its street (without "
-        "it they would show it as closed). Off: in-person meetings stay out of the public "
-        "meeting feed, people find the group in our directory, and members see the street "
-        "here.",
+        help_text=_(
+            "Meeting finder apps list an in-person meeting only with its street (without "
+            "it they would show it as closed). Off: in-person meetings stay out of the public "
+            "meeting feed, people find the group in our directory, and members see the street "
+            "here."
+        ),
     )
     join_policy = models.CharField(
         max_length=12, choices=JoinPolicy.choices, default=JoinPolicy.APPROVAL
     )
     listed = models.BooleanField(
-        "listed in the directory", default=True, help_text="Unlisted groups are reached by link."
+        _("listed in the directory"),
+        default=True,
+        help_text=_("Unlisted groups are reached by link."),
     )
     member_limit = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(2)], help_text="Empty: no limit."
+        null=True, blank=True, validators=[MinValueValidator(2)], help_text=_("Empty: no limit.")
     )
     code_of_conduct_extra = models.TextField(
-        "additions to the code of conduct",
+        _("additions to the code of conduct"),
         max_length=3000,
         blank=True,
-        help_text="Markdown. Shown after the site-wide code of conduct, which always applies.",
+        help_text=_("Markdown. Shown after the site-wide code of conduct, which always applies."),
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     created_by = models.ForeignKey(
@@ -138,15 +154,15 @@ class SupportGroup(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        FACILITATOR = "facilitator", "Facilitator"
+        MEMBER = "member", _("Member")
+        FACILITATOR = "facilitator", _("Facilitator")
 
     class State(models.TextChoices):
-        PENDING = "pending", "Waiting for approval"
-        ACTIVE = "active", "Active"
-        DECLINED = "declined", "Request declined"
-        LEFT = "left", "Left"
-        REMOVED = "removed", "Removed"
+        PENDING = "pending", _("Waiting for approval")
+        ACTIVE = "active", _("Active")
+        DECLINED = "declined", _("Request declined")
+        LEFT = "left", _("Left")
+        REMOVED = "removed", _("Removed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -155,7 +171,9 @@ class Membership(models.Model):
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     conduct_accepted_at = models.DateTimeField(null=True, blank=True)
-    request_message = models.TextField("message to the facilitators", max_length=1000, blank=True)
+    request_message = models.TextField(
+        _("message to the facilitators"), max_length=1000, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -168,10 +186,12 @@ class Membership(models.Model):
     # A facilitator's name on the group's public page, only by their own choice (asked when
     # they are promoted or start the group): visitors otherwise read "a facilitator".
     name_public = models.BooleanField(
-        "show my name to visitors as a facilitator",
+        _("show my name to visitors as a facilitator"),
         default=False,
-        help_text='Off: people who are not members see "a facilitator". Members always see '
-        "the facilitators' names.",
+        help_text=_(
+            'Off: people who are not members see "a facilitator". Members always see '
+            "the facilitators' names."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -184,7 +204,14 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["group", "state", "role"])]
 
     def __str__(self) -> str:
-        return f"{self.user} in {self.group} ({self.role}, {self.state})"
+        # Translators: a membership as the admin names it; the role and state are codes
+        # ("facilitator", "active").
+        return gettext("%(user)s in %(group)s (%(role)s, %(state)s)") % {
+            "user": self.user,
+            "group": self.group,
+            "role": self.role,
+            "state": self.state,
+        }
 
     @property
     def is_active(self) -> bool:
@@ -222,10 +249,10 @@ class Invitation(models.Model):
     MAX_USES_LIMIT = 50
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        USED_UP = "used_up", "Used up"
-        EXPIRED = "expired", "Expired"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        OPEN = "open", _("Open")
+        USED_UP = "used_up", _("Used up")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="invitations")
     token = models.CharField(max_length=64, unique=True, default=invitation_token)
@@ -239,7 +266,7 @@ class Invitation(models.Model):
     max_uses = models.PositiveSmallIntegerField(
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_USES_LIMIT)],
-        help_text="How many people may join with the link.",
+        help_text=_("How many people may join with the link."),
     )
 
     objects = InvitationQuerySet.as_manager()
@@ -258,7 +285,8 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Invitation to {self.group}"
+        # Translators: an invitation link as the admin names it; %(group)s is the group's name.
+        return gettext("Invitation to %(group)s") % {"group": self.group}
 
     @property
     def uses_left(self) -> int:
@@ -285,7 +313,7 @@ class Announcement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     title = SingleLineCharField(max_length=120)
-    body = models.TextField(max_length=5000, help_text="Markdown.")
+    body = models.TextField(max_length=5000, help_text=_("Markdown."))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -299,17 +327,17 @@ class Report(models.Model):
     """A concern about a group, a message or a person, worked by admins in /manage/ (staff)."""
 
     class Reason(models.TextChoices):
-        SAFETY = "safety", "Someone may be in danger"
-        HARASSMENT = "harassment", "Harassment or bullying"
-        PRIVACY = "privacy", "Someone's privacy was broken"
-        SELLING = "selling", "Selling or offering substances"
-        SPAM = "spam", "Spam or advertising"
-        OTHER = "other", "Something else"
+        SAFETY = "safety", _("Someone may be in danger")
+        HARASSMENT = "harassment", _("Harassment or bullying")
+        PRIVACY = "privacy", _("Someone's privacy was broken")
+        SELLING = "selling", _("Selling or offering substances")
+        SPAM = "spam", _("Spam or advertising")
+        OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        IN_PROGRESS = "in_progress", "In progress"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
 
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -351,7 +379,12 @@ class Report(models.Model):
         ordering = ["status", "-created_at"]
 
     def __str__(self) -> str:
-        return f"Report {self.pk}: {self.get_reason_display()} ({self.get_status_display()})"
+        # Translators: a report as the admin names it: its number, reason and status.
+        return gettext("Report %(number)s: %(reason)s (%(status)s)") % {
+            "number": self.pk,
+            "reason": self.get_reason_display(),
+            "status": self.get_status_display(),
+        }
 
 
 class MeetingSeries(models.Model):
@@ -359,13 +392,13 @@ class MeetingSeries(models.Model):
     meeting of it shares. The rule is built by the series form (groups.meetings.recurrence)."""
 
     class Openness(models.TextChoices):
-        OPEN = "open", "Open: anyone affected may come"
-        CLOSED = "closed", "Closed: for the group's members"
+        OPEN = "open", _("Open: anyone affected may come")
+        CLOSED = "closed", _("Closed: for the group's members")
 
     class Gender(models.TextChoices):
-        ANY = "", "Everyone"
-        WOMEN = "women", "Women"
-        MEN = "men", "Men"
+        ANY = "", _("Everyone")
+        WOMEN = "women", _("Women")
+        MEN = "men", _("Men")
 
     AttendanceOption = SupportGroup.Format
 
@@ -374,9 +407,12 @@ class MeetingSeries(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     title = SingleLineCharField(max_length=80)
     rrule = models.CharField(
-        "recurrence rule", max_length=200, blank=True, help_text="RFC 5545; empty for a one-off."
+        _("recurrence rule"),
+        max_length=200,
+        blank=True,
+        help_text=_("RFC 5545; empty for a one-off."),
     )
-    start_date = models.DateField(help_text="The first meeting's date, in the series' zone.")
+    start_date = models.DateField(help_text=_("The first meeting's date, in the series' zone."))
     # The weekdays it meets on ("MO,TH"), from the rule: what the directory's day filter reads.
     weekdays = models.CharField(max_length=20, blank=True, editable=False)
     start_time = models.TimeField()
@@ -385,7 +421,7 @@ class MeetingSeries(models.Model):
     )
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
     attendance_option = models.CharField(
-        "attendance",
+        _("attendance"),
         max_length=12,
         choices=AttendanceOption.choices,
         default=AttendanceOption.ONLINE,
@@ -393,7 +429,7 @@ class MeetingSeries(models.Model):
     # Where: the group's address unless `use_group_address` is off.
     use_group_address = models.BooleanField(default=True)
     location = SingleLineCharField(
-        "building or landmark", max_length=120, blank=True, help_text="e.g. St Anne's Hall."
+        _("building or landmark"), max_length=120, blank=True, help_text=_("e.g. St Anne's Hall.")
     )
     street = SingleLineCharField(max_length=200, blank=True)
     city = SingleLineCharField(max_length=100, blank=True)
@@ -401,64 +437,77 @@ class MeetingSeries(models.Model):
     postal_code = SingleLineCharField(max_length=20, blank=True)
     country = models.CharField(max_length=2, blank=True)
     location_notes = SingleLineCharField(
-        "how to find it", max_length=300, blank=True, help_text="e.g. Upstairs, room 4."
+        _("how to find it"), max_length=300, blank=True, help_text=_("e.g. Upstairs, room 4.")
     )
     online_url = models.URLField(
-        "online meeting link", blank=True, help_text="Empty: the group's link."
+        _("online meeting link"), blank=True, help_text=_("Empty: the group's link.")
     )
     online_notes = SingleLineCharField(
-        "notes for the link",
+        _("notes for the link"),
         max_length=200,
         blank=True,
-        help_text="Shown to members beside their join address, e.g. “cameras optional”. "
-        "Keep a passcode in the link itself: then it is as private as the link.",
+        help_text=_(
+            "Shown to members beside their join address, e.g. “cameras optional”. "
+            "Keep a passcode in the link itself: then it is as private as the link."
+        ),
     )
     dial_in = models.CharField(
-        "dial-in number",
+        _("dial-in number"),
         max_length=40,
         blank=True,
         validators=[
-            RegexValidator(r"^[0-9+,*# ]*$", "Only digits, spaces and + , * # are allowed.")
+            RegexValidator(r"^[0-9+,*# ]*$", _("Only digits, spaces and + , * # are allowed."))
         ],
     )
-    dial_in_notes = SingleLineCharField("dial-in notes", max_length=200, blank=True)
+    dial_in_notes = SingleLineCharField(_("dial-in notes"), max_length=200, blank=True)
     rsvp_limit = models.PositiveIntegerField(
-        "places",
+        # Translators: how many people may come to a meeting (seats), not locations.
+        _("places"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text="Empty: no limit. When it is reached, people join a waiting list.",
+        help_text=_("Empty: no limit. When it is reached, people join a waiting list."),
     )
     notes = models.TextField(max_length=2000, blank=True)
     notes_public = models.BooleanField(
-        "show the notes to visitors too",
+        _("show the notes to visitors too"),
         default=False,
-        help_text="Off: only the group's members see them. On: anyone on the meeting's page, "
-        "and meeting finder apps.",
+        help_text=_(
+            "Off: only the group's members see them. On: anyone on the meeting's page, "
+            "and meeting finder apps."
+        ),
     )
     # Attributes that meeting finder apps filter on (mapped to Meeting Guide type codes).
     openness = models.CharField(max_length=8, choices=Openness.choices, default=Openness.CLOSED)
     newcomer_friendly = models.BooleanField(default=True)
-    dual_diagnosis = models.BooleanField("dual diagnosis", default=False)
+    dual_diagnosis = models.BooleanField(_("dual diagnosis"), default=False)
     gender = models.CharField(
-        "for", max_length=8, choices=Gender.choices, blank=True, default=Gender.ANY
+        # Translators: a meeting series' field: whom its meetings are for (Everyone, Women, Men).
+        _("for"),
+        max_length=8,
+        choices=Gender.choices,
+        blank=True,
+        default=Gender.ANY,
     )
-    lgbtq = models.BooleanField("LGBTQ+", default=False)
+    lgbtq = models.BooleanField(_("LGBTQ+"), default=False)
     wheelchair_access = models.BooleanField(default=False)
-    accessible_bathroom = models.BooleanField("wheelchair-accessible bathroom", default=False)
-    sign_language = models.BooleanField("sign language (ASL)", default=False)
+    accessible_bathroom = models.BooleanField(_("wheelchair-accessible bathroom"), default=False)
+    sign_language = models.BooleanField(_("sign language (ASL)"), default=False)
     fragrance_free = models.BooleanField(default=False)
-    proof_of_attendance = models.BooleanField("proof of attendance offered", default=False)
+    proof_of_attendance = models.BooleanField(_("proof of attendance offered"), default=False)
     language = models.CharField(max_length=8, default="en")
     # How long before the start a member's join address leads into the online room
     # (groups.meetings.joining): long enough to test a microphone, short enough that a link
     # opened early by someone who should not have it finds a waiting page.
     join_opens_minutes = models.PositiveSmallIntegerField(
-        "the room opens",
+        # Translators: label of a number of minutes before a meeting's start.
+        _("the room opens"),
         default=15,
         validators=[MinValueValidator(5), MaxValueValidator(60)],
-        help_text="Minutes before the start, 5 to 60, when members' join addresses lead to "
-        "the online link. Before that they see a waiting page with a countdown.",
+        help_text=_(
+            "Minutes before the start, 5 to 60, when members' join addresses lead to "
+            "the online link. Before that they see a waiting page with a countdown."
+        ),
     )
     # Raised on every change that calendars must pick up (RFC 5545 SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
@@ -469,7 +518,7 @@ class MeetingSeries(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "meeting series"
+        verbose_name_plural = _("meeting series")
         ordering = ["start_time", "pk"]
 
     def __str__(self) -> str:
@@ -511,8 +560,8 @@ class Meeting(models.Model):
     All three are UTC instants."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
 
     series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="meetings")
     group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="meetings")
@@ -523,10 +572,10 @@ class Meeting(models.Model):
     cancel_reason = models.CharField(max_length=300, blank=True)
     # A move may change the place too; empty means the series' place.
     place_override = SingleLineCharField(
-        "new place", max_length=300, blank=True, help_text="Empty: the usual place."
+        _("new place"), max_length=300, blank=True, help_text=_("Empty: the usual place.")
     )
     online_url_override = models.URLField(
-        "new online link", blank=True, help_text="Empty: the usual link."
+        _("new online link"), blank=True, help_text=_("Empty: the usual link.")
     )
     # Raised on every change to this one meeting (its override's SEQUENCE in calendars).
     sequence = models.PositiveIntegerField(default=0)
@@ -553,7 +602,11 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.series} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
+        # Translators: a meeting as the admin names it: its series, then when it starts.
+        return gettext("%(series)s at %(start)s UTC") % {
+            "series": self.series,
+            "start": f"{self.starts_at:%Y-%m-%d %H:%M}",
+        }
 
     @property
     def is_cancelled(self) -> bool:
@@ -576,9 +629,9 @@ class Rsvp(models.Model):
     came (`waitlisted_at`)."""
 
     class Answer(models.TextChoices):
-        GOING = "going", "Going"
-        NOT_GOING = "not_going", "Not going"
-        WAITLISTED = "waitlisted", "On the waiting list"
+        GOING = "going", _("Going")
+        NOT_GOING = "not_going", _("Not going")
+        WAITLISTED = "waitlisted", _("On the waiting list")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
     user = models.ForeignKey(
@@ -663,7 +716,7 @@ class JoinAddress(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "join addresses"
+        verbose_name_plural = _("join addresses")
         constraints = [
             models.UniqueConstraint(fields=["user", "series"], name="join_address_one_per_series"),
         ]
@@ -682,16 +735,16 @@ class JoinOpening(models.Model):
     tells a facilitator that one address was opened from many places at once)."""
 
     class Outcome(models.TextChoices):
-        LET_IN = "let_in", "Let into the room"
-        WAITING = "waiting", "Shown the waiting page"
-        LOCKED = "locked", "Room locked"
-        ENDED = "ended", "Meeting over"
-        CANCELLED = "cancelled", "Meeting cancelled"
-        NO_LINK = "no_link", "No link yet"
-        NO_MEETING = "no_meeting", "No meeting to come"
-        REVOKED = "revoked", "Access revoked"
-        NOT_MEMBER = "not_member", "No longer a member"
-        OTHER_PERSON = "other_person", "Opened while signed in as someone else"
+        LET_IN = "let_in", _("Let into the room")
+        WAITING = "waiting", _("Shown the waiting page")
+        LOCKED = "locked", _("Room locked")
+        ENDED = "ended", _("Meeting over")
+        CANCELLED = "cancelled", _("Meeting cancelled")
+        NO_LINK = "no_link", _("No link yet")
+        NO_MEETING = "no_meeting", _("No meeting to come")
+        REVOKED = "revoked", _("Access revoked")
+        NOT_MEMBER = "not_member", _("No longer a member")
+        OTHER_PERSON = "other_person", _("Opened while signed in as someone else")
 
     address = models.ForeignKey(JoinAddress, on_delete=models.CASCADE, related_name="openings")
     meeting = models.ForeignKey(

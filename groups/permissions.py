@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from groups.models import Membership, SupportGroup
@@ -72,7 +73,8 @@ class GroupAccess:
         return [
             membership.user.display_name
             if self.can_see_visible_members or membership.name_public
-            else "a facilitator"
+            # Translators: stands for a facilitator's name that visitors may not see.
+            else _("a facilitator")
             for membership in memberships
         ]
 

@@ -15,11 +15,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from groups.meetings.joining import join_urls_for, room_opens_at
 from groups.meetings.times import format_instant
 from groups.models import Meeting
+from lib.i18n import format_day
 from notifications.push import PushMessage, Urgency, urgency_for
 
 
@@ -31,7 +33,10 @@ def _clock(instant: datetime, user: User) -> str:
 def _day_and_clock(instant: datetime, user: User) -> str:
     """ "Thu 3 Dec, 19:00 EST": short enough for a lock screen's line."""
     local = instant.astimezone(ZoneInfo(user.time_zone))
-    return f"{local:%a} {local.day} {local:%b}, {_clock(instant, user)}"
+    return _("%(day)s, %(time)s") % {
+        "day": format_day(local, "short_day"),
+        "time": _clock(instant, user),
+    }
 
 
 def _meeting_push(
@@ -66,12 +71,30 @@ def reminder_push(*, meeting: Meeting, user: User, starts: str, now: datetime) -
     of the 24-hour one on the phone."""
     at = _clock(meeting.starts_at, user)
     online = meeting.series.meets_online
-    tap = "Tap to join when the room opens." if online else "Tap for the details."
     if user.discreet_mode:
-        title, body = f"Appointment at {at}", f"Starts {starts}. {tap}"
+        # Translators: a push notification's title, on a phone's lock screen: it must name no
+        # group, topic or substance. %(time)s is the time, e.g. "19:00 EST".
+        title = _("Appointment at %(time)s") % {"time": at}
+        if online:
+            # Translators: a push notification, on a phone's lock screen: it must name no
+            # group, topic or substance. %(starts)s is e.g. "in 15 minutes, at 19:00 EST".
+            body = _("Starts %(starts)s. Tap to join when the room opens.") % {"starts": starts}
+        else:
+            # Translators: a push notification, on a phone's lock screen: it must name no
+            # group, topic or substance. %(starts)s is e.g. "in 15 minutes, at 19:00 EST".
+            body = _("Starts %(starts)s. Tap for the details.") % {"starts": starts}
     else:
-        title = f"{meeting.series.title} at {at}"
-        body = f"{meeting.group.name}: starts {starts}. {tap}"
+        # Translators: a push notification's title: the meeting's title, then its time.
+        title = _("%(meeting)s at %(time)s") % {"meeting": meeting.series.title, "time": at}
+        words = {"group": meeting.group.name, "starts": starts}
+        if online:
+            # Translators: a push notification: the group's name, then when the meeting
+            # starts, e.g. "in 15 minutes, at 19:00 EST".
+            body = _("%(group)s: starts %(starts)s. Tap to join when the room opens.") % words
+        else:
+            # Translators: a push notification: the group's name, then when the meeting
+            # starts, e.g. "in 15 minutes, at 19:00 EST".
+            body = _("%(group)s: starts %(starts)s. Tap for the details.") % words
     return _meeting_push(
         meeting=meeting,
         user=user,
@@ -90,26 +113,55 @@ def meeting_change_push(
     had) or a removal from the schedule. Useful until the meeting would have ended."""
     when = _day_and_clock(meeting.starts_at, user)
     before = _day_and_clock(was or meeting.occurrence_start, user)
-    name = f"{meeting.series.title} ({meeting.group.name})"
+    # %(when)s and %(before)s below are a day and a time, e.g. "Thu 3 Dec, 19:00 EST".
+    words = {
+        "meeting": meeting.series.title,
+        "group": meeting.group.name,
+        "when": when,
+        "before": before,
+    }
+    discreet = user.discreet_mode
     if change == "cancelled":
-        discreet = (
-            "An appointment is cancelled",
-            f"Your appointment on {when} will not take place.",
-        )
-        plain = (f"Cancelled: {meeting.series.title}", f"{name} on {when} will not take place.")
+        if discreet:
+            # Translators: a push notification's title, on a phone's lock screen: it must name
+            # no group, topic or substance.
+            title = _("An appointment is cancelled")
+            # Translators: a push notification, on a phone's lock screen: it must name no
+            # group, topic or substance. %(when)s is a day and a time.
+            body = _("Your appointment on %(when)s will not take place.") % words
+        else:
+            # Translators: a push notification's title; %(meeting)s is the meeting's title.
+            title = _("Cancelled: %(meeting)s") % words
+            # Translators: a push notification: the meeting's title, its group's name in
+            # brackets, then a day and a time.
+            body = _("%(meeting)s (%(group)s) on %(when)s will not take place.") % words
     elif change in {"moved", "rescheduled"}:
-        discreet = ("An appointment has moved", f"Now {when}, instead of {before}.")
-        plain = (f"Moved: {meeting.series.title}", f"{name} is now {when}, instead of {before}.")
+        if discreet:
+            # Translators: a push notification's title, on a phone's lock screen: it must name
+            # no group, topic or substance.
+            title = _("An appointment has moved")
+            # Translators: a push notification, on a phone's lock screen: it must name no
+            # group, topic or substance. %(when)s is the new day and time, %(before)s the old.
+            body = _("Now %(when)s, instead of %(before)s.") % words
+        else:
+            # Translators: a push notification's title; %(meeting)s is the meeting's title.
+            title = _("Moved: %(meeting)s") % words
+            # Translators: a push notification: the meeting's title, its group's name in
+            # brackets, the new day and time (%(when)s) and the old one (%(before)s).
+            body = _("%(meeting)s (%(group)s) is now %(when)s, instead of %(before)s.") % words
+    elif discreet:  # removed
+        # Translators: a push notification's title, on a phone's lock screen: it must name no
+        # group, topic or substance.
+        title = _("An appointment no longer takes place")
+        # Translators: a push notification, on a phone's lock screen: it must name no group,
+        # topic or substance. %(when)s is a day and a time.
+        body = _("Your appointment on %(when)s is no longer on the schedule.") % words
     else:  # removed
-        discreet = (
-            "An appointment no longer takes place",
-            f"Your appointment on {when} is no longer on the schedule.",
-        )
-        plain = (
-            f"No longer on the schedule: {meeting.series.title}",
-            f"{name} on {when} no longer takes place.",
-        )
-    title, body = discreet if user.discreet_mode else plain
+        # Translators: a push notification's title; %(meeting)s is the meeting's title.
+        title = _("No longer on the schedule: %(meeting)s") % words
+        # Translators: a push notification: the meeting's title, its group's name in brackets,
+        # then a day and a time.
+        body = _("%(meeting)s (%(group)s) on %(when)s no longer takes place.") % words
     ends = max(meeting.ends_at, was or meeting.ends_at)
     return _meeting_push(
         meeting=meeting,
@@ -125,10 +177,20 @@ def meeting_change_push(
 def waitlist_push(*, meeting: Meeting, user: User, now: datetime) -> PushMessage:
     when = _day_and_clock(meeting.starts_at, user)
     if user.discreet_mode:
-        title, body = "A place is yours", f"For your appointment on {when}. Tap for the details."
+        # Translators: a push notification's title, on a phone's lock screen: it must name no
+        # group, topic or substance.
+        title = _("A place is yours")
+        # Translators: a push notification, on a phone's lock screen: it must name no group,
+        # topic or substance. %(when)s is a day and a time, e.g. "Thu 3 Dec, 19:00 EST".
+        body = _("For your appointment on %(when)s. Tap for the details.") % {"when": when}
     else:
-        title = f"A place is yours: {meeting.series.title}"
-        body = f"{meeting.group.name}, {when}. Tap for the details."
+        # Translators: a push notification's title; %(meeting)s is the meeting's title.
+        title = _("A place is yours: %(meeting)s") % {"meeting": meeting.series.title}
+        # Translators: a push notification: the group's name, then a day and a time.
+        body = _("%(group)s, %(when)s. Tap for the details.") % {
+            "group": meeting.group.name,
+            "when": when,
+        }
     return _meeting_push(
         meeting=meeting,
         user=user,
@@ -144,11 +206,20 @@ def cant_make_it_push(*, meeting: Meeting, user: User, undo_url: str) -> PushMes
     """The confirmation of the reminder's one tap; a tap on it opens the undo."""
     when = _day_and_clock(meeting.starts_at, user)
     if user.discreet_mode:
-        title = "Noted: you can't make it"
-        body = f"Your appointment on {when}. Changed your mind? Tap to undo."
+        # Translators: a push notification's title, on a phone's lock screen: it must name no
+        # group, topic or substance.
+        title = _("Noted: you can't make it")
+        # Translators: a push notification, on a phone's lock screen: it must name no group,
+        # topic or substance. %(when)s is a day and a time, e.g. "Thu 3 Dec, 19:00 EST".
+        body = _("Your appointment on %(when)s. Changed your mind? Tap to undo.") % {"when": when}
     else:
-        title = f"Noted: you can't make it to {meeting.series.title}"
-        body = f"{meeting.group.name}, {when}. Changed your mind? Tap to undo."
+        # Translators: a push notification's title; %(meeting)s is the meeting's title.
+        title = _("Noted: you can't make it to %(meeting)s") % {"meeting": meeting.series.title}
+        # Translators: a push notification: the group's name, then a day and a time.
+        body = _("%(group)s, %(when)s. Changed your mind? Tap to undo.") % {
+            "group": meeting.group.name,
+            "when": when,
+        }
     return PushMessage(
         title=title,
         body=body,

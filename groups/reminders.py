@@ -25,6 +25,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.validators import REMINDER_LEAD_LABELS
@@ -35,6 +37,7 @@ from groups.meetings.rsvp_links import cant_make_it_url
 from groups.meetings.times import format_meeting_time
 from groups.models import Meeting, Membership, Rsvp, SupportGroup
 from groups.pushes import reminder_push
+from lib.i18n import format_day
 from lib.urls import absolute_reverse
 from notifications.channels import delivery_channels
 from notifications.kinds import (
@@ -357,8 +360,14 @@ def reminder_email(
     message = member_email(
         user=user,
         template="meeting_reminder",
-        subject=f"Starts {starts}: {series.title}, {group.name}",
-        discreet_subject=f"A reminder: your appointment {starts}",
+        # Translators: a reminder's e-mail subject: when the meeting starts (e.g. "in 15
+        # minutes, at 19:00 EST" or "tomorrow at 19:00 EST"), the meeting's title, its group.
+        subject=_("Starts %(starts)s: %(meeting)s, %(group)s")
+        % {"starts": starts, "meeting": series.title, "group": group.name},
+        # Translators: a reminder's e-mail subject in discreet mode, shown on a phone's lock
+        # screen: it must name no group, topic or substance. %(starts)s is when the meeting
+        # starts, e.g. "in 15 minutes, at 19:00 EST" or "tomorrow at 19:00 EST".
+        discreet_subject=_("A reminder: your appointment %(starts)s") % {"starts": starts},
         context={
             "meeting": meeting,
             "series": series,
@@ -388,16 +397,32 @@ def reminder_email(
     return message
 
 
+def _left(left: timedelta) -> tuple[str, int]:
+    """How long until the meeting starts, in the unit a reminder says it in: minutes up to
+    an hour and a half, then about so many hours, then about so many days."""
+    minutes = max(1, -(-int(left.total_seconds()) // 60))  # rounded up: never "in 0 minutes"
+    if minutes < 90:
+        return "minutes", minutes
+    hours = round(minutes / 60)
+    if hours < 36:
+        return "hours", hours
+    return "days", round(hours / 24)
+
+
 def time_left(left: timedelta) -> str:
     """How long until the meeting starts, as a reminder says it: from the time it is sent,
     not the lead time it was planned for ("in 11 minutes", not "in an hour")."""
-    minutes = max(1, -(-int(left.total_seconds()) // 60))  # rounded up: never "in 0 minutes"
-    if minutes < 90:
-        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
-    hours = round(minutes / 60)
-    if hours < 36:
-        return f"in about {hours} hours"
-    return f"in about {round(hours / 24)} days"
+    unit, count = _left(left)
+    if unit == "minutes":
+        # Translators: how long until a meeting starts.
+        text = ngettext("in %(count)d minute", "in %(count)d minutes", count)
+    elif unit == "hours":
+        # Translators: how long until a meeting starts.
+        text = ngettext("in about %(count)d hour", "in about %(count)d hours", count)
+    else:
+        # Translators: how long until a meeting starts.
+        text = ngettext("in about %(count)d day", "in about %(count)d days", count)
+    return text % {"count": count}
 
 
 # A reminder sent on time (the dispatcher sends up to EARLY_ENOUGH early) says its lead
@@ -414,6 +439,8 @@ def starts_when(*, lead: int | None, starts_at: datetime, now: datetime, zone: Z
     differently), "today at 19:00 EST", "tomorrow at 19:00 EST", "on Thursday 3 December at
     19:00 EST". A short reminder sent late says the time really left ("in 11 minutes"), never
     a lead time that is no longer true."""
+    # Each of these follows "starts" in a reminder ("A reminder: Newcomers, Hope Group,
+    # starts in 15 minutes, at 19:00 EST."); %(time)s is the time with its zone, "19:00 EST".
     local = starts_at.astimezone(zone)
     at = f"{local:%H:%M %Z}"
     left = starts_at - now
@@ -421,18 +448,57 @@ def starts_when(*, lead: int | None, starts_at: datetime, now: datetime, zone: Z
     if ahead >= timedelta(minutes=SAYS_THE_DAY):
         days = (local.date() - now.astimezone(zone).date()).days
         if days == 0:
-            return f"today at {at}"
+            # Translators: when a meeting starts, said after "starts" in a reminder.
+            return _("today at %(time)s") % {"time": at}
         if days == 1:
-            return f"tomorrow at {at}"
-        return f"on {local:%A} {local.day} {local:%B} at {at}"
+            # Translators: when a meeting starts, said after "starts" in a reminder.
+            return _("tomorrow at %(time)s") % {"time": at}
+        # Translators: when a meeting starts, said after "starts" in a reminder: %(date)s is
+        # the weekday, day and month ("Thursday 3 December"), %(time)s the time ("19:00 EST").
+        return _("on %(date)s at %(time)s") % {
+            "date": format_day(local, "weekday_day"),
+            "time": at,
+        }
     # Rounded up as time_left rounds: sent on time, or up to EARLY_ENOUGH early.
     minutes = max(1, -(-int(left.total_seconds()) // 60))
     on_time = lead is not None and lead <= minutes <= lead + ON_TIME_MINUTES
-    if on_time and lead is not None:
-        if lead < 60 or lead % 60:
-            said = f"in {lead} minute{'s' if lead != 1 else ''}"
-        else:
-            said = f"in {lead // 60} hour{'s' if lead != 60 else ''}"
+    if on_time and lead is not None and (lead < 60 or lead % 60):
+        count = lead
+        text = ngettext(
+            # Translators: when a meeting starts, said after "starts" in a reminder.
+            "in %(count)d minute, at %(time)s",
+            "in %(count)d minutes, at %(time)s",
+            count,
+        )
+    elif on_time and lead is not None:
+        count = lead // 60
+        text = ngettext(
+            # Translators: when a meeting starts, said after "starts" in a reminder.
+            "in %(count)d hour, at %(time)s",
+            "in %(count)d hours, at %(time)s",
+            count,
+        )
     else:
-        said = time_left(left)
-    return f"{said}, at {at}"
+        unit, count = _left(left)
+        if unit == "minutes":
+            text = ngettext(
+                # Translators: when a meeting starts, said after "starts" in a reminder.
+                "in %(count)d minute, at %(time)s",
+                "in %(count)d minutes, at %(time)s",
+                count,
+            )
+        elif unit == "hours":
+            text = ngettext(
+                # Translators: when a meeting starts, said after "starts" in a reminder.
+                "in about %(count)d hour, at %(time)s",
+                "in about %(count)d hours, at %(time)s",
+                count,
+            )
+        else:
+            text = ngettext(
+                # Translators: when a meeting starts, said after "starts" in a reminder.
+                "in about %(count)d day, at %(time)s",
+                "in about %(count)d days, at %(time)s",
+                count,
+            )
+    return text % {"count": count, "time": at}

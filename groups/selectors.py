@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay,
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from groups.models import (
@@ -70,9 +71,9 @@ class MeetingCounts(TypedDict):
 
 # The directory's time-of-day filter, in the viewer's local time.
 TIMES_OF_DAY = {
-    "morning": ("Morning (before 12:00)", time(0), time(12)),
-    "afternoon": ("Afternoon (12:00 to 17:00)", time(12), time(17)),
-    "evening": ("Evening (from 17:00)", time(17), time.max),
+    "morning": (_("Morning (before 12:00)"), time(0), time(12)),
+    "afternoon": (_("Afternoon (12:00 to 17:00)"), time(12), time(17)),
+    "evening": (_("Evening (from 17:00)"), time(17), time.max),
 }
 # The directory's day codes (RFC 5545's) as ISO weekday numbers.
 _ISO_WEEKDAYS = {"MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6, "SU": 7}
@@ -91,6 +92,7 @@ _VIEWER_BADGE = Case(
 def group_list_directory(
     *,
     formats: Sequence[str] = (),
+    languages: Sequence[str] = (),
     topics: Iterable[Topic] = (),
     audiences: Sequence[str] = (),
     words: Sequence[str] = (),
@@ -118,6 +120,8 @@ def group_list_directory(
     ).prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position", "name")))
     if formats:
         groups = groups.filter(format__in=formats)
+    if languages:
+        groups = groups.filter(meeting_language__in=languages)
     topic_ids = [topic.pk for topic in topics]
     through = SupportGroup.topics.through
     if topic_ids:

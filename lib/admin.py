@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 
 class LabelledChangelistForm(forms.ModelForm):
@@ -17,7 +18,10 @@ class LabelledChangelistForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs.setdefault("aria-label", f"{field.label} of {self.instance}")
+            # Translators: the name of a cell edited in an admin list, e.g. "Position of Ketamine":
+            # the column's name, then the row's.
+            label = _("%(column)s of %(row)s") % {"column": field.label, "row": self.instance}
+            field.widget.attrs.setdefault("aria-label", label)
 
 
 class KinshipModelAdmin(admin.ModelAdmin):

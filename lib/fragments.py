@@ -37,7 +37,7 @@ from django.core.cache import cache, caches
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from lib.cache import stamp_key
@@ -130,7 +130,8 @@ def fragment(
 ) -> Any:
     """The value `build()` makes, from the cache while none of `tables` was written and its
     `until` has not passed. `vary` holds whatever else the value depends on (the query
-    string, the viewer's zone, a member's id): its repr is hashed into the key.
+    string, the viewer's zone, a member's id): its repr is hashed into the key, and so is the
+    language in force (the value is built in it).
 
     A value shared between people is never kept if its text holds a CSRF token: a form made
     for one visitor's session, which nobody else could send (and whose cookie a kept copy
@@ -138,7 +139,8 @@ def fragment(
     parts = repr(tuple(vary)).encode()
     digest = hashlib.blake2b(parts, digest_size=12).hexdigest()
     stamps = hashlib.blake2b(tables_stamp(tables).encode(), digest_size=12).hexdigest()
-    key = f"fragment:{name}:{stamps}:{digest}"
+    language = translation.get_language() or ""
+    key = f"fragment:{name}:{language}:{stamps}:{digest}"
     entry = _local.get(key)
     if entry is not None:
         return entry

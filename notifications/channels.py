@@ -5,6 +5,7 @@ that the planner of reminders and every notice apply it alike."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from notifications.models import OutboxMessage
 
@@ -14,16 +15,16 @@ Channel = OutboxMessage.Channel
 class About(models.TextChoices):
     """The kinds of news a member chooses a way for."""
 
-    REMINDERS = "reminders", "Meeting reminders"
-    CHANGES = "changes", "Changes and cancellations"
-    WAITLIST = "waitlist", "A place from the waiting list"
-    CANT_MAKE_IT = "cant_make_it", "“I can't make it” confirmations"
+    REMINDERS = "reminders", _("Meeting reminders")
+    CHANGES = "changes", _("Changes and cancellations")
+    WAITLIST = "waitlist", _("A place from the waiting list")
+    CANT_MAKE_IT = "cant_make_it", _("“I can't make it” confirmations")
 
 
 class Delivery(models.TextChoices):
-    PUSH = "push", "Push to my devices (e-mail while none has push on)"
-    EMAIL = "email", "E-mail"
-    BOTH = "both", "Both"
+    PUSH = "push", _("Push to my devices (e-mail while none has push on)")
+    EMAIL = "email", _("E-mail")
+    BOTH = "both", _("Both")
 
 
 def delivery_channels(choice: str, *, has_device: bool) -> list[str]:

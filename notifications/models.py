@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboxMessage(models.Model):
@@ -17,29 +19,29 @@ class OutboxMessage(models.Model):
     task or worker puts it back to scheduled."""
 
     class State(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        EXPIRED = "expired", "Expired"
-        CANCELLED = "cancelled", "No longer wanted"
-        FAILED = "failed", "Failed"
+        SCHEDULED = "scheduled", pgettext_lazy("an outbox message", "Scheduled")
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("No longer wanted")
+        FAILED = "failed", _("Failed")
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "E-mail"
+        EMAIL = "email", _("E-mail")
         # To every device on which the member turned push on (PushSubscription). The row's
         # payload keeps, beside what an e-mail would need, the push message of a message
         # built when it was queued (`push`), whether an e-mail went as well (`with_email`)
         # and the devices that have it already (`delivered_to`), so that a retry reaches
         # only the others.
-        PUSH = "push", "Push"
+        PUSH = "push", _("Push")
 
     class Category(models.TextChoices):
         """What a one-click unsubscribe turns off (accounts.services.unsubscribe)."""
 
-        REMINDERS = "reminders", "Meeting reminders"
-        UPDATES = "updates", "News from my groups"
-        ACCOUNT = "account", "About my account"
+        REMINDERS = "reminders", _("Meeting reminders")
+        UPDATES = "updates", _("News from my groups")
+        ACCOUNT = "account", _("About my account")
 
     # A message whose whole text is kept in `payload` when it is queued. Any other kind is
     # built at send time by the builder registered under its name (notifications.kinds).

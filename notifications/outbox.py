@@ -81,6 +81,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from lib.i18n import in_language_of
 from lib.logs import describe_exception
 from notifications.email import email_from_payload, finalise
 from notifications.kinds import (
@@ -458,9 +459,10 @@ def _built(row: OutboxMessage, now: datetime, build: Callable[[], Built]) -> Bui
     """The row's message from `build`, or the state its row ended in: the builder said it
     is no longer wanted, or due later (a moved meeting), or raised (poisoned: this row alone
     fails). A lost database connection is not the row's fault: it ends the batch, whose rows
-    go back after the lease."""
+    go back after the lease. Built in the member's language (lib.i18n), whoever caused it."""
     try:
-        return build()
+        with in_language_of(row.user) if row.user is not None else contextlib.nullcontext():
+            return build()
     except NotToBeSent as decision:
         _finish(row, decision.state, now, error=str(decision))
         return decision.state

@@ -7,6 +7,7 @@ moved it and when, and keep four eyes on publication). The state itself is read-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, cast
 
@@ -19,6 +20,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from lib.admin import KinshipModelAdmin, LabelledChangelistForm
 from resources.models import Category, Resource, StateChange, Tag
@@ -47,10 +50,6 @@ State = Resource.State
 DUE_SOON = timedelta(days=30)
 
 
-def _plural(count: int, word: str = "resource") -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
 def _assume_https(db_field, kwargs: dict) -> dict:
     if isinstance(db_field, models.URLField):
         kwargs["assume_scheme"] = "https"  # Django 6's default; links are https anyway
@@ -71,7 +70,7 @@ class CategoryAdmin(KinshipModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(resource_count=Count("resources"))
 
-    @admin.display(description="Resources", ordering="resource_count")
+    @admin.display(description=_("Resources"), ordering="resource_count")
     def resource_count(self, category: WithAnnotations[Category, _ResourceCount]) -> int:
         return category.resource_count
 
@@ -83,7 +82,7 @@ class TagAdmin(KinshipModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-FEATURED_NEEDS_PUBLISHED = (
+FEATURED_NEEDS_PUBLISHED = _(
     "Only published resources can be on the library's front page: publish this one first "
     "(or untick “on the library's front page”)."
 )
@@ -132,7 +131,9 @@ class ResourceAdminForm(forms.ModelForm):
         if slug is not None:
             # Left empty, resource_save makes one from the title.
             slug.required = False
-            slug.help_text = "The resource's address. Left empty, it is made from the title."
+            slug.help_text = gettext(
+                "The resource's address. Left empty, it is made from the title."
+            )
 
     def clean_file(self):
         file = self.cleaned_data.get("file")
@@ -147,12 +148,14 @@ class ResourceAdminForm(forms.ModelForm):
         if kind in {Resource.Kind.LINK, Resource.Kind.VIDEO} and not (
             cleaned.get("external_url") or "external_url" in self.errors
         ):
-            self.add_error("external_url", "A link or a video needs its address (http or https).")
+            self.add_error(
+                "external_url", gettext("A link or a video needs its address (http or https).")
+            )
         # A stored file comes back as the initial value; a cleared one as False.
         if kind == Resource.Kind.FILE and not (cleaned.get("file") or "file" in self.errors):
-            self.add_error("file", "A file resource needs a PDF or an image.")
+            self.add_error("file", gettext("A file resource needs a PDF or an image."))
         if kind == Resource.Kind.HOTLINE and not (cleaned.get("phone") or cleaned.get("text_line")):
-            self.add_error("phone", "A helpline needs a phone number or a text line.")
+            self.add_error("phone", gettext("A helpline needs a phone number or a text line."))
         _check_featured(self)
         return cleaned
 
@@ -174,14 +177,14 @@ class ReviewFilter(admin.SimpleListFilter):
     """What needs a curator's attention: published information whose review date has passed
     or comes within 30 days, and what facilitators suggested."""
 
-    title = "review"
+    title = _("review")
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
         return [
-            ("overdue", "Overdue"),
-            ("due_soon", "Due within 30 days"),
-            ("suggested", "Suggested by a facilitator"),
+            ("overdue", gettext("Overdue")),
+            ("due_soon", gettext("Due within 30 days")),
+            ("suggested", gettext("Suggested by a facilitator")),
         ]
 
     def queryset(self, request, queryset):
@@ -197,7 +200,7 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 class AudienceFilter(admin.SimpleListFilter):
-    title = "audience"
+    title = _("audience")
     parameter_name = "audience"
 
     def lookups(self, request, model_admin):
@@ -212,8 +215,9 @@ class StateChangeInline(admin.TabularInline):
     """The resource's history: read-only, written only by the workflow services."""
 
     model = StateChange
-    verbose_name = "move"
-    verbose_name_plural = "history"
+    # Translators: one step of a resource's history (from draft to in review, say).
+    verbose_name = _("move")
+    verbose_name_plural = _("history")
     fields = ["at", "from_state", "to_state", "by", "note"]
     readonly_fields = cast("list[str]", fields)  # plain names, no groups
     extra = 0
@@ -255,24 +259,24 @@ class ResourceAdmin(KinshipModelAdmin):
     ]
     list_select_related = ["author"]
     search_fields = ["title", "summary", "body"]
-    search_help_text = "Searches titles, summaries and text."
+    search_help_text = _("Searches titles, summaries and text.")
     # The front page's featured items first, in their order there.
     ordering = ["-featured", "featured_position", "title"]
     save_on_top = True
     inlines = [StateChangeInline]
     actions = ["send_for_review", "publish", "archive", "back_to_draft"]
     fieldsets = [
-        ("Content", {"fields": ["title", "slug", "kind", "summary", "body", "language"]}),
-        ("Link and file", {"fields": ["external_url", "file"]}),
+        (_("Content"), {"fields": ["title", "slug", "kind", "summary", "body", "language"]}),
+        (_("Link and file"), {"fields": ["external_url", "file"]}),
         (
-            "Helpline",
+            _("Helpline"),
             {
                 "fields": ["phone", "text_line", "hours"],
-                "description": "For helplines: how to reach them and when.",
+                "description": _("For helplines: how to reach them and when."),
             },
         ),
         (
-            "Audience and labels",
+            _("Audience and labels"),
             {
                 "fields": [
                     "for_recovery",
@@ -284,7 +288,7 @@ class ResourceAdmin(KinshipModelAdmin):
             },
         ),
         (
-            "Curation",
+            _("Curation"),
             {
                 "fields": [
                     "state",
@@ -300,7 +304,7 @@ class ResourceAdmin(KinshipModelAdmin):
                     "created_at",
                     "updated_at",
                 ],
-                "description": (
+                "description": _(
                     "The state moves only through the actions on the list of resources "
                     "(send for review, publish, archive, back to draft). Another admin "
                     "publishes what you wrote."
@@ -342,20 +346,27 @@ class ResourceAdmin(KinshipModelAdmin):
     def view_on_site(self, resource: Resource) -> str:
         return reverse("resources:resource-detail", args=[resource.slug])
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview(self, resource: Resource) -> str:
         if not resource.pk:
             return "—"
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">Preview</a>', self.view_on_site(resource)
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            self.view_on_site(resource),
+            gettext("Preview"),
         )
 
-    @admin.display(description="Review by", ordering="review_by")
+    @admin.display(description=_("Review by"), ordering="review_by")
     def review(self, resource: Resource) -> str:
         if resource.review_by is None:
             return "—"
         if resource.is_published and resource.review_by < timezone.localdate():
-            return format_html("{} <strong>⚠ overdue</strong>", resource.review_by.isoformat())
+            return format_html(
+                "{} <strong>{}</strong>",
+                resource.review_by.isoformat(),
+                # Translators: after a review date that has passed, in the list of resources.
+                gettext("⚠ overdue"),
+            )
         return resource.review_by.isoformat()
 
     # Saving -------------------------------------------------------------------------------
@@ -379,11 +390,13 @@ class ResourceAdmin(KinshipModelAdmin):
         *,
         move,
         target: str,
-        done: str,
+        done: Callable[[int], str],
+        already: Callable[[int], str],
         refusals: dict[str, str],
     ) -> None:
         """Apply one workflow service to each selected resource, then say what happened:
-        how many moved, and how many were refused and why (those stay as they were)."""
+        how many moved (`done`), how many were refused and why (those stay as they were),
+        and how many were in the target state already (`already`)."""
         moved, unchanged = 0, 0
         refused: dict[StrOrPromise, int] = {}
         for resource in queryset.order_by("pk"):
@@ -398,69 +411,123 @@ class ResourceAdmin(KinshipModelAdmin):
             else:
                 moved += 1
         if moved:
-            self.message_user(request, f"{_plural(moved)} {done}.", messages.SUCCESS)
+            self.message_user(request, done(moved), messages.SUCCESS)
         for reason, count in refused.items():
             self.message_user(
                 request,
-                f"{_plural(count)} refused, nothing changed for them: {reason}",
+                ngettext(
+                    "%(count)d resource refused, nothing changed for them: %(reason)s",
+                    "%(count)d resources refused, nothing changed for them: %(reason)s",
+                    count,
+                )
+                % {"count": count, "reason": reason},
                 messages.WARNING,
             )
         if unchanged:
-            self.message_user(
-                request,
-                f"{_plural(unchanged)} already {State(target).label.lower()}, left as "
-                f"{'they were' if unchanged > 1 else 'it was'}.",
-                messages.INFO,
-            )
+            self.message_user(request, already(unchanged), messages.INFO)
 
-    @admin.action(description="Send for review")
+    @admin.action(description=_("Send for review"))
     def send_for_review(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
         self._move_each(
             request,
             queryset,
             move=resource_submit,
             target=State.IN_REVIEW,
-            done="sent for review; another admin reads and publishes them",
-            refusals={"not_draft": "only a draft can be sent for review."},
+            done=lambda n: (
+                ngettext(
+                    "%(count)d resource sent for review; another admin reads and publishes them.",
+                    "%(count)d resources sent for review; another admin reads and publishes them.",
+                    n,
+                )
+                % {"count": n}
+            ),
+            already=lambda n: (
+                ngettext(
+                    "%(count)d resource already in review, left as it was.",
+                    "%(count)d resources already in review, left as they were.",
+                    n,
+                )
+                % {"count": n}
+            ),
+            refusals={"not_draft": gettext("only a draft can be sent for review.")},
         )
 
-    @admin.action(description="Publish (another admin's resources, in review)")
+    @admin.action(description=_("Publish (another admin's resources, in review)"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
         self._move_each(
             request,
             queryset,
             move=resource_publish,
             target=State.PUBLISHED,
-            done="published",
+            done=lambda n: (
+                ngettext("%(count)d resource published.", "%(count)d resources published.", n)
+                % {"count": n}
+            ),
+            already=lambda n: (
+                ngettext(
+                    "%(count)d resource already published, left as it was.",
+                    "%(count)d resources already published, left as they were.",
+                    n,
+                )
+                % {"count": n}
+            ),
             refusals={
-                "own_resource": (
+                "own_resource": gettext(
                     "you wrote them, and another admin must review and publish what you wrote "
                     "(four eyes)."
                 ),
-                "not_in_review": (
+                "not_in_review": gettext(
                     "only a resource in review can be published; send the draft for review first."
                 ),
             },
         )
 
-    @admin.action(description="Archive (take out of the library)")
+    @admin.action(description=_("Archive (take out of the library)"))
     def archive(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
         self._move_each(
             request,
             queryset,
             move=resource_archive,
             target=State.ARCHIVED,
-            done="archived: members no longer see them",
+            done=lambda n: (
+                ngettext(
+                    "%(count)d resource archived: members no longer see them.",
+                    "%(count)d resources archived: members no longer see them.",
+                    n,
+                )
+                % {"count": n}
+            ),
+            already=lambda n: (
+                ngettext(
+                    "%(count)d resource already archived, left as it was.",
+                    "%(count)d resources already archived, left as they were.",
+                    n,
+                )
+                % {"count": n}
+            ),
             refusals={},
         )
 
-    @admin.action(description="Back to draft")
+    @admin.action(description=_("Back to draft"))
     def back_to_draft(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
         self._move_each(
             request,
             queryset,
             move=resource_return_to_draft,
             target=State.DRAFT,
-            done="back to draft",
+            done=lambda n: (
+                ngettext(
+                    "%(count)d resource back to draft.", "%(count)d resources back to draft.", n
+                )
+                % {"count": n}
+            ),
+            already=lambda n: (
+                ngettext(
+                    "%(count)d resource already draft, left as it was.",
+                    "%(count)d resources already draft, left as they were.",
+                    n,
+                )
+                % {"count": n}
+            ),
             refusals={},
         )

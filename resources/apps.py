@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ResourcesConfig(AppConfig):
     name = "resources"
-    verbose_name = "Resource library"
+    verbose_name = _("Resource library")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -10,14 +10,16 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from accounts.emails import email_send_later
 from accounts.models import User
 from groups.emails import DISCREET_OPENING
+from lib.i18n import in_language_of
 from lib.urls import absolute_reverse
 from resources.models import Resource
 
-REVIEW_WAITING_SUBJECT = "A resource is waiting for your review"
+REVIEW_WAITING_SUBJECT = _("A resource is waiting for your review")
 
 
 def curators_to_review(*, resource: Resource, submitted_by: User) -> list[User]:
@@ -34,24 +36,27 @@ def curators_to_review(*, resource: Resource, submitted_by: User) -> list[User]:
 def review_waiting_later(*, resource: Resource, submitted_by: User) -> None:
     review_url = absolute_reverse("staff:review-detail", args=[resource.pk])
     for curator in curators_to_review(resource=resource, submitted_by=submitted_by):
-        subject = f"{settings.SITE_NAME}: {REVIEW_WAITING_SUBJECT}"
-        context = {
-            "user": curator,
-            "subject": subject,
-            "resource": resource,
-            "submitted_by": submitted_by,
-            "review_url": review_url,
-            "site_name": settings.SITE_NAME,
-            "site_url": settings.SITE_URL,
-            "profile_url": absolute_reverse("accounts:profile"),
-            "discreet_opening": (
-                DISCREET_OPENING.format(site=settings.SITE_NAME) if curator.discreet_mode else ""
-            ),
-        }
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("resources/emails/review_waiting.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[curator.email],
-        )
-        email_send_later(message, user=curator)
+        with in_language_of(curator):
+            subject = f"{settings.SITE_NAME}: {REVIEW_WAITING_SUBJECT}"
+            context = {
+                "user": curator,
+                "subject": subject,
+                "resource": resource,
+                "submitted_by": submitted_by,
+                "review_url": review_url,
+                "site_name": settings.SITE_NAME,
+                "site_url": settings.SITE_URL,
+                "profile_url": absolute_reverse("accounts:profile"),
+                "discreet_opening": (
+                    DISCREET_OPENING.format(site=settings.SITE_NAME)
+                    if curator.discreet_mode
+                    else ""
+                ),
+            }
+            message = EmailMultiAlternatives(
+                subject=subject,
+                body=render_to_string("resources/emails/review_waiting.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[curator.email],
+            )
+            email_send_later(message, user=curator)

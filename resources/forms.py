@@ -4,6 +4,8 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from groups.meetings.times import format_instant
 from groups.models import Meeting, SupportGroup
@@ -17,37 +19,39 @@ class LibraryFilterForm(forms.Form):
     shared. Values that are not valid are dropped, not reported."""
 
     q = forms.CharField(
-        label="Search the library",
+        label=_("Search the library"),
         required=False,
         max_length=MAX_QUERY_LENGTH,
         error_messages={
-            "max_length": "A search can be at most %(limit_value)d characters (this one has "
-            "%(show_value)d): try a few words, such as cravings or sleep."
+            "max_length": _(
+                "A search can be at most %(limit_value)d characters (this one has "
+                "%(show_value)d): try a few words, such as cravings or sleep."
+            )
         },
-        help_text="For example: cravings, CBT, bladder, help for my son.",
+        help_text=_("For example: cravings, CBT, bladder, help for my son."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     kind = forms.MultipleChoiceField(
-        label="Kind",
+        label=_("Kind"),
         required=False,
         choices=Resource.Kind.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     audience = forms.MultipleChoiceField(
-        label="For",
+        label=_("For"),
         required=False,
         choices=AUDIENCE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
     category = forms.ModelMultipleChoiceField(
-        label="Topic",
+        label=_("Topic"),
         required=False,
         queryset=Category.objects.all(),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
     )
     tag = forms.ModelMultipleChoiceField(
-        label="Tag",
+        label=_("Tag"),
         required=False,
         queryset=Tag.objects.all(),
         to_field_name="slug",
@@ -75,48 +79,48 @@ class LibraryFilterForm(forms.Form):
 
 
 class SuggestForm(forms.Form):
-    title = SingleLineFormField(label="Title", max_length=120)
+    title = SingleLineFormField(label=_("Title"), max_length=120)
     summary = forms.CharField(
-        label="Why it helps",
+        label=_("Why it helps"),
         max_length=300,
-        help_text="One or two sentences: who it is for and what they will find.",
+        help_text=_("One or two sentences: who it is for and what they will find."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     external_url = forms.URLField(
-        label="Link",
+        label=_("Link"),
         required=False,
         max_length=500,
         validators=[http_url],
         assume_scheme="https",
-        help_text="Where it can be read (http or https).",
+        help_text=_("Where it can be read (http or https)."),
     )
     body = forms.CharField(
-        label="Text",
+        label=_("Text"),
         required=False,
         max_length=40000,
-        help_text="Or write it here (Markdown works).",
+        help_text=_("Or write it here (Markdown works)."),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 
     def clean(self) -> dict[str, Any]:
         data = cast("dict[str, Any]", super().clean())  # Form.clean returns cleaned_data
         if not data.get("external_url") and not (data.get("body") or "").strip():
-            raise forms.ValidationError("Give a link, or write the text.")
+            raise forms.ValidationError(gettext("Give a link, or write the text."))
         return data
 
 
 class AttachForm(forms.Form):
     resource = forms.ModelChoiceField(
-        label="Resource",
+        label=_("Resource"),
         queryset=Resource.objects.filter(state=Resource.State.PUBLISHED).order_by("title"),
         to_field_name="slug",
     )
     meeting = forms.ModelChoiceField(
-        label="For one meeting",
+        label=_("For one meeting"),
         required=False,
         queryset=Meeting.objects.none(),
-        empty_label="The whole group",
-        help_text="Shown on that meeting's page; otherwise on the group's page.",
+        empty_label=_("The whole group"),
+        help_text=_("Shown on that meeting's page; otherwise on the group's page."),
     )
 
     def __init__(self, *args: Any, group: SupportGroup, **kwargs: Any) -> None:
@@ -131,5 +135,8 @@ class AttachForm(forms.Form):
         )
         zone = group.time_zone
         meeting_field.label_from_instance = lambda meeting: (  # type: ignore[method-assign,assignment]  # per instance, no self
-            f"{meeting.series.title}, {format_instant(meeting.starts_at, zone)}"
+            # Translators: a meeting in the list of a group's meetings: its title, then when
+            # it starts.
+            gettext("%(meeting)s, %(when)s")
+            % {"meeting": meeting.series.title, "when": format_instant(meeting.starts_at, zone)}
         )

@@ -4,9 +4,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, URLValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from lib.fields import SingleLineCharField
 
@@ -24,7 +27,7 @@ class Category(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
@@ -54,48 +57,69 @@ class Resource(models.Model):
     resources.services.curation."""
 
     class Kind(models.TextChoices):
-        ARTICLE = "article", "Article"
-        LINK = "link", "Link"
-        FILE = "file", "File"
-        VIDEO = "video", "Video"
-        HOTLINE = "hotline", "Helpline"
-        WORKSHEET = "worksheet", "Worksheet"
+        ARTICLE = "article", _("Article")
+        LINK = "link", _("Link")
+        FILE = "file", _("File")
+        VIDEO = "video", _("Video")
+        HOTLINE = "hotline", _("Helpline")
+        WORKSHEET = "worksheet", _("Worksheet")
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        PUBLISHED = "published", "Published"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
 
     title = SingleLineCharField(max_length=120)
     slug = models.SlugField(max_length=130, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
     summary = models.CharField(
-        max_length=300, help_text="One or two sentences, shown in lists and search results."
+        max_length=300, help_text=_("One or two sentences, shown in lists and search results.")
     )
     body = models.TextField(
-        max_length=40000, blank=True, help_text="Markdown. Links and emphasis are kept."
+        max_length=40000, blank=True, help_text=_("Markdown. Links and emphasis are kept.")
     )
     external_url = models.URLField(
-        "link", blank=True, max_length=500, validators=[http_url], help_text="http or https."
+        _("link"),
+        blank=True,
+        max_length=500,
+        validators=[http_url],
+        help_text=_("http or https."),
     )
     file = models.FileField(
         upload_to=resource_upload_to,
         blank=True,
         validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg", "webp", "gif"])],
-        help_text="A PDF or an image, at most 10 MB.",
+        help_text=_("A PDF or an image, at most 10 MB."),
     )
     categories = models.ManyToManyField(Category, related_name="resources", blank=True)
     tags = models.ManyToManyField(Tag, related_name="resources", blank=True)
-    for_recovery = models.BooleanField("for people in recovery", default=True)
-    for_loved_ones = models.BooleanField("for family and friends", default=False)
-    for_facilitators = models.BooleanField("for facilitators", default=False)
+    for_recovery = models.BooleanField(_("for people in recovery"), default=True)
+    for_loved_ones = models.BooleanField(_("for family and friends"), default=False)
+    for_facilitators = models.BooleanField(_("for facilitators"), default=False)
     reading_minutes = models.PositiveSmallIntegerField(default=0, editable=False)
-    language = models.CharField(max_length=8, default="en")
+    # The language it is written in; a version in another language names the resource it
+    # translates (each version is a resource of its own, curated and published on its own,
+    # with four eyes for each). The library shows each reader the version in their
+    # language, and the original where there is none (resources.selectors).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text=_("For a version in another language: the resource it translates."),
+    )
     # Helplines.
     phone = SingleLineCharField(max_length=40, blank=True)
-    text_line = SingleLineCharField("text line", max_length=80, blank=True)
-    hours = SingleLineCharField(max_length=120, blank=True, help_text="e.g. 24 hours, every day.")
+    text_line = SingleLineCharField(_("text line"), max_length=80, blank=True)
+    hours = SingleLineCharField(
+        max_length=120, blank=True, help_text=_("e.g. 24 hours, every day.")
+    )
     # Curation.
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     author = models.ForeignKey(
@@ -114,9 +138,9 @@ class Resource(models.Model):
     review_by = models.DateField(
         null=True,
         blank=True,
-        help_text="When someone should read it again: a year after publication by default.",
+        help_text=_("When someone should read it again: a year after publication by default."),
     )
-    featured = models.BooleanField("on the library's front page", default=False)
+    featured = models.BooleanField(_("on the library's front page"), default=False)
     featured_position = models.PositiveSmallIntegerField(default=0)
     # Kept by resources.services.curation on PostgreSQL (weighted title > summary > body).
     search_vector = SearchVectorField(null=True, editable=False)
@@ -126,9 +150,31 @@ class Resource(models.Model):
     class Meta:
         ordering = ["title"]
         indexes = [models.Index(fields=["state", "title"])]
+        constraints = [
+            # One version per language of a resource.
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                condition=models.Q(translation_of__isnull=False),
+                name="resources_one_version_per_language",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        original = self.translation_of
+        if original is not None and (
+            original.pk == self.pk or original.translation_of_id is not None
+        ):
+            raise ValidationError(
+                {"translation_of": _("Choose the original resource, not another version.")}
+            )
+        if original is not None and original.language == self.language:
+            raise ValidationError(
+                {"language": _("A version in another language needs another language.")}
+            )
 
     @property
     def is_published(self) -> bool:
@@ -168,7 +214,11 @@ class Bookmark(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} saved {self.resource}"
+        # Translators: how a saved resource is named in the Django admin.
+        return gettext("%(member)s saved %(resource)s") % {
+            "member": self.user,
+            "resource": self.resource,
+        }
 
 
 class GroupResource(models.Model):
@@ -206,4 +256,8 @@ class GroupResource(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.resource} in {self.group}"
+        # Translators: how a resource shared with a group is named in the Django admin.
+        return gettext("%(resource)s in %(group)s") % {
+            "resource": self.resource,
+            "group": self.group,
+        }

@@ -10,28 +10,38 @@ summary or body, as in the group directory (lib.search)."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
+from functools import reduce
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from lib.i18n import search_config
 from lib.search import searched_words, whole_word_q
 from resources.models import Bookmark, Category, GroupResource, Resource, Tag
+from resources.search_families import word_family
 from resources.sqlite_search import sqlite_ranked
 
 if TYPE_CHECKING:
@@ -70,9 +80,9 @@ def search_words(q: str) -> str:
 
 
 AUDIENCE_CHOICES = [
-    ("recovery", "People in recovery"),
-    ("loved_ones", "Family and friends"),
-    ("facilitators", "Facilitators"),
+    ("recovery", gettext_lazy("People in recovery")),
+    ("loved_ones", gettext_lazy("Family and friends")),
+    ("facilitators", gettext_lazy("Facilitators")),
 ]
 AUDIENCE_FIELDS = {
     "recovery": "for_recovery",
@@ -88,10 +98,13 @@ def resource_list_library(
     audiences: Sequence[str] = (),
     categories: Sequence[Category] = (),
     tags: Sequence[Tag] = (),
+    language: str | None = None,
 ) -> QuerySet[Resource]:
-    """Published resources matching every filter; with words, ranked by relevance and with
-    a highlighted `snippet`; without, by title."""
-    resources = _with_labels(_published())
+    """Published resources matching every filter, each in the reader's `language` where it
+    has a version in it (the current language by default); with words, ranked by relevance
+    and with a highlighted `snippet`; without, by title."""
+    language = _reading(language)
+    resources = _with_labels(_one_version_each(_published(), language=language))
     if kinds:
         resources = resources.filter(kind__in=kinds)
     if audiences:
@@ -107,7 +120,7 @@ def resource_list_library(
     if not words:
         return resources.order_by("title", "pk")
     if connection.vendor == "postgresql":
-        query = SearchQuery(words, search_type="websearch", config="english")
+        query = _search_query(words, language=language)
         return (
             resources.filter(search_vector=query)
             .annotate(
@@ -115,7 +128,7 @@ def resource_list_library(
                 snippet=SearchHeadline(
                     "body",
                     query,
-                    config="english",
+                    config=search_config(language),
                     start_sel=MARK_START,
                     stop_sel=MARK_END,
                     max_words=30,
@@ -130,6 +143,37 @@ def resource_list_library(
     for word in searched_words(words.split()):
         resources = resources.filter(whole_word_q(word, ["title", "summary", "body"]))
     return resources.order_by("title", "pk")
+
+
+def _one_version_each(resources: QuerySet[Resource], *, language: str) -> QuerySet[Resource]:
+    """Of each resource and its versions in other languages (resources.models.Resource
+    .translation_of), the one in `language` if it is published, else every other: a
+    Spanish reader sees the Spanish version of an article, and the English one where there
+    is no Spanish version yet."""
+    family = Coalesce("translation_of_id", "id")
+    in_language = (
+        _published()
+        .filter(language=language)
+        .annotate(family=Coalesce("translation_of_id", "id"))
+        .filter(family=OuterRef("family"))
+    )
+    return resources.annotate(family=family).filter(Q(language=language) | ~Exists(in_language))
+
+
+def _search_query(words: str, *, language: str) -> SearchQuery:
+    """Every word, stemmed as the reader's language stems it (its stop words left out), or
+    any other word of its family (resources.search_families: "ansiedad" finds "ansioso")."""
+
+    def any_of(word: str) -> SearchQuery:
+        forms = sorted({(language, word), *word_family(word)})
+        queries = [
+            SearchQuery(form, search_type="plain", config=search_config(code))
+            for code, form in forms
+        ]
+        return reduce(operator.or_, queries)
+
+    # search_words gave at least one word.
+    return reduce(operator.and_, (any_of(word) for word in words.split()))
 
 
 def _sqlite_search(resources: QuerySet[Resource], words: list[str]) -> QuerySet[Resource]:
@@ -154,16 +198,59 @@ def _sqlite_search(resources: QuerySet[Resource], words: list[str]) -> QuerySet[
     )
 
 
-def resource_list_featured() -> list[Resource]:
+def _reading(language: str | None) -> str:
+    return language or translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _as_read_in(resources: list[Resource], *, language: str) -> list[Resource]:
+    """Each resource swapped for its published version in `language`, where it has one (one
+    query): the featured and the helplines are chosen once, in the original, and shown to
+    each reader in their language."""
+    families = {resource.translation_of_id or resource.pk for resource in resources}
+    if not families or all(resource.language == language for resource in resources):
+        return resources
+    versions = {
+        version.translation_of_id or version.pk: version
+        for version in _with_labels(
+            _published()
+            .filter(language=language)
+            .filter(Q(translation_of_id__in=families) | Q(pk__in=families))
+        )
+    }
+    return [
+        resource
+        if resource.language == language
+        else versions.get(resource.translation_of_id or resource.pk, resource)
+        for resource in resources
+    ]
+
+
+def resource_list_featured(*, language: str | None = None) -> list[Resource]:
+    featured = _with_labels(_published().filter(featured=True)).order_by(
+        "featured_position", "title"
+    )[:FEATURED]
+    return _as_read_in(list(featured), language=_reading(language))
+
+
+def resource_list_hotlines(*, language: str | None = None) -> list[Resource]:
+    language = _reading(language)
     return list(
-        _with_labels(_published().filter(featured=True)).order_by("featured_position", "title")[
-            :FEATURED
-        ]
+        _one_version_each(_published(), language=language)
+        .filter(kind=Resource.Kind.HOTLINE)
+        .order_by("title")
     )
 
 
-def resource_list_hotlines() -> list[Resource]:
-    return list(_published().filter(kind=Resource.Kind.HOTLINE).order_by("title"))
+def resource_versions(*, resource: Resource) -> list[Resource]:
+    """The resource's published versions in other languages (its original among them), for
+    the "also in" links of its page."""
+    family = resource.translation_of_id or resource.pk
+    return list(
+        _published()
+        .filter(Q(pk=family) | Q(translation_of_id=family))
+        .exclude(pk=resource.pk)
+        .order_by("language")
+    )
 
 
 def category_list_with_counts() -> list[Category]:
@@ -187,12 +274,14 @@ def resource_get_for_page(*, slug: str, user: User | AnonymousUser) -> Resource:
 
 
 def resource_list_related(*, resource: Resource, limit: int = RELATED) -> list[Resource]:
-    """Other published resources sharing a category or a tag, the most shared first."""
+    """Other published resources sharing a category or a tag, the most shared first, in the
+    resource's language where they have a version in it (never a version of itself)."""
     category_ids = [category.pk for category in resource.categories.all()]
     tag_ids = [tag.pk for tag in resource.tags.all()]
+    family = resource.translation_of_id or resource.pk
     return list(
-        _published()
-        .exclude(pk=resource.pk)
+        _one_version_each(_published(), language=resource.language)
+        .exclude(Q(pk=family) | Q(translation_of_id=family))
         .filter(Q(categories__in=category_ids) | Q(tags__in=tag_ids))
         .annotate(shared=Count("pk"))
         .order_by("-shared", "title")[:limit]

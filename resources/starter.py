@@ -15,9 +15,7 @@ choices an admin makes afterwards (featured or not, and where).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from textwrap import dedent
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,75 +23,16 @@ from django.utils import timezone
 from accounts.models import User
 from resources.models import REVIEW_AFTER, Category, Resource, StateChange, Tag
 from resources.services.curation import resource_index, resource_save
-
-Kind = Resource.Kind
-State = Resource.State
-
-DISCLAIMER = (
-    "*General information, not medical advice. If you are worried about your health, "
-    "talk to a doctor or pharmacist.*"
+from resources.starter_es import RESOURCES_ES
+from resources.starter_specs import (
+    LIFELINE_URL,
+    SAMHSA_HELPLINE_URL,
+    STARTER_NOTE,
+    Kind,
+    StarterCategory,
+    StarterResource,
+    State,
 )
-HOTLINE_NOTE = (
-    "*General information, not medical advice. Services sometimes change their details: "
-    "the service's own website has the latest. If a life is in danger, call 911.*"
-)
-
-# The only outside addresses the starter library links to.
-SAMHSA_HELPLINE_URL = "https://www.samhsa.gov/find-help/national-helpline"
-LIFELINE_URL = "https://988lifeline.org/"
-
-STARTER_NOTE = "Starter library"
-
-
-@dataclass(frozen=True)
-class StarterCategory:
-    slug: str
-    name: str
-    description: str
-    position: int
-
-
-@dataclass(frozen=True)
-class StarterResource:
-    slug: str
-    title: str
-    kind: str
-    summary: str
-    text: str  # Markdown, without the closing not-medical-advice line (added by `body`)
-    categories: tuple[str, ...]
-    tags: tuple[str, ...]
-    for_recovery: bool = True
-    for_loved_ones: bool = False
-    for_facilitators: bool = False
-    external_url: str = ""
-    phone: str = ""
-    text_line: str = ""
-    hours: str = ""
-    featured_position: int | None = None
-    language: str = field(default="en")
-
-    @property
-    def body(self) -> str:
-        closing = HOTLINE_NOTE if self.kind == Kind.HOTLINE else DISCLAIMER
-        return f"{dedent(self.text).strip()}\n\n{closing}"
-
-    def content(self) -> dict[str, object]:
-        """The fields the seed owns (and refreshes when this file changes)."""
-        return {
-            "title": self.title,
-            "kind": self.kind,
-            "summary": self.summary,
-            "body": self.body,
-            "external_url": self.external_url,
-            "phone": self.phone,
-            "text_line": self.text_line,
-            "hours": self.hours,
-            "for_recovery": self.for_recovery,
-            "for_loved_ones": self.for_loved_ones,
-            "for_facilitators": self.for_facilitators,
-            "language": self.language,
-        }
-
 
 CATEGORIES: tuple[StarterCategory, ...] = (
     StarterCategory(
@@ -1346,6 +1285,11 @@ RESOURCES: tuple[StarterResource, ...] = (
 )
 
 
+# Every starter resource, the originals first: a version in another language names its
+# original, which must exist by then.
+ALL_RESOURCES: tuple[StarterResource, ...] = (*RESOURCES, *RESOURCES_ES)
+
+
 def _category_upsert(spec: StarterCategory) -> Category:
     category = Category.objects.filter(slug=spec.slug).first()
     wanted = {"name": spec.name, "description": spec.description, "position": spec.position}
@@ -1388,6 +1332,8 @@ def _resource_upsert(
     """Create, refresh or leave one starter resource; says which ("created", "updated",
     "unchanged", or "skipped" when an admin has taken it out of the library)."""
     content = spec.content()
+    if spec.translation_of:
+        content["translation_of"] = Resource.objects.filter(slug=spec.translation_of).first()
     its_categories = [categories[slug] for slug in spec.categories]
     its_tags = [tags[slug] for slug in spec.tags]
     resource = Resource.objects.filter(slug=spec.slug).first()
@@ -1476,7 +1422,7 @@ def starter_library_seed(
             publisher=admin_publisher,
             now=now,
         )
-        for spec in RESOURCES
+        for spec in ALL_RESOURCES
     )
     if outcomes is not None:
         outcomes.update(counts)

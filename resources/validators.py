@@ -7,6 +7,7 @@ from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -34,8 +35,11 @@ def validate_resource_file(file: UploadedFile) -> None:
     size = cast("int", file.size)
     if size > MAX_FILE_BYTES:
         raise ValidationError(
-            "This file is %(size)s MB; files can be at most 10 MB. A smaller PDF, or a link "
-            "to where the file lives, works too.",
+            # Translators: %(size)s is the file's size in megabytes, such as 12.5.
+            _(
+                "This file is %(size)s MB; files can be at most 10 MB. A smaller PDF, or a link "
+                "to where the file lives, works too."
+            ),
             code="file_too_large",
             params={"size": f"{size / 1024 / 1024:.1f}"},
         )
@@ -45,7 +49,9 @@ def validate_resource_file(file: UploadedFile) -> None:
     file.seek(position)
     if sniff(head) is None:
         raise ValidationError(
-            "This file is not a PDF or an image (PNG, JPEG, GIF or WebP), whatever its name "
-            "says. Upload a PDF or an image, or give a link instead.",
+            _(
+                "This file is not a PDF or an image (PNG, JPEG, GIF or WebP), whatever its name "
+                "says. Upload a PDF or an image, or give a link instead."
+            ),
             code="file_type",
         )

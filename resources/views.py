@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from groups.models import SupportGroup
@@ -33,6 +34,7 @@ from resources.selectors import (
     resource_list_hotlines,
     resource_list_library,
     resource_list_related,
+    resource_versions,
 )
 from resources.services.curation import resource_suggest
 from resources.services.members import (
@@ -106,7 +108,11 @@ def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
         related = resource_list_related(resource=resource)
         body = render_to_string(
             "resources/fragments/_resource_body.html",
-            {"resource": resource, "related": related},
+            {
+                "resource": resource,
+                "related": related,
+                "versions": resource_versions(resource=resource),
+            },
             request,
         )
         return Built((resource, body))
@@ -161,14 +167,20 @@ def resource_save_toggle(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
     resource = resource_get_for_page(slug=slug, user=request.user)
     if request.POST.get("action") == "remove":
         bookmark_remove(user=request.user, resource=resource)
-        messages.success(request, f"“{resource.title}” is no longer in your saved resources.")
+        messages.success(
+            request,
+            _("“%(title)s” is no longer in your saved resources.") % {"title": resource.title},
+        )
     else:
         try:
             bookmark_add(user=request.user, resource=resource)
         except ValidationError as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, f"Saved “{resource.title}”. Find it under Saved.")
+            # Translators: "Saved" is the name of the member's list of saved resources.
+            messages.success(
+                request, _("Saved “%(title)s”. Find it under Saved.") % {"title": resource.title}
+            )
     return redirect("resources:resource-detail", slug=resource.slug)
 
 
@@ -190,8 +202,10 @@ def resource_suggest_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         resource_suggest(facilitator=request.user, **form.cleaned_data)
         messages.success(
             request,
-            "Thank you. Your suggestion went to the admins as a draft; they review every "
-            "resource before it appears in the library.",
+            _(
+                "Thank you. Your suggestion went to the admins as a draft; they review every "
+                "resource before it appears in the library."
+            ),
         )
         return redirect("resources:resource-list")
     return render(
@@ -208,16 +222,19 @@ def group_resources(
     remove = request.POST.get("remove", "") if request.method == "POST" else ""
     if remove:
         if not remove.isdigit():
-            return HttpResponseBadRequest("That is not a shared resource of this group.")
+            return HttpResponseBadRequest(_("That is not a shared resource of this group."))
         group_resource_detach(group=group, link_id=int(remove))
-        messages.success(request, "The resource is no longer shared.")
+        messages.success(request, _("The resource is no longer shared."))
         return redirect("resources:group-resources", slug=group.slug)
     if request.method == "POST" and form.is_valid():
         resource = form.cleaned_data["resource"]
         meeting = form.cleaned_data["meeting"]
         group_resource_attach(group=group, resource=resource, by=request.user, meeting=meeting)
-        where = "that meeting's page" if meeting else "the group's page"
-        messages.success(request, f"“{resource.title}” is now on {where} for members.")
+        if meeting:
+            shared = _("“%(title)s” is now on that meeting's page for members.")
+        else:
+            shared = _("“%(title)s” is now on the group's page for members.")
+        messages.success(request, shared % {"title": resource.title})
         return redirect("resources:group-resources", slug=group.slug)
     links = resource_links_for_group(group=group)
     return render(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from groups.models import Report
 from resources.models import StateChange
@@ -13,7 +14,7 @@ class ReportUpdateForm(forms.Form):
     or the person reported). Resolving has its own page, since it tells the reporter."""
 
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         choices=[
             (Report.Status.OPEN, Report.Status.OPEN.label),
             (Report.Status.IN_PROGRESS, Report.Status.IN_PROGRESS.label),
@@ -21,20 +22,20 @@ class ReportUpdateForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="Note for the admins",
+        label=_("Note for the admins"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
-        help_text="What was done and what is left. Only admins see it.",
+        help_text=_("What was done and what is left. Only admins see it."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
 class ReportResolveForm(forms.Form):
     note = forms.CharField(
-        label="Note for the admins",
+        label=_("Note for the admins"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
-        help_text=(
+        help_text=_(
             "How it was resolved. Only admins see it; the reporter is told only that it is "
             "resolved."
         ),
@@ -44,8 +45,8 @@ class ReportResolveForm(forms.Form):
 
 class ResourceReturnForm(forms.Form):
     note = forms.CharField(
-        label="What should change",
+        label=_("What should change"),
         max_length=StateChange._meta.get_field("note").max_length,
-        help_text="Kept with the resource's history, for its author.",
+        help_text=_("Kept with the resource's history, for its author."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )

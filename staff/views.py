@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
@@ -97,7 +98,12 @@ def report_detail(request: AuthenticatedHttpRequest, report_id: int) -> HttpResp
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
         )
-        messages.success(request, f"Report {report.pk} saved: {report.get_status_display()}.")
+        messages.success(
+            request,
+            # Translators: %(status)s is where the report now stands, such as "In progress".
+            _("Report %(number)s saved: %(status)s.")
+            % {"number": report.pk, "status": report.get_status_display()},
+        )
         return redirect("staff:report-detail", report.pk)
     return render(
         request,
@@ -112,7 +118,7 @@ def report_detail(request: AuthenticatedHttpRequest, report_id: int) -> HttpResp
 def report_resolve_confirm(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report = _report(report_id)
     if report.status == Report.Status.RESOLVED:
-        messages.info(request, f"Report {report.pk} is already resolved.")
+        messages.info(request, _("Report %(number)s is already resolved.") % {"number": report.pk})
         return redirect("staff:report-detail", report.pk)
     form = ReportResolveForm(posted_data(request), initial={"note": report.admin_note})
     if request.method == "POST" and form.is_valid():
@@ -121,8 +127,11 @@ def report_resolve_confirm(request: AuthenticatedHttpRequest, report_id: int) ->
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            told = " We have e-mailed the reporter." if report.reporter_id else ""
-            messages.success(request, f"Report {report.pk} is resolved.{told}")
+            if report.reporter_id:
+                resolved = _("Report %(number)s is resolved. We have e-mailed the reporter.")
+            else:
+                resolved = _("Report %(number)s is resolved.")
+            messages.success(request, resolved % {"number": report.pk})
             return redirect("staff:report-list")
     return render(
         request,
@@ -167,7 +176,9 @@ def review_publish(request: AuthenticatedHttpRequest, resource_id: int) -> HttpR
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("staff:review-detail", resource.pk)
-    messages.success(request, f"“{resource.title}” is published in the library.")
+    messages.success(
+        request, _("“%(title)s” is published in the library.") % {"title": resource.title}
+    )
     return redirect("staff:review-list")
 
 
@@ -178,7 +189,10 @@ def review_return(request: AuthenticatedHttpRequest, resource_id: int) -> HttpRe
     form = ResourceReturnForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         resource_return_to_draft(resource=resource, by=request.user, note=form.cleaned_data["note"])
-        messages.success(request, f"“{resource.title}” is back with its author as a draft.")
+        messages.success(
+            request,
+            _("“%(title)s” is back with its author as a draft.") % {"title": resource.title},
+        )
         return redirect("staff:review-list")
     return render(
         request,
@@ -235,7 +249,11 @@ def request_approve(request: AuthenticatedHttpRequest, membership_id: int) -> Ht
     except MembershipError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{name} is now a member of {group}. We have e-mailed them.")
+        messages.success(
+            request,
+            _("%(name)s is now a member of %(group)s. We have e-mailed them.")
+            % {"name": name, "group": group},
+        )
     return redirect("staff:request-list")
 
 
@@ -254,7 +272,9 @@ def request_decline(request: AuthenticatedHttpRequest, membership_id: int) -> Ht
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, f"You declined {name}'s request to join {group}. We have e-mailed them."
+                request,
+                _("You declined %(name)s's request to join %(group)s. We have e-mailed them.")
+                % {"name": name, "group": group},
             )
         return redirect("staff:request-list")
     return render(

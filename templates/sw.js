@@ -16,6 +16,7 @@ controls the whole site. Ours entirely: no library, nothing fetched from elsewhe
 const SHELL_CACHE = "kinship-shell-{{ version }}";
 const MEMBER_CACHE = "kinship-member";
 const SHELL = {{ shell_json }};
+const CATALOG = "{{ catalog_url }}";
 const OFFLINE_PAGE = "{{ offline_url }}";
 
 self.addEventListener("install", (event) => {
@@ -73,8 +74,11 @@ async function navigate(request) {
     }
     return response;
   } catch (offline) {
-    const page = (await fromMemberCache(request)) || (await caches.match(request, { cacheName: SHELL_CACHE }));
-    return page || (await caches.match(OFFLINE_PAGE, { cacheName: SHELL_CACHE })) || Response.error();
+    // ignoreVary: the shell's pages were fetched without the page's headers (Vary:
+    // Accept-Language), in the language the browser asks for.
+    const kept = { cacheName: SHELL_CACHE, ignoreVary: true };
+    const page = (await fromMemberCache(request)) || (await caches.match(request, kept));
+    return page || (await caches.match(OFFLINE_PAGE, kept)) || Response.error();
   }
 }
 
@@ -86,6 +90,20 @@ self.addEventListener("fetch", (event) => {
   }
   if (request.mode === "navigate") {
     event.respondWith(navigate(request));
+  } else if (url.pathname === CATALOG) {
+    // The words of our scripts, in the language of the page: from the network, and the
+    // last copy kept for when there is none.
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            caches.open(SHELL_CACHE).then((cache) => cache.put(CATALOG, copy));
+          }
+          return response;
+        })
+        .catch(() => caches.match(CATALOG, { cacheName: SHELL_CACHE, ignoreVary: true }))
+    );
   } else if (SHELL.includes(url.pathname)) {
     event.respondWith(caches.match(request, { cacheName: SHELL_CACHE }).then((hit) => hit || fetch(request)));
   }

@@ -7,7 +7,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from lib.crisis import CrisisLine, crisis_lines
+from lib.crisis import CrisisLine, crisis_lines_reload
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ def test_the_verification_pages_link_contact_us(rf, member, template):
 
 
 def test_the_footer_shows_each_crisis_number_once(client):
-    crisis_lines.cache_clear()
+    crisis_lines_reload()
     html = text_of(client.get(reverse("home")))
 
     assert "988 988" not in html

@@ -33,10 +33,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.emails import email_send_later
 from accounts.models import DELIVERY_FIELDS, AuditEvent, DataExport, User
 from accounts.services.audit import audit_record
+from lib.i18n import in_language_of
 from lib.registries import Registry
 from lib.urls import absolute_reverse
 from notifications.models import PushSubscription
@@ -200,19 +202,23 @@ def export_latest(*, user: User, now: datetime | None = None) -> DataExport | No
 
 def _tell_export_ready(export: DataExport) -> None:
     """The member asked and went away: say the file is there (not the file itself, and not
-    its link, which is only offered to the signed-in member)."""
+    its link, which is only offered to the signed-in member). In the member's language
+    (lib.i18n): a worker builds it, not their request."""
     user = export.user
-    body = render_to_string(
-        "accounts/emails/export_ready.txt",
-        {
-            "user": user,
-            "site_name": settings.SITE_NAME,
-            "download_page": absolute_reverse("accounts:export"),
-            "lifetime_hours": int(DataExport.LIFETIME.total_seconds() // 3600),
-        },
-    )
+    with in_language_of(user):
+        body = render_to_string(
+            "accounts/emails/export_ready.txt",
+            {
+                "user": user,
+                "site_name": settings.SITE_NAME,
+                "download_page": absolute_reverse("accounts:export"),
+                "lifetime_hours": int(DataExport.LIFETIME.total_seconds() // 3600),
+            },
+        )
+        # Translators: an e-mail's subject; %(site)s is the site's name (Kinship).
+        subject = _("%(site)s: your data is ready to download") % {"site": settings.SITE_NAME}
     message = EmailMessage(
-        subject=f"{settings.SITE_NAME}: your data is ready to download",
+        subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
@@ -237,7 +243,9 @@ def export_build(*, export_id: int, now: datetime | None = None) -> DataExport |
                 return export
             if export.is_expired(now=now):
                 return export
-            payload = export_payload(user=export.user, now=now)
+            # The descriptions in the file (the security log's) are in the member's language.
+            with in_language_of(export.user):
+                payload = export_payload(user=export.user, now=now)
             export.content = json.dumps(
                 payload, cls=ExportJSONEncoder, indent=2, ensure_ascii=False
             )
@@ -278,5 +286,5 @@ def exports_stalled(*, now: datetime | None = None) -> list[int]:
 
 def export_purge_expired(*, now: datetime | None = None) -> int:
     """Delete every export past its expiry; returns how many. Safe to run repeatedly."""
-    deleted, _ = DataExport.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    deleted, _by_model = DataExport.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted

@@ -49,6 +49,7 @@ def user_upsert_verified(
     password: str,
     is_facilitator: bool = False,
     is_staff: bool = False,
+    language: str | None = None,
 ) -> tuple[User, bool]:
     """Create or refresh an account whose e-mail is already verified (demo data, operators).
 
@@ -64,6 +65,8 @@ def user_upsert_verified(
     user.is_facilitator = is_facilitator
     user.is_staff = is_staff
     user.is_superuser = is_staff
+    if language is not None:
+        user.language = language
     user.is_active = True
     user.set_password(password)
     user.full_clean()

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import AccountDeleteForm
@@ -44,9 +45,9 @@ def export_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         export = export_request(user=request.user)
         if export.status == DataExport.Status.READY:
-            messages.success(request, "Your file is ready to download.")
+            messages.success(request, _("Your file is ready to download."))
         else:
-            messages.success(request, "We're preparing your file…")
+            messages.success(request, _("We're preparing your file…"))
         return redirect("accounts:export")
 
     context = {"export": export_latest(user=request.user), "lifetime_hours": LIFETIME_HOURS}
@@ -95,6 +96,6 @@ def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:  # a check that started to hold since the page loaded
             blockers = error.messages
         else:
-            messages.success(request, "Your account has been deleted.")
+            messages.success(request, _("Your account has been deleted."))
             return redirect("home")
     return render(request, "accounts/delete.html", {"form": form, "blockers": blockers})

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from notifications.models import PushSubscription
@@ -79,7 +80,7 @@ def device_subscribe(request: AuthenticatedHttpRequest) -> HttpResponse:
         session_key=request.session.session_key or "",
         **found,
     )
-    messages.success(request, "Push notifications are on for this device.")
+    messages.success(request, _("Push notifications are on for this device."))
     return JsonResponse({"ok": True}, status=201)
 
 
@@ -87,7 +88,7 @@ def device_subscribe(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def device_remove(request: AuthenticatedHttpRequest, device_id: int) -> HttpResponse:
     if push_subscription_remove(user=request.user, subscription_id=device_id):
-        messages.success(request, "That device will no longer get push notifications.")
+        messages.success(request, _("That device will no longer get push notifications."))
     else:
-        messages.info(request, "That device was already removed.")
+        messages.info(request, _("That device was already removed."))
     return redirect("accounts:devices")

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import ProfileForm
@@ -30,7 +31,7 @@ def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
         user_update_profile(user=request.user, changes=changes)
-        messages.success(request, "Your profile and preferences are saved.")
+        messages.success(request, _("Your profile and preferences are saved."))
         return redirect("accounts:profile")
     return render(
         request,

@@ -18,17 +18,21 @@ from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from groups.models import Attendance, AttendanceLetter, Meeting
+from lib.i18n import format_day
 from lib.urls import absolute_reverse
 
 CODE_ALPHABET = frozenset("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
 CODE_LENGTH = 20
 _CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")  # spaces, hyphens and dashes people type
 
-LETTER_TITLE = "Proof of attendance"
+# Translators: the title of a letter that lists the meetings a member was recorded at.
+LETTER_TITLE = gettext_lazy("Proof of attendance")
 
 
 # --- dates in the member's zone --------------------------------------------------------------
@@ -133,7 +137,7 @@ def letter_verify_url(letter: AttendanceLetter) -> str:
 
 def long_date(day: date) -> str:
     """ "3 March 2026": unambiguous on both sides of the Atlantic."""
-    return f"{day.day} {day:%B %Y}"
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 # --- reading a code back ---------------------------------------------------------------------
@@ -183,19 +187,34 @@ def letter_pdf(letter: AttendanceLetter) -> bytes:
     def para(text: str, style=body) -> Paragraph:
         return Paragraph(escape(text), style)
 
+    title = str(LETTER_TITLE)
     story = [
-        para(LETTER_TITLE, styles["Title"]),
+        para(title, styles["Title"]),
         para(statement(letter)),
         Spacer(1, 4 * mm),
     ]
-    table_data = [[para("Group"), para("Meeting"), para("Date"), para("Time"), para("Recorded by")]]
+    headings = [
+        # Translators: a column heading in a proof of attendance letter: the group's name.
+        _("Group"),
+        # Translators: a column heading in a proof of attendance letter: the meeting's title.
+        _("Meeting"),
+        # Translators: a column heading in a proof of attendance letter.
+        _("Date"),
+        # Translators: a column heading in a proof of attendance letter.
+        _("Time"),
+        # Translators: a column heading in a proof of attendance letter: the facilitator's name.
+        _("Recorded by"),
+    ]
+    table_data = [[para(heading) for heading in headings]]
     table_data += [
         [
             para(row.group),
             para(row.title),
-            para(f"{row.day:%a} {long_date(row.day)}"),
+            para(format_day(row.day, "short_weekday_date")),
             para(f"{row.time} {row.zone}".strip()),
-            para(row.recorded_by or "A facilitator"),
+            # Translators: in a proof of attendance letter, for a facilitator whose account
+            # is gone.
+            para(row.recorded_by or _("A facilitator")),
         ]
         for row in rows
     ]
@@ -213,12 +232,20 @@ def letter_pdf(letter: AttendanceLetter) -> bytes:
     story += [
         table,
         Spacer(1, 6 * mm),
-        para(f"{len(rows)} {'meeting' if len(rows) == 1 else 'meetings'} in all."),
+        para(
+            # Translators: under the table of meetings in a proof of attendance letter.
+            ngettext("%(count)d meeting in all.", "%(count)d meetings in all.", len(rows))
+            % {"count": len(rows)}
+        ),
         para(issued_line(letter)),
         Spacer(1, 4 * mm),
-        para("Verification code"),
+        # Translators: in a proof of attendance letter, above the code that checks it.
+        para(_("Verification code")),
         para(letter.code, code_style),
-        para(f"Anyone can check this letter at {letter_verify_url(letter)}"),
+        para(
+            # Translators: %(url)s is the address of the page that checks a letter's code.
+            _("Anyone can check this letter at %(url)s") % {"url": letter_verify_url(letter)}
+        ),
         Spacer(1, 6 * mm),
         para(footnote(letter), small),
     ]
@@ -226,7 +253,7 @@ def letter_pdf(letter: AttendanceLetter) -> bytes:
     document = SimpleDocTemplate(
         buffer,
         pagesize=LETTER,
-        title=LETTER_TITLE,
+        title=title,
         author=letter.organisation_name,
         creator=settings.SITE_NAME,
         invariant=1,
@@ -243,37 +270,82 @@ def letter_pdf(letter: AttendanceLetter) -> bytes:
 def statement(letter: AttendanceLetter) -> str:
     """The letter's opening sentence, the same on the page, the PDF and the check."""
     attesters = letter_attesters(letter)
+    words = {
+        "name": letter.display_name,
+        "date_from": long_date(letter.date_from),
+        "date_to": long_date(letter.date_to),
+        "facilitators": _and_list(attesters),
+        "site": settings.SITE_NAME,
+        "zone": letter.time_zone,
+    }
     if attesters:
-        plural = "s" if len(attesters) > 1 else ""
-        recorded = f"as recorded by facilitator{plural} {_and_list(attesters)}"
+        text = ngettext(
+            # Translators: the opening of a proof of attendance letter. %(name)s is the
+            # member's display name, %(date_from)s and %(date_to)s are dates ("3 March 2026"),
+            # %(facilitators)s the facilitators' names ("Ana, Ben and Chloé"), %(site)s the
+            # site's name and %(zone)s a time zone ("America/New_York").
+            "This letter confirms that %(name)s took part in the meetings of peer support "
+            "groups listed below, between %(date_from)s and %(date_to)s, as recorded by "
+            "facilitator %(facilitators)s on %(site)s. Times are in %(zone)s.",
+            "This letter confirms that %(name)s took part in the meetings of peer support "
+            "groups listed below, between %(date_from)s and %(date_to)s, as recorded by "
+            "facilitators %(facilitators)s on %(site)s. Times are in %(zone)s.",
+            len(attesters),
+        )
     else:
-        recorded = "as recorded by each group's facilitators"
-    return (
-        f"This letter confirms that {letter.display_name} took part in the meetings of peer "
-        f"support groups listed below, between {long_date(letter.date_from)} and "
-        f"{long_date(letter.date_to)}, {recorded} on {settings.SITE_NAME}. "
-        f"Times are in {letter.time_zone}."
-    )
+        text = _(
+            # Translators: the opening of a proof of attendance letter. %(name)s is the
+            # member's display name, %(date_from)s and %(date_to)s are dates ("3 March 2026"),
+            # %(site)s the site's name and %(zone)s a time zone ("America/New_York").
+            "This letter confirms that %(name)s took part in the meetings of peer support "
+            "groups listed below, between %(date_from)s and %(date_to)s, as recorded by each "
+            "group's facilitators on %(site)s. Times are in %(zone)s."
+        )
+    return text % words
 
 
 def issued_line(letter: AttendanceLetter) -> str:
     """ "Issued by Hope Recovery Network on 3 March 2026." (older letters: no issuer)."""
-    issuer = f" by {letter.organisation_name}" if letter.organisation_name else ""
-    return f"Issued{issuer} on {long_date(letter_issued_on(letter))}."
+    issued_on = long_date(letter_issued_on(letter))
+    if letter.organisation_name:
+        # Translators: at the end of a proof of attendance letter: the organisation that runs
+        # the site, and a date ("3 March 2026").
+        return _("Issued by %(organisation)s on %(date)s.") % {
+            "organisation": letter.organisation_name,
+            "date": issued_on,
+        }
+    # Translators: at the end of a proof of attendance letter; %(date)s is "3 March 2026".
+    return _("Issued on %(date)s.") % {"date": issued_on}
 
 
 def footnote(letter: AttendanceLetter) -> str:
     """What stands under the letter: who runs the site, and who recorded the attendance."""
-    runner = f", run by {letter.organisation_name}," if letter.organisation_name else ""
+    words = {"site": settings.SITE_NAME, "organisation": letter.organisation_name}
+    if letter.organisation_name:
+        return (
+            _(
+                # Translators: under a proof of attendance letter; %(site)s is the site's name,
+                # %(organisation)s the organisation that runs it.
+                "%(site)s, run by %(organisation)s, is a platform for peer support groups. "
+                "Attendance is recorded by each group's facilitators at the meeting, never from an "
+                "answer given beforehand; each line names who recorded it. The person named above "
+                "chose to share this letter."
+            )
+            % words
+        )
     return (
-        f"{settings.SITE_NAME}{runner} is a platform for peer support groups. Attendance is "
-        "recorded by each group's facilitators at the meeting, never from an answer given "
-        "beforehand; each line names who recorded it. The person named above chose to share "
-        "this letter."
+        _(
+            # Translators: under a proof of attendance letter; %(site)s is the site's name.
+            "%(site)s is a platform for peer support groups. Attendance is recorded by each "
+            "group's facilitators at the meeting, never from an answer given beforehand; each "
+            "line names who recorded it. The person named above chose to share this letter."
+        )
+        % words
     )
 
 
 def _and_list(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    # Translators: a list of names: "Ana, Ben" (%(names)s), then the last one ("Chloé").
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_record
@@ -40,9 +41,11 @@ def attendance_check_in_problem(*, meeting: Meeting, now: datetime | None = None
     when it can."""
     now = now or timezone.now()
     if meeting.is_cancelled:
-        return "This meeting was cancelled, so there is no attendance to take."
+        return _("This meeting was cancelled, so there is no attendance to take.")
     if meeting.starts_at - CHECK_IN_OPENS_BEFORE > now:
-        return "The check-in list opens an hour before the meeting starts. Please come back then."
+        return _(
+            "The check-in list opens an hour before the meeting starts. Please come back then."
+        )
     return None
 
 
@@ -72,8 +75,10 @@ def attendance_record(
     allowed = set(membership_list_for_check_in(meeting=meeting).values_list("user_id", flat=True))
     if not wanted <= allowed:
         raise AttendanceError(
-            "Some of the people marked are not in this group, so nothing was saved. "
-            "Please reload the check-in list and try again.",
+            _(
+                "Some of the people marked are not in this group, so nothing was saved. "
+                "Please reload the check-in list and try again."
+            ),
             code="not_member",
         )
     recorded = set(Attendance.objects.filter(meeting=meeting).values_list("user_id", flat=True))
@@ -98,16 +103,18 @@ def _check_letter_range(*, date_from: date, date_to: date, today: date) -> None:
     errors: dict[str, list[str]] = {}
     if date_to > today:
         errors.setdefault("date_to", []).append(
-            "The end date can't be in the future. Please choose today or an earlier day."
+            _("The end date can't be in the future. Please choose today or an earlier day.")
         )
     if date_from > date_to:
         errors.setdefault("date_from", []).append(
-            "The start date must be on or before the end date."
+            _("The start date must be on or before the end date.")
         )
     elif date_from < years_before(date_to, LETTER_MAX_YEARS):
         errors.setdefault("date_from", []).append(
-            "A letter can cover at most two years. Please choose a later start date, "
-            "or ask for two letters."
+            _(
+                "A letter can cover at most two years. Please choose a later start date, "
+                "or ask for two letters."
+            )
         )
     if errors:
         raise AttendanceError(errors)
@@ -133,9 +140,11 @@ def letter_issue(
     entries = letter_entries(user=user, date_from=date_from, date_to=date_to)
     if not entries:
         raise AttendanceError(
-            "No meeting in these dates has your attendance recorded, so there is nothing to "
-            "put in a letter. Facilitators record who came at each meeting; if you were "
-            "there, ask them to check you in.",
+            _(
+                "No meeting in these dates has your attendance recorded, so there is nothing to "
+                "put in a letter. Facilitators record who came at each meeting; if you were "
+                "there, ask them to check you in."
+            ),
             code="empty",
         )
     letter = AttendanceLetter.objects.create(

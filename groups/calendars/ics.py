@@ -51,6 +51,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event, vRecur, vText
 
 from accounts.models import User
@@ -80,8 +82,12 @@ _NO_END = datetime(9999, 1, 1, tzinfo=UTC)
 # How far past its stored meetings a series without an RRULE is written (module docstring).
 _EACH_MEETING_AHEAD = timedelta(weeks=52)
 # What a lock screen shows in discreet mode: nothing about recovery, no group name.
-DISCREET_SUMMARY = "Appointment"
-DISCREET_CALENDAR_NAME = "Appointments"
+# Translators: a calendar entry's title in discreet mode, on a phone's lock screen: it must
+# name no group, topic or substance.
+DISCREET_SUMMARY = gettext_lazy("Appointment")
+# Translators: the name of a member's calendar in discreet mode: it must name no group, topic
+# or substance.
+DISCREET_CALENDAR_NAME = gettext_lazy("Appointments")
 
 
 @dataclass(frozen=True)
@@ -237,21 +243,29 @@ def _my_meetings_url() -> str:
 
 
 def _summary(series: MeetingSeries, audience: Audience, *, cancelled: bool = False) -> str:
-    title = DISCREET_SUMMARY if audience.discreet else f"{series.title} · {series.group.name}"
-    return f"Cancelled: {title}" if cancelled else title
+    title = str(DISCREET_SUMMARY) if audience.discreet else f"{series.title} · {series.group.name}"
+    # Translators: a calendar entry's title; %(title)s is the meeting's own.
+    return _("Cancelled: %(title)s") % {"title": title} if cancelled else title
 
 
 def _member_details(place: Place) -> list[str]:
     lines = []
     if place.in_person and place.location_notes and not place.moved_to:
-        lines.append(f"How to find it: {place.location_notes}")
+        # Translators: in a calendar entry; the facilitators' notes on finding the room.
+        lines.append(_("How to find it: %(notes)s") % {"notes": place.location_notes})
     if place.online and place.link:
-        lines.append(f"Join: {place.link}")
+        # Translators: in a calendar entry; %(link)s is the address to join the meeting at.
+        lines.append(_("Join: %(link)s") % {"link": place.link})
         if place.online_notes:
             lines.append(place.online_notes)
     if place.online and place.dial_in:
-        dial = f"Dial-in: {place.dial_in}"
-        lines.append(f"{dial} ({place.dial_in_notes})" if place.dial_in_notes else dial)
+        words = {"number": place.dial_in, "notes": place.dial_in_notes}
+        if place.dial_in_notes:
+            # Translators: in a calendar entry: the number to call, then notes (a passcode).
+            lines.append(_("Dial-in: %(number)s (%(notes)s)") % words)
+        else:
+            # Translators: in a calendar entry: the number to call.
+            lines.append(_("Dial-in: %(number)s") % words)
     return lines
 
 
@@ -268,13 +282,15 @@ def _describe(
     texts: dict[str, str] = {}
     if not audience.members:
         # The public sees the city, never the street or the link; the page says the rest.
-        texts["description"] = (
-            f"Where exactly, and how to join {group.name}: see the group's page, {page_url}"
-        )
+        texts["description"] = _(
+            # Translators: a public calendar entry's description; %(url)s is the group's page.
+            "Where exactly, and how to join %(group)s: see the group's page, %(url)s"
+        ) % {"group": group.name, "url": page_url}
         if place.in_person and place.area:
             texts["location"] = place.area
         elif place.online and not place.in_person:
-            texts["location"] = "Online"
+            # Translators: a calendar entry's location, for a meeting that meets online.
+            texts["location"] = _("Online")
         texts["url"] = page_url
         return texts
     if audience.discreet:
@@ -283,7 +299,8 @@ def _describe(
         # is the member's join address, which names nothing). The street stays: it is
         # what gets the member there.
         page_url = absolute_reverse("groups:my-meetings")
-        texts["description"] = f"Details: {page_url}"
+        # Translators: a calendar entry's description; %(url)s is a page of ours.
+        texts["description"] = _("Details: %(url)s") % {"url": page_url}
         online = place.link if place.online else ""
         if place.in_person and (location := discreet_location(place, series=series)):
             texts["location"] = location
@@ -293,11 +310,13 @@ def _describe(
         return texts
     lines = []
     if meeting is not None and meeting.is_cancelled and meeting.cancel_reason:
-        lines.append(f"Cancelled: {meeting.cancel_reason}")
+        # Translators: in a calendar entry; %(reason)s is the facilitators' reason.
+        lines.append(_("Cancelled: %(reason)s") % {"reason": meeting.cancel_reason})
     elif meeting is not None and meeting.is_moved:
-        lines.append("This meeting has moved: note the new time or place.")
+        lines.append(_("This meeting has moved: note the new time or place."))
     lines += _member_details(place)
-    lines.append(f"Details: {page_url}")
+    # Translators: a calendar entry's description; %(url)s is a page of ours.
+    lines.append(_("Details: %(url)s") % {"url": page_url})
     texts["description"] = "\n".join(lines)
     if place.in_person and place.address:
         texts["location"] = place.address
@@ -608,11 +627,12 @@ def personal_calendar_build(*, user: User, now: datetime | None = None) -> bytes
         join_urls=join_urls_for(user=user, series=all_series),
     )
     if audience.discreet:
-        name = DISCREET_CALENDAR_NAME
+        name = str(DISCREET_CALENDAR_NAME)
         my_meetings = _my_meetings_url()
         page_url_for = lambda series: my_meetings  # noqa: E731
     else:
-        name = f"My meetings ({settings.SITE_NAME})"
+        # Translators: the name of a member's calendar; %(site)s is the site's name.
+        name = _("My meetings (%(site)s)") % {"site": settings.SITE_NAME}
         page_url_for = lambda series: _group_url(series.group)  # noqa: E731
     return _feed(
         name=name,
@@ -642,7 +662,7 @@ def meeting_calendar_build(
         members=members, discreet=discreet, join_urls={series.pk: join_url} if join_url else {}
     )
     calendar = _new_calendar(
-        name=DISCREET_SUMMARY if discreet else f"{series.title} · {series.group.name}"
+        name=str(DISCREET_SUMMARY) if discreet else f"{series.title} · {series.group.name}"
     )
     calendar.add_component(
         _meeting_event(

@@ -19,12 +19,38 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
+from django.utils import formats
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from groups.meetings.times import clock_change_note
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # Python's weekday() order
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+WEEKDAY_NAMES = (
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+)
+# Which week of the month a monthly series meets in (1 to 4, or -1 for the last), as the
+# series form offers it.
+ORDINALS = {1: _("First"), 2: _("Second"), 3: _("Third"), 4: _("Fourth"), -1: _("Last")}
+# A monthly series in words, by the week of the month.
+MONTHLY_DESCRIPTIONS = {
+    # Translators: a monthly meeting's schedule; the placeholder is a weekday ("Monday").
+    1: _("First %(weekday)s of the month"),
+    # Translators: a monthly meeting's schedule; the placeholder is a weekday ("Monday").
+    2: _("Second %(weekday)s of the month"),
+    # Translators: a monthly meeting's schedule; the placeholder is a weekday ("Monday").
+    3: _("Third %(weekday)s of the month"),
+    # Translators: a monthly meeting's schedule; the placeholder is a weekday ("Monday").
+    4: _("Fourth %(weekday)s of the month"),
+    # Translators: a monthly meeting's schedule; the placeholder is a weekday ("Monday").
+    -1: _("Last %(weekday)s of the month"),
+}
 
 # A rule is expanded at most this far: the horizon of stored meetings is far shorter, and a
 # rule with neither end nor count must not run forever.
@@ -110,19 +136,44 @@ class Recurrence:
         """In words, for pages: "Every week on Monday and Thursday", "First Monday of the
         month"."""
         if self.frequency == Frequency.ONCE:
-            return "Once"
+            # Translators: the schedule of a one-off meeting.
+            return gettext("Once")
         if self.frequency == Frequency.MONTHLY:
-            ordinal = ORDINALS[self.month_week or 1].capitalize()
-            text = f"{ordinal} {WEEKDAY_NAMES[self.weekdays[0]]} of the month"
+            weekday = str(WEEKDAY_NAMES[self.weekdays[0]])
+            text = str(MONTHLY_DESCRIPTIONS[self.month_week or 1]) % {"weekday": weekday}
         else:
-            names = [WEEKDAY_NAMES[day] for day in sorted(set(self.weekdays))]
-            days = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-            every = "Every week" if self.interval == 1 else f"Every {self.interval} weeks"
-            text = f"{every} on {days}"
+            names = [str(WEEKDAY_NAMES[day]) for day in sorted(set(self.weekdays))]
+            if len(names) == 1:
+                days = names[0]
+            else:
+                # Translators: a list of weekdays, "Monday, Tuesday and Thursday".
+                days = gettext("%(first)s and %(last)s") % {
+                    "first": ", ".join(names[:-1]),
+                    "last": names[-1],
+                }
+            if self.interval == 1:
+                # Translators: a weekly schedule; the placeholder is one or more weekdays.
+                text = gettext("Every week on %(days)s") % {"days": days}
+            else:
+                text = ngettext(
+                    # Translators: a schedule of every few weeks (never 1: "Every week on").
+                    "Every %(interval)d week on %(days)s",
+                    "Every %(interval)d weeks on %(days)s",
+                    self.interval,
+                ) % {"interval": self.interval, "days": days}
         if self.until is not None:
-            text += f", until {self.until:%-d %B %Y}"
+            # Translators: a schedule ("Every week on Monday") and the date of its last meeting.
+            text = gettext("%(schedule)s, until %(date)s") % {
+                "schedule": text,
+                "date": formats.date_format(self.until, "DATE_FORMAT"),
+            }
         elif self.count is not None:
-            text += f", {self.count} times"
+            text = ngettext(
+                # Translators: a schedule ("Every week on Monday") and how many meetings it has.
+                "%(schedule)s, %(count)d times",
+                "%(schedule)s, %(count)d times",
+                self.count,
+            ) % {"schedule": text, "count": self.count}
         return text
 
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+
 from accounts import zones
+from lib.i18n import format_clock, format_day
 
 
 def zone_abbreviation(instant: datetime, zone_name: str) -> str:
@@ -17,8 +21,11 @@ def zone_abbreviation(instant: datetime, zone_name: str) -> str:
 def format_instant(instant: datetime, zone_name: str, *, with_date: bool = True) -> str:
     """ "Tuesday 1 December 2026, 19:00 EST" (or "19:00 EST")."""
     local = instant.astimezone(ZoneInfo(zone_name))
-    clock = f"{local:%H:%M} {zone_abbreviation(instant, zone_name)}"
-    return f"{local:%A} {local.day} {local:%B %Y}, {clock}" if with_date else clock
+    clock = f"{format_clock(local)} {zone_abbreviation(instant, zone_name)}"
+    if not with_date:
+        return clock
+    # Translators: a day and a time, "Tuesday 1 December 2026, 19:00 EST".
+    return _("%(day)s, %(time)s") % {"day": format_day(local), "time": clock}
 
 
 def format_meeting_time(
@@ -30,8 +37,9 @@ def format_meeting_time(
     viewer = starts_at.astimezone(ZoneInfo(viewer_zone))
     local = starts_at.astimezone(ZoneInfo(meeting_zone))
     if (viewer.utcoffset(), viewer.tzname()) != (local.utcoffset(), local.tzname()):
-        there = zone_abbreviation(starts_at, meeting_zone)
-        text += f" ({local:%H:%M} {there} where the group meets)"
+        there = f"{format_clock(local)} {zone_abbreviation(starts_at, meeting_zone)}"
+        # Translators: the time in the reader's zone, then in the group's own zone.
+        text = _("%(time)s (%(there)s where the group meets)") % {"time": text, "there": there}
     return text
 
 
@@ -49,16 +57,21 @@ def clock_change_note(day: date, at: time, zone_name: str) -> str:
     zone = ZoneInfo(zone_name)
     local = datetime.combine(day, at, tzinfo=zone)
     real = local.astimezone(UTC).astimezone(zone)
-    where = f"on {day.day} {day:%B %Y} in {zone_place_name(zone_name)}"
+    words = {
+        "time": f"{at:%H:%M}",
+        "date": formats.date_format(day, "DATE_FORMAT"),
+        "place": zone_place_name(zone_name),
+    }
     if real.replace(tzinfo=None) != local.replace(tzinfo=None):
-        return (
-            f"{at:%H:%M} does not exist {where} (the clocks go forward): the meeting will "
-            f"start at {real:%H:%M %Z}"
-        )
+        return _(
+            "%(time)s does not exist on %(date)s in %(place)s (the clocks go forward): the "
+            "meeting will start at %(real)s"
+        ) % {**words, "real": f"{real:%H:%M %Z}"}
     second = local.replace(fold=1)
     if second.utcoffset() != local.utcoffset():
-        return (
-            f"{at:%H:%M} happens twice {where} (the clocks go back): the meeting will start "
-            f"at the first {at:%H:%M}, {local:%H:%M %Z}, not at {second:%H:%M %Z} an hour later"
-        )
+        return _(
+            "%(time)s happens twice on %(date)s in %(place)s (the clocks go back): the "
+            "meeting will start at the first %(time)s, %(first)s, not at %(second)s an hour "
+            "later"
+        ) % {**words, "first": f"{local:%H:%M %Z}", "second": f"{second:%H:%M %Z}"}
     return ""

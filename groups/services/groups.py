@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_record
@@ -100,8 +101,13 @@ def invitation_create(
     """A new link: for one person (one use) and two weeks unless the facilitator chose
     otherwise. Raises ValidationError for a limit or a lifetime out of bounds."""
     if not timedelta(days=1) <= lifetime <= Invitation.MAX_LIFETIME:
+        most = Invitation.MAX_LIFETIME.days
         raise ValidationError(
-            f"Choose between 1 and {Invitation.MAX_LIFETIME.days} days.", code="lifetime"
+            ngettext(
+                "Choose between 1 and %(most)d day.", "Choose between 1 and %(most)d days.", most
+            )
+            % {"most": most},
+            code="lifetime",
         )
     now = timezone.now()
     invitation = Invitation(

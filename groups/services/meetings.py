@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from groups import emails
@@ -345,15 +346,17 @@ def meeting_cancel(*, meeting: Meeting, reason: str, now: datetime | None = None
     now = now or timezone.now()
     meeting = _locked_meeting(meeting)
     if meeting.is_cancelled:
-        raise MeetingError("This meeting is already cancelled.", code="already_cancelled")
+        raise MeetingError(_("This meeting is already cancelled."), code="already_cancelled")
     if meeting.has_started(now=now):
         raise MeetingError(
-            "This meeting has already started, so it can no longer be cancelled.",
+            _("This meeting has already started, so it can no longer be cancelled."),
             code="started",
         )
     reason = reason.strip()
     if not reason:
-        raise MeetingError("Please say why, so members know what happened.", code="reason_required")
+        raise MeetingError(
+            _("Please say why, so members know what happened."), code="reason_required"
+        )
     meeting.status = Status.CANCELLED
     meeting.cancel_reason = reason
     meeting.sequence += 1
@@ -379,16 +382,16 @@ def meeting_move(
     meeting = _locked_meeting(meeting)
     if meeting.is_cancelled:
         raise MeetingError(
-            "This meeting is cancelled. Add a one-off meeting instead.", code="cancelled"
+            _("This meeting is cancelled. Add a one-off meeting instead."), code="cancelled"
         )
     if meeting.has_started(now=now):
-        raise MeetingError("This meeting has already started.", code="started")
+        raise MeetingError(_("This meeting has already started."), code="started")
     # A UTC instant, so that adding the length counts real minutes, not the wall clock's
     # (a 60-minute meeting at 01:30 on the night the clocks go back ends at 01:30 again).
     starts_at = local_instant(day, at, meeting.series.zone).astimezone(UTC)
     if starts_at <= now:
         raise MeetingError(
-            "The new time is in the past. Choose a time that is still to come.", code="past"
+            _("The new time is in the past. Choose a time that is still to come."), code="past"
         )
     length = meeting.ends_at - meeting.starts_at
     changed = (

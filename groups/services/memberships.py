@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_record
@@ -40,8 +41,10 @@ def _ensure_room(group: SupportGroup) -> None:
         group.member_limit
     ):
         raise MembershipError(
-            "This group is full at the moment. A place may open up later; you could also "
-            "look for another group that meets at a similar time.",
+            _(
+                "This group is full at the moment. A place may open up later; you could also "
+                "look for another group that meets at a similar time."
+            ),
             code="group_full",
         )
 
@@ -70,7 +73,7 @@ def membership_join(
     membership unchanged."""
     group = _locked_group(group)
     if not group.is_active:
-        raise MembershipError("This group has closed.", code="group_archived")
+        raise MembershipError(_("This group has closed."), code="group_archived")
     existing = Membership.objects.filter(user=user, group=group).first()
     if existing and existing.state == State.ACTIVE:
         return existing
@@ -78,13 +81,15 @@ def membership_join(
         return existing  # asked already; an invitation, though, lets them in at once
     if existing and existing.state == State.REMOVED:
         raise MembershipError(
-            "A facilitator removed you from this group, so you cannot rejoin it yourself. "
-            "If you think this was a mistake, you can report a concern.",
+            _(
+                "A facilitator removed you from this group, so you cannot rejoin it yourself. "
+                "If you think this was a mistake, you can report a concern."
+            ),
             code="removed",
         )
     if not accept_conduct:
         raise MembershipError(
-            "Please read the code of conduct and tick the box to accept it.", code="conduct"
+            _("Please read the code of conduct and tick the box to accept it."), code="conduct"
         )
 
     policy = group.join_policy
@@ -92,20 +97,22 @@ def membership_join(
         invitation is None or invitation.group_id != group.pk
     ):
         raise MembershipError(
-            "This group is by invitation only. Ask its facilitator for a link.",
+            _("This group is by invitation only. Ask its facilitator for a link."),
             code="invitation_required",
         )
     now = timezone.now()
     if invitation is not None:
         if invitation.group_id != group.pk:
-            raise MembershipError("This invitation is for another group.", code="other_group")
+            raise MembershipError(_("This invitation is for another group."), code="other_group")
         # Only someone not yet in gets here (a member who follows the link again returned
         # above), so only they use it up. A refusal below rolls this transaction back, and the
         # use with it.
         if not invitation_use(invitation=invitation, now=now):
             raise MembershipError(
-                "This invitation has been used up, has expired or was withdrawn. Ask the "
-                "facilitator for a new link.",
+                _(
+                    "This invitation has been used up, has expired or was withdrawn. Ask the "
+                    "facilitator for a new link."
+                ),
                 code="invitation_unusable",
             )
     joins_now = policy != SupportGroup.JoinPolicy.APPROVAL or invitation is not None
@@ -139,8 +146,10 @@ def _facilitator_count(group: SupportGroup) -> int:
 def _ensure_not_last_facilitator(membership: Membership) -> None:
     if membership.is_facilitator and _facilitator_count(membership.group) <= 1:
         raise MembershipError(
-            "You are this group's only facilitator. Make another member co-facilitator "
-            "first, so the group is not left without one.",
+            _(
+                "You are this group's only facilitator. Make another member co-facilitator "
+                "first, so the group is not left without one."
+            ),
             code="last_facilitator",
         )
 
@@ -186,7 +195,7 @@ def membership_approve(*, membership: Membership, by: User, message: str = "") -
     group = _locked_group(membership.group)
     membership.refresh_from_db()
     if membership.state != State.PENDING:
-        raise MembershipError("This request has already been decided.", code="decided")
+        raise MembershipError(_("This request has already been decided."), code="decided")
     _ensure_room(group)
     return _decide(
         membership,
@@ -203,7 +212,7 @@ def membership_decline(*, membership: Membership, by: User, message: str = "") -
     _locked_group(membership.group)
     membership.refresh_from_db()
     if membership.state != State.PENDING:
-        raise MembershipError("This request has already been decided.", code="decided")
+        raise MembershipError(_("This request has already been decided."), code="decided")
     return _decide(
         membership,
         by=by,
@@ -219,7 +228,7 @@ def membership_remove(*, membership: Membership, by: User, message: str = "") ->
     _locked_group(membership.group)
     membership.refresh_from_db()
     if membership.state != State.ACTIVE:
-        raise MembershipError("Only active members can be removed.", code="not_active")
+        raise MembershipError(_("Only active members can be removed."), code="not_active")
     _ensure_not_last_facilitator(membership)
     membership.role = Membership.Role.MEMBER
     rsvp_release_for_membership(membership=membership)
@@ -238,7 +247,7 @@ def membership_promote(*, membership: Membership, by: User) -> Membership:
     _locked_group(membership.group)
     membership.refresh_from_db()
     if membership.state != State.ACTIVE:
-        raise MembershipError("Only active members can become co-facilitators.", code="inactive")
+        raise MembershipError(_("Only active members can become co-facilitators."), code="inactive")
     if membership.role == Membership.Role.FACILITATOR:
         return membership
     membership.role = Membership.Role.FACILITATOR
@@ -256,7 +265,9 @@ def membership_name_public_set(*, membership: Membership, public: bool) -> Membe
     """A facilitator's own choice: whether visitors to the group's page read their name or
     "a facilitator" (GroupAccess.facilitator_names). Nobody else makes it for them."""
     if membership.role != Membership.Role.FACILITATOR or membership.state != State.ACTIVE:
-        raise MembershipError("Only the group's facilitators choose this.", code="not_facilitator")
+        raise MembershipError(
+            _("Only the group's facilitators choose this."), code="not_facilitator"
+        )
     membership.name_public = public
     membership.save(update_fields=["name_public"])
     return membership

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_record
@@ -54,7 +55,7 @@ def join_openings_prune(*, now: datetime | None = None) -> tuple[int, int]:
         .exclude(place="")
         .update(place="")
     )
-    deleted, _ = JoinOpening.objects.filter(
+    deleted, _by_model = JoinOpening.objects.filter(
         opened_at__lt=now - timedelta(days=settings.AUDIT_RETENTION_DAYS)
     ).delete()
     return erased, deleted
@@ -102,7 +103,7 @@ def room_lock(*, meeting: Meeting, by: User, now: datetime | None = None) -> Non
     now = now or timezone.now()
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled or meeting.ends_at <= now:
-        raise MeetingError("This meeting is over or cancelled: there is no room to lock.")
+        raise MeetingError(_("This meeting is over or cancelled: there is no room to lock."))
     if meeting.room_locked_at is not None:
         return
     meeting.room_locked_at = now

@@ -22,17 +22,23 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.emails import email_send_later
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_record
 from groups import emails
 from groups.models import Announcement, Membership, Report, SupportGroup
+from lib.i18n import in_language_of
 from lib.urls import absolute_reverse
 
-URGENT_SUBJECT = "Urgent: someone may be in danger (report {number})"
-ALERT_SUBJECT = "A new report to look at (report {number})"
-RESOLVED_SUBJECT = "Your report was resolved (report {number})"
+# Translators: an e-mail subject to admins and facilitators; %(number)s is the report's number.
+URGENT_SUBJECT = gettext_lazy("Urgent: someone may be in danger (report %(number)s)")
+# Translators: an e-mail subject to admins; %(number)s is the report's number.
+ALERT_SUBJECT = gettext_lazy("A new report to look at (report %(number)s)")
+# Translators: an e-mail subject to the person who reported; %(number)s is the report's number.
+RESOLVED_SUBJECT = gettext_lazy("Your report was resolved (report %(number)s)")
 
 
 def report_admins() -> QuerySet[User]:
@@ -71,35 +77,35 @@ def _report_email(
 
 
 def report_alert_later(*, report: Report) -> None:
-    """Record the alerts about a new report in the outbox (sent once the filing commits)."""
+    """Record the alerts about a new report in the outbox (sent once the filing commits),
+    each in its recipient's language (lib.i18n)."""
     admins, facilitators = report_alert_recipients(report=report)
     urgent = report.reason == Report.Reason.SAFETY
-    subject = (URGENT_SUBJECT if urgent else ALERT_SUBJECT).format(number=report.pk)
     context: dict[str, object] = {
         "report": report,
         "urgent": urgent,
-        "reason": report.get_reason_display(),
         "group_name": report.group.name if report.group else "",
         "person_name": report.person.display_name if report.person else "",
         "announcement_title": report.announcement.title if report.announcement else "",
     }
     manage_url = absolute_reverse("staff:report-detail", args=[report.pk])
-    for admin in admins:
-        message = _report_email(
-            user=admin,
-            template="report_alert",
-            subject=subject,
-            context={**context, "for_admin": True, "manage_url": manage_url},
-        )
-        email_send_later(message, user=admin)
-    for facilitator in facilitators:
-        message = _report_email(
-            user=facilitator,
-            template="report_alert",
-            subject=subject,
-            context={**context, "for_admin": False, "manage_url": ""},
-        )
-        email_send_later(message, user=facilitator)
+    recipients = [(admin, True) for admin in admins] + [
+        (facilitator, False) for facilitator in facilitators
+    ]
+    for recipient, for_admin in recipients:
+        with in_language_of(recipient):
+            message = _report_email(
+                user=recipient,
+                template="report_alert",
+                subject=(URGENT_SUBJECT if urgent else ALERT_SUBJECT) % {"number": report.pk},
+                context={
+                    **context,
+                    "reason": report.get_reason_display(),
+                    "for_admin": for_admin,
+                    "manage_url": manage_url if for_admin else "",
+                },
+            )
+        email_send_later(message, user=recipient)
 
 
 @transaction.atomic
@@ -115,7 +121,7 @@ def report_file(
     """Record a concern, acknowledge it to the reporter and alert the admins (and, for
     danger, the group's facilitators) by e-mail."""
     if not (group or announcement or person):
-        raise ValidationError("Say what the concern is about.", code="no_subject")
+        raise ValidationError(_("Say what the concern is about."), code="no_subject")
     report = Report(
         reporter=reporter,
         reason=reason,
@@ -131,16 +137,16 @@ def report_file(
         subject=reporter,
         details={"report": report.pk},
     )
-    email_send_later(
-        emails.member_email(
+    with in_language_of(reporter):
+        message = emails.member_email(
             user=reporter,
             template="report_received",
-            subject="We received your report",
-            discreet_subject="We received your report",
+            # Translators: an e-mail subject to the person who reported a concern.
+            subject=_("We received your report"),
+            discreet_subject=_("We received your report"),
             context={"report": report},
-        ),
-        user=reporter,
-    )
+        )
+    email_send_later(message, user=reporter)
     report_alert_later(report=report)
     return report
 
@@ -181,7 +187,7 @@ def report_resolve(*, report: Report, by: User, note: str) -> Report:
         Report.objects.select_for_update(of=("self",)).select_related("reporter").get(pk=report.pk)
     )
     if report.status == Report.Status.RESOLVED:
-        raise ValidationError("This report is already resolved.", code="resolved")
+        raise ValidationError(_("This report is already resolved."), code="resolved")
     now = timezone.now()
     report.status = Report.Status.RESOLVED
     report.admin_note = note
@@ -191,11 +197,12 @@ def report_resolve(*, report: Report, by: User, note: str) -> Report:
     _report_save(report, by=by)
     reporter = report.reporter
     if reporter is not None and reporter.is_active:
-        message = _report_email(
-            user=reporter,
-            template="report_resolved",
-            subject=RESOLVED_SUBJECT.format(number=report.pk),
-            context={"report": report},
-        )
+        with in_language_of(reporter):
+            message = _report_email(
+                user=reporter,
+                template="report_resolved",
+                subject=RESOLVED_SUBJECT % {"number": report.pk},
+                context={"report": report},
+            )
         email_send_later(message, user=reporter)
     return report

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_record
@@ -26,17 +27,17 @@ Answer = Rsvp.Answer
 
 def _ensure_can_answer(*, user: User, meeting: Meeting, now: datetime) -> None:
     if meeting.is_cancelled:
-        raise MeetingError("This meeting is cancelled.", code="cancelled")
+        raise MeetingError(_("This meeting is cancelled."), code="cancelled")
     if meeting.has_started(now=now):
-        raise MeetingError("This meeting has already started.", code="past")
+        raise MeetingError(_("This meeting has already started."), code="past")
     if meeting.group.state != SupportGroup.State.ACTIVE:
-        raise MeetingError("This group has closed.", code="group_archived")
+        raise MeetingError(_("This group has closed."), code="group_archived")
     is_member = Membership.objects.filter(
         user=user, group_id=meeting.group_id, state=Membership.State.ACTIVE
     ).exists()
     if not is_member:
         raise MeetingError(
-            "Only the group's members can answer for its meetings. Join the group first.",
+            _("Only the group's members can answer for its meetings. Join the group first."),
             code="not_member",
         )
 
@@ -158,7 +159,7 @@ def rsvp_cant_make_it_undo(
         limit = meeting.series.rsvp_limit
         if limit is not None and _going_count(meeting) >= limit:
             raise MeetingError(
-                "Your place has gone to someone who was waiting for one.", code="place_taken"
+                _("Your place has gone to someone who was waiting for one."), code="place_taken"
             )
         rsvp.answer, rsvp.waitlisted_at = Answer.GOING, None
     elif previous == Answer.WAITLISTED:

@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -76,24 +78,20 @@ VERIFY_WINDOW_SECONDS = 10 * 60
 VERIFY_RATES = (Rate(VERIFY_ATTEMPTS, VERIFY_WINDOW_SECONDS, "ip"),)
 
 
-def _people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
-
-
 # --- check-in (facilitators) ------------------------------------------------------------------
 
 
 def _check_in_sections(people: list[CheckInPerson]) -> list[dict]:
     """The list split the way a facilitator scans it; empty sections are left out."""
     sections = [
-        ("going", "Said they're coming", [p for p in people if p.rsvp == "going"]),
-        ("waitlisted", "On the waiting list", [p for p in people if p.rsvp == "waitlisted"]),
+        ("going", _("Said they're coming"), [p for p in people if p.rsvp == "going"]),
+        ("waitlisted", _("On the waiting list"), [p for p in people if p.rsvp == "waitlisted"]),
         (
             "others",
-            "Other members",
+            _("Other members"),
             [p for p in people if p.is_active_member and not p.rsvp],
         ),
-        ("former", "No longer in the group", [p for p in people if not p.is_active_member]),
+        ("former", _("No longer in the group"), [p for p in people if not p.is_active_member]),
     ]
     return [{"key": k, "title": t, "people": ps} for k, t, ps in sections if ps]
 
@@ -130,8 +128,10 @@ def meeting_attendance(
     try:
         if ids is None:
             raise AttendanceError(
-                "The form came back damaged, so nothing was saved. Please reload the "
-                "check-in list and try again.",
+                _(
+                    "The form came back damaged, so nothing was saved. Please reload the "
+                    "check-in list and try again."
+                ),
                 code="malformed",
             )
         count = attendance_record(meeting=meeting, present_user_ids=ids, by=request.user)
@@ -151,7 +151,13 @@ def meeting_attendance(
             },
             status=400,
         )
-    messages.success(request, f"Attendance saved: {_people(count)}.")
+    messages.success(
+        request,
+        ngettext(
+            "Attendance saved: %(count)d person.", "Attendance saved: %(count)d people.", count
+        )
+        % {"count": count},
+    )
     return redirect("groups:meeting-attendance", group.slug, meeting.pk)
 
 
@@ -265,8 +271,10 @@ def letter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Your letter is ready. Print it or download the PDF, and give its code to "
-                "whoever needs to check it.",
+                _(
+                    "Your letter is ready. Print it or download the PDF, and give its code to "
+                    "whoever needs to check it."
+                ),
             )
             return redirect("groups:letter-detail", letter.pk)
     return render(
@@ -316,11 +324,11 @@ def letter_revoke(request: AuthenticatedHttpRequest, letter_id: int) -> HttpResp
     letter = _own_letter(request, letter_id)
     if request.method == "POST":
         if letter.is_revoked:
-            messages.info(request, "This letter was already revoked.")
+            messages.info(request, _("This letter was already revoked."))
         else:
             attendance_service.letter_revoke(letter=letter)
             messages.success(
-                request, "The letter is revoked: its code no longer confirms anything."
+                request, _("The letter is revoked: its code no longer confirms anything.")
             )
         return redirect("groups:letter-detail", letter.pk)
     return render(request, "groups/letter_revoke.html", _letter_context(letter))

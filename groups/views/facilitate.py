@@ -22,6 +22,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
@@ -129,11 +132,27 @@ def member_list(
     )
 
 
-DECISIONS: dict[str, tuple[Callable[..., Membership], str]] = {
-    "approve": (membership_approve, "{name} is now a member. We have e-mailed them."),
-    "decline": (membership_decline, "You declined {name}'s request. We have e-mailed them."),
-    "remove": (membership_remove, "{name} is no longer a member. We have e-mailed them."),
-    "promote": (membership_promote, "{name} is now a co-facilitator. We have e-mailed them."),
+DECISIONS: dict[str, tuple[Callable[..., Membership], Promise]] = {
+    "approve": (
+        membership_approve,
+        # Translators: %(name)s is the member's display name.
+        gettext_lazy("%(name)s is now a member. We have e-mailed them."),
+    ),
+    "decline": (
+        membership_decline,
+        # Translators: %(name)s is the person's display name.
+        gettext_lazy("You declined %(name)s's request. We have e-mailed them."),
+    ),
+    "remove": (
+        membership_remove,
+        # Translators: %(name)s is the member's display name.
+        gettext_lazy("%(name)s is no longer a member. We have e-mailed them."),
+    ),
+    "promote": (
+        membership_promote,
+        # Translators: %(name)s is the member's display name.
+        gettext_lazy("%(name)s is now a co-facilitator. We have e-mailed them."),
+    ),
 }
 
 
@@ -166,7 +185,7 @@ def membership_decide(
             except MembershipError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, done.format(name=name))
+                messages.success(request, str(done) % {"name": name})
                 return redirect(member_list_url)
         return render(
             request,
@@ -189,7 +208,7 @@ def membership_decide(
     except MembershipError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, done.format(name=name))
+        messages.success(request, str(done) % {"name": name})
     return redirect(member_list_url)
 
 
@@ -236,10 +255,16 @@ def invitations(
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            who = "the person" if invitation.max_uses == 1 else "the people you mean to invite"
-            messages.success(
-                request, f"A new invitation link is ready below. Copy it and send it to {who}."
-            )
+            if invitation.max_uses == 1:
+                ready = _(
+                    "A new invitation link is ready below. Copy it and send it to the person."
+                )
+            else:
+                ready = _(
+                    "A new invitation link is ready below. Copy it and send it to the people "
+                    "you mean to invite."
+                )
+            messages.success(request, ready)
             return redirect("groups:invitations", group.slug)
     now = timezone.now()
     rows = [
@@ -265,7 +290,7 @@ def invitation_revoke_view(
 ) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=invitation_id, group=group)
     invitation_revoke(invitation=invitation)
-    messages.success(request, "The link is withdrawn: nobody can join with it any more.")
+    messages.success(request, _("The link is withdrawn: nobody can join with it any more."))
     return redirect("groups:invitations", group.slug)
 
 
@@ -290,7 +315,7 @@ def group_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, "Your group is ready. You are its first facilitator.")
+            messages.success(request, _("Your group is ready. You are its first facilitator."))
             return redirect("groups:group-detail", group.slug)
     return render(
         request,
@@ -318,7 +343,7 @@ def group_settings(
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, "The group's settings are saved.")
+            messages.success(request, _("The group's settings are saved."))
             return redirect("groups:group-settings", group.slug)
     return render(
         request,
@@ -343,7 +368,10 @@ def group_archive_view(
     if request.method == "POST":
         group_archive(group=group, by=request.user)
         messages.success(
-            request, f"{group.name} is archived: it has left the directory and takes no members."
+            request,
+            # Translators: %(name)s is the group's name.
+            _("%(name)s is archived: it has left the directory and takes no members.")
+            % {"name": group.name},
         )
         return redirect("groups:group-detail", group.slug)
     return render(request, "groups/group_archive.html", {"group": group, "access": access})
@@ -370,8 +398,15 @@ def announcement_create(
             form.add_error(None, error.messages)
         else:
             count = emails.announcement_recipients(group=group, author_id=request.user.pk).count()
-            noun = "member" if count == 1 else "members"
-            messages.success(request, f"Posted and e-mailed to {count} {noun}.")
+            messages.success(
+                request,
+                ngettext(
+                    "Posted and e-mailed to %(count)d member.",
+                    "Posted and e-mailed to %(count)d members.",
+                    count,
+                )
+                % {"count": count},
+            )
             return redirect("groups:group-detail", group.slug)
     return render(
         request,

@@ -7,8 +7,9 @@ import hashlib
 import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
@@ -45,8 +46,12 @@ def meeting_guide_feed(request: HttpRequest) -> HttpResponse:
 
     Browsers and finders may keep a copy but must ask again every time (`no-cache`): a
     five-minute `max-age` kept a facilitator's new series out of the feed they had just
-    opened, for five minutes."""
-    etag, body = fragment("meeting-guide-feed", tables=FEED_TABLES, vary=(), build=_feed)
+    opened, for five minutes.
+
+    In the site's own language, whoever asks: the finders show it to everyone of an area,
+    and one body serves them all (its notes on joining are the only words in it)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        etag, body = fragment("meeting-guide-feed", tables=FEED_TABLES, vary=(), build=_feed)
     response = get_conditional_response(request, etag=etag)
     if response is None:
         response = HttpResponse(body, content_type="application/json; charset=utf-8")

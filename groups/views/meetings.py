@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
@@ -132,13 +134,13 @@ def meeting_detail(request: HttpRequest, slug: str, meeting_id: int) -> HttpResp
     )
 
 
-ANSWER_MESSAGES: dict[str, str] = {
-    Rsvp.Answer.GOING: "You're going. We'll see you there.",
-    Rsvp.Answer.WAITLISTED: (
+ANSWER_MESSAGES: dict[str, StrOrPromise] = {
+    Rsvp.Answer.GOING: gettext_lazy("You're going. We'll see you there."),
+    Rsvp.Answer.WAITLISTED: gettext_lazy(
         "The meeting is full, so you're on the waiting list. If a place opens up, it's yours "
         "in turn and we'll e-mail you."
     ),
-    Rsvp.Answer.NOT_GOING: "Thanks for letting the group know you can't come.",
+    Rsvp.Answer.NOT_GOING: gettext_lazy("Thanks for letting the group know you can't come."),
 }
 
 
@@ -152,7 +154,7 @@ def meeting_rsvp(request: AuthenticatedHttpRequest, slug: str, meeting_id: int) 
     answer = request.POST.get("answer")
     if answer not in {Rsvp.Answer.GOING, Rsvp.Answer.NOT_GOING}:
         return _render_meeting(
-            request, slug, meeting_id, error="Choose whether you are going or not."
+            request, slug, meeting_id, error=_("Choose whether you are going or not.")
         )
     try:
         rsvp = rsvp_answer(user=request.user, meeting=meeting, going=answer == Rsvp.Answer.GOING)

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -99,6 +100,7 @@ def group_list(request: HtmxHttpRequest) -> HttpResponse:
         "is_refused": refused,
         "asks_zone": member is None,
         "filters_chosen": len(filters["formats"])
+        + len(filters["languages"])
         + len(filters["topics"])
         + len(filters["audiences"])
         + len(filters["days"])
@@ -339,22 +341,29 @@ def _join(
 
 
 def _joined_message(request: HttpRequest, membership: Membership, before: str | None) -> None:
-    name = membership.group.name
+    words = {"name": membership.group.name}
     if membership.state == before:  # joining twice changes nothing
         if membership.is_active:
-            messages.info(request, f"You're already a member of {name}.")
+            # Translators: %(name)s is the group's name.
+            messages.info(request, _("You're already a member of %(name)s.") % words)
         else:
-            messages.info(request, f"Your request to join {name} is already waiting.")
+            # Translators: %(name)s is the group's name.
+            messages.info(request, _("Your request to join %(name)s is already waiting.") % words)
     elif membership.is_active:
         messages.success(
             request,
-            f"Welcome to {name}. You can now see where and when the group meets.",
+            # Translators: %(name)s is the group's name.
+            _("Welcome to %(name)s. You can now see where and when the group meets.") % words,
         )
     else:
         messages.success(
             request,
-            f"Your request was sent to the facilitators of {name}. We'll e-mail you when "
-            "they have answered.",
+            # Translators: %(name)s is the group's name.
+            _(
+                "Your request was sent to the facilitators of %(name)s. We'll e-mail you when "
+                "they have answered."
+            )
+            % words,
         )
 
 
@@ -386,7 +395,8 @@ def group_join(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def group_leave(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group, access = viewable_group(request, slug)
     if not access.can_leave:
-        messages.info(request, f"You're not a member of {group.name}.")
+        # Translators: %(name)s is the group's name.
+        messages.info(request, _("You're not a member of %(name)s.") % {"name": group.name})
         return redirect("groups:group-detail", slug=group.slug)
     error = None
     if request.method == "POST":
@@ -397,10 +407,16 @@ def group_leave(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         except MembershipError as refused:
             error = refused.message
         else:
+            words = {"name": group.name}
             if was_pending:
-                messages.success(request, f"Your request to join {group.name} is withdrawn.")
+                # Translators: %(name)s is the group's name.
+                messages.success(request, _("Your request to join %(name)s is withdrawn.") % words)
             else:
-                messages.success(request, f"You left {group.name}. You're welcome back any time.")
+                messages.success(
+                    request,
+                    # Translators: %(name)s is the group's name.
+                    _("You left %(name)s. You're welcome back any time.") % words,
+                )
             if group.is_active:
                 return redirect("groups:group-detail", slug=group.slug)
             return redirect("groups:group-list")
@@ -461,8 +477,8 @@ def facilitator_name(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
     )
     messages.success(
         request,
-        "Visitors to the group's page now see your name."
+        _("Visitors to the group's page now see your name.")
         if access.membership.name_public
-        else 'Visitors to the group\'s page now see "a facilitator" instead of your name.',
+        else _('Visitors to the group\'s page now see "a facilitator" instead of your name.'),
     )
     return redirect("groups:group-detail", slug=group.slug)

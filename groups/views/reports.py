@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
@@ -42,7 +43,8 @@ def _visible_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, Group
 def _report_page(
     request: AuthenticatedHttpRequest, *, about: str, back_url: str, target: ReportTarget
 ) -> HttpResponse:
-    """The form, or once it is sent, the acknowledgement (the reporter is e-mailed one too)."""
+    """The form, or once it is sent, the acknowledgement (the reporter is e-mailed one too).
+    `about` is the page's first sentence: what the report is about."""
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         report = report_file(
@@ -63,10 +65,11 @@ def _report_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_group(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    group, _ = _visible_group(request, slug)
+    group, _access = _visible_group(request, slug)
     return _report_page(
         request,
-        about=f"the group {group.name}",
+        # Translators: the start of the page for reporting a concern; %(group)s is its name.
+        about=_("About the group %(group)s.") % {"group": group.name},
         back_url=reverse("groups:group-detail", args=[group.slug]),
         target={"group": group},
     )
@@ -84,7 +87,9 @@ def report_announcement(
     announcement = get_object_or_404(Announcement, pk=announcement_id, group=group)
     return _report_page(
         request,
-        about=f"the announcement “{announcement.title}” in {group.name}",
+        # Translators: the start of the page for reporting a concern about an announcement.
+        about=_("About the announcement “%(title)s” in %(group)s.")
+        % {"title": announcement.title, "group": group.name},
         back_url=reverse("groups:group-detail", args=[group.slug]),
         target={"group": group, "announcement": announcement},
     )
@@ -107,7 +112,10 @@ def report_person(request: AuthenticatedHttpRequest, slug: str, user_id: int) ->
     )
     return _report_page(
         request,
-        about=f"{person.display_name}, in {group.name}",
+        # Translators: the start of the page for reporting a concern about a person; %(person)s
+        # is their display name, %(group)s the group's name.
+        about=_("About %(person)s, in %(group)s.")
+        % {"person": person.display_name, "group": group.name},
         back_url=reverse("groups:visible-members", args=[group.slug]),
         target={"group": group, "person": person},
     )

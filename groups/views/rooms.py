@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
@@ -138,13 +139,15 @@ def series_room_link(
         return _room_page(request, group, access, series, form)
     new = form.cleaned_data["online_url"]
     if new == series.online_url:
-        messages.info(request, "The link is unchanged.")
+        messages.info(request, _("The link is unchanged."))
     else:
         series_link_change(series=series, url=new, by=request.user)
         messages.success(
             request,
-            "The link is changed. Every member's join address leads to the new one; nobody "
-            "needs a new address.",
+            _(
+                "The link is changed. Every member's join address leads to the new one; nobody "
+                "needs a new address."
+            ),
         )
     return redirect("groups:series-room", slug=group.slug, series_id=series.pk)
 
@@ -186,20 +189,28 @@ def series_room_access(
                 "address": address,
             },
         )
-    name = membership.user.display_name
+    words = {"name": membership.user.display_name, "series": series.title}
     if action == "revoke":
         join_access_revoke(address=address, by=request.user)
         messages.success(
             request,
-            f"{name} can no longer enter {series.title} online. Their join address now says "
-            "so, kindly, and points them to the group's page.",
+            # Translators: %(name)s is a member's display name, %(series)s a meeting's name.
+            _(
+                "%(name)s can no longer enter %(series)s online. Their join address now says "
+                "so, kindly, and points them to the group's page."
+            )
+            % words,
         )
     else:
         join_access_restore(address=address, by=request.user)
         messages.success(
             request,
-            f"{name} can enter {series.title} online again, with a new join address: their "
-            "pages, calendar and next reminders carry it. The old one stays closed.",
+            # Translators: %(name)s is a member's display name, %(series)s a meeting's name.
+            _(
+                "%(name)s can enter %(series)s online again, with a new join address: their "
+                "pages, calendar and next reminders carry it. The old one stays closed."
+            )
+            % words,
         )
     return redirect("groups:series-room", slug=group.slug, series_id=series.pk)
 
@@ -227,10 +238,12 @@ def meeting_room_lock(
         else:
             messages.success(
                 request,
-                "The room is locked for the rest of this meeting. Late joiners see a gentle "
-                "note; facilitators still get in.",
+                _(
+                    "The room is locked for the rest of this meeting. Late joiners see a "
+                    "gentle note; facilitators still get in."
+                ),
             )
     else:
         room_unlock(meeting=meeting, by=request.user)
-        messages.success(request, "The room is open again: join addresses lead in.")
+        messages.success(request, _("The room is open again: join addresses lead in."))
     return redirect("groups:series-room", slug=group.slug, series_id=meeting.series_id)

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
@@ -95,7 +97,7 @@ def _created_message(series: MeetingSeries, *, viewer_zone: str) -> str:
     """What the facilitator reads after adding a schedule: its first meeting's date and time
     (however far ahead), and how many are planned."""
     meetings = list(series.meetings.order_by("starts_at")[:2])
-    title = f"“{series.title}” is on the schedule"
+    words = {"title": series.title}
     if not meetings:
         upcoming = occurrences(
             rule=series.rrule,
@@ -107,68 +109,118 @@ def _created_message(series: MeetingSeries, *, viewer_zone: str) -> str:
         )
         start = next(upcoming, None)
         if start is None:
-            return f"{title}. It has no meeting still to come."
+            # Translators: %(title)s is the name of a meeting series just added.
+            return _("“%(title)s” is on the schedule. It has no meeting still to come.") % words
         first = format_meeting_time(start, viewer_zone=viewer_zone, meeting_zone=series.time_zone)
-        return (
-            f"{title}, the first meeting on {first}. We keep thirteen weeks of meetings "
-            "planned, so they appear on the schedule from thirteen weeks before."
-        )
+        return _(
+            # Translators: %(title)s is a meeting series' name, %(first)s the day and time of
+            # its first meeting.
+            "“%(title)s” is on the schedule, the first meeting on %(first)s. We keep thirteen "
+            "weeks of meetings planned, so they appear on the schedule from thirteen weeks "
+            "before."
+        ) % {**words, "first": first}
     first = format_meeting_time(
         meetings[0].starts_at, viewer_zone=viewer_zone, meeting_zone=series.time_zone
     )
     if not series.rrule:
-        return f"{title}: one meeting, on {first}. Members see it on the group's page."
+        return _(
+            # Translators: %(title)s is a meeting's name, %(first)s its day and time.
+            "“%(title)s” is on the schedule: one meeting, on %(first)s. Members see it on the "
+            "group's page."
+        ) % {**words, "first": first}
     count = series.meetings.count()
-    return (
-        f"{title}, with {count} meeting{'s' if count != 1 else ''} planned so far, the first "
-        f"on {first}. Members see them on the group's page."
-    )
+    return ngettext(
+        # Translators: %(title)s is a meeting series' name, %(first)s the day and time of its
+        # first meeting.
+        "“%(title)s” is on the schedule, with %(count)d meeting planned so far, the first on "
+        "%(first)s. Members see them on the group's page.",
+        "“%(title)s” is on the schedule, with %(count)d meetings planned so far, the first on "
+        "%(first)s. Members see them on the group's page.",
+        count,
+    ) % {**words, "count": count, "first": first}
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def change_summary(change: SeriesChange) -> str:
+def change_summary(change: SeriesChange, *, telling_now: bool = False) -> str:
     """ "3 meetings change time, 1 cancelled meeting stays cancelled, 12 answers follow,
-    12 people will be told." """
+    12 people will be told." (with `telling_now`, once it is saved: "12 people are being
+    told.")"""
+
+    # Each part is one clause of a list: "3 meetings change time".
     parts = []
     if change.retimed:
-        parts.append(_plural(len(change.retimed), "meeting changes time", "meetings change time"))
+        parts.append(
+            ngettext(
+                "%(count)d meeting changes time",
+                "%(count)d meetings change time",
+                len(change.retimed),
+            )
+            % {"count": len(change.retimed)}
+        )
     if change.relengthened:
         parts.append(
-            _plural(len(change.relengthened), "meeting changes length", "meetings change length")
+            ngettext(
+                "%(count)d meeting changes length",
+                "%(count)d meetings change length",
+                len(change.relengthened),
+            )
+            % {"count": len(change.relengthened)}
         )
     if change.cancelled_kept:
         parts.append(
-            _plural(
+            ngettext(
+                "%(count)d cancelled meeting stays cancelled",
+                "%(count)d cancelled meetings stay cancelled",
                 len(change.cancelled_kept),
-                "cancelled meeting stays cancelled",
-                "cancelled meetings stay cancelled",
             )
+            % {"count": len(change.cancelled_kept)}
         )
     if change.moved_kept:
         parts.append(
-            _plural(
+            ngettext(
+                "%(count)d moved meeting stays where it was moved",
+                "%(count)d moved meetings stay where they were moved",
                 len(change.moved_kept),
-                "moved meeting stays where it was moved",
-                "moved meetings stay where they were moved",
             )
+            % {"count": len(change.moved_kept)}
         )
     if change.removed:
         parts.append(
-            _plural(
+            ngettext(
+                "%(count)d meeting no longer takes place",
+                "%(count)d meetings no longer take place",
                 len(change.removed),
-                "meeting no longer takes place",
-                "meetings no longer take place",
             )
+            % {"count": len(change.removed)}
         )
     if change.added:
-        parts.append(_plural(change.added, "new meeting is added", "new meetings are added"))
+        parts.append(
+            ngettext(
+                "%(count)d new meeting is added", "%(count)d new meetings are added", change.added
+            )
+            % {"count": change.added}
+        )
     if change.retimed:
-        parts.append(_plural(change.answers_follow, "answer follows", "answers follow"))
-    parts.append(_plural(change.people_told, "person will be told", "people will be told"))
-    return ", ".join(parts) + "."
+        parts.append(
+            ngettext("%(count)d answer follows", "%(count)d answers follow", change.answers_follow)
+            % {"count": change.answers_follow}
+        )
+    if telling_now:
+        told = ngettext(
+            # Translators: the last clause of the list of changes once a schedule is saved.
+            # The English singular keeps "are" as the page has always said it.
+            "%(count)d person are being told",
+            "%(count)d people are being told",
+            change.people_told,
+        )
+    else:
+        # Translators: the last clause of the list of changes a schedule's edit will make.
+        told = ngettext(
+            "%(count)d person will be told", "%(count)d people will be told", change.people_told
+        )
+    parts.append(told % {"count": change.people_told})
+    # Translators: the list of changes ("3 meetings change time, 12 people will be told"),
+    # ended by a full stop.
+    return _("%(changes)s.") % {"changes": ", ".join(parts)}
 
 
 # Buttons of the preview page: save what it shows, or go back to the form as it was filled in.
@@ -210,9 +262,14 @@ def series_edit(
         if change.changes_meetings and CONFIRM not in request.POST:
             return _series_preview(request, group, access, series, change)
         series_update(**arguments, by=request.user)
-        saved = "The schedule is saved."
         if change.changes_meetings:
-            saved += f" {change_summary(change)}".replace("will be told", "are being told")
+            # Translators: %(changes)s is the list of what became of the meetings ("3
+            # meetings change time, 12 people are being told.").
+            saved = _("The schedule is saved. %(changes)s") % {
+                "changes": change_summary(change, telling_now=True)
+            }
+        else:
+            saved = _("The schedule is saved.")
         messages.success(request, saved)
         return redirect("groups:schedule", slug=group.slug)
     return render(
@@ -264,8 +321,14 @@ def meeting_cancel_view(
             told = meeting.going_count + meeting.waitlist_count
             messages.success(
                 request,
-                f"The meeting is cancelled. We're telling the {told} "
-                f"{'person' if told == 1 else 'people'} who said they'd come or were waiting.",
+                ngettext(
+                    "The meeting is cancelled. We're telling the %(count)d person who said "
+                    "they'd come or were waiting.",
+                    "The meeting is cancelled. We're telling the %(count)d people who said "
+                    "they'd come or were waiting.",
+                    told,
+                )
+                % {"count": told},
             )
             return redirect("groups:schedule", slug=group.slug)
     return render(
@@ -313,14 +376,19 @@ def meeting_move_view(
             if moved.sequence == sequence:  # the service changes nothing it is given back
                 form.add_error(
                     None,
-                    "Nothing has changed: the date, time, place and link are the ones the "
-                    "meeting already has. Change one of them to move it, or leave it as it is.",
+                    _(
+                        "Nothing has changed: the date, time, place and link are the ones the "
+                        "meeting already has. Change one of them to move it, or leave it as it "
+                        "is."
+                    ),
                 )
                 return _move_page(request, group, access, meeting, form)
             messages.success(
                 request,
-                "The meeting is moved. Everyone who said they'd come keeps their place and "
-                "is told the new details.",
+                _(
+                    "The meeting is moved. Everyone who said they'd come keeps their place and "
+                    "is told the new details."
+                ),
             )
             return redirect("groups:schedule", slug=group.slug)
     return _move_page(request, group, access, meeting, form)

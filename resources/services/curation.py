@@ -13,8 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from lib.i18n import search_config
 from resources import emails
 from resources.models import REVIEW_AFTER, Category, Resource, StateChange, Tag
 
@@ -42,13 +44,15 @@ def resource_unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
 
 def resource_index(resource: Resource) -> None:
     """Refresh the full-text vector (PostgreSQL): title weighs most, then the summary, then
-    the body, all stemmed in English. Elsewhere search reads the columns directly."""
+    the body, stemmed in the resource's language (Spanish with PostgreSQL's Spanish
+    stemmer). Elsewhere search reads the columns directly."""
     if connection.vendor != "postgresql":
         return
+    config = search_config(resource.language)
     vector = (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("body", weight="C", config="english")
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
     )
     Resource.objects.filter(pk=resource.pk).update(search_vector=vector)
 
@@ -84,7 +88,7 @@ def _move(resource: Resource, *, to: str, by: User | None, note: str = "") -> Re
 
 def _ensure_admin(user: User) -> None:
     if not user.is_staff:
-        raise PermissionDenied("Only admins curate the library.")
+        raise PermissionDenied(_("Only admins curate the library."))
 
 
 @transaction.atomic
@@ -94,7 +98,7 @@ def resource_submit(*, resource: Resource, by: User) -> Resource:
     _ensure_admin(by)
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
     if resource.state != State.DRAFT:
-        raise CurationError("Only a draft can be sent for review.", code="not_draft")
+        raise CurationError(_("Only a draft can be sent for review."), code="not_draft")
     _move(resource, to=State.IN_REVIEW, by=by)
     resource.save(update_fields=["state", "updated_at"])
     emails.review_waiting_later(resource=resource, submitted_by=by)
@@ -110,12 +114,12 @@ def resource_publish(*, resource: Resource, by: User, now: datetime | None = Non
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
     if resource.state != State.IN_REVIEW:
         raise CurationError(
-            "Only a resource in review can be published: send the draft for review first.",
+            _("Only a resource in review can be published: send the draft for review first."),
             code="not_in_review",
         )
     if resource.author_id == by.pk:
         raise CurationError(
-            "You wrote this resource, so another admin must review and publish it.",
+            _("You wrote this resource, so another admin must review and publish it."),
             code="own_resource",
         )
     _move(resource, to=State.PUBLISHED, by=by)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from groups.models import Meeting, SupportGroup
@@ -14,8 +15,8 @@ from resources.models import Bookmark, GroupResource, Resource
 def bookmark_add(*, user: User, resource: Resource) -> Bookmark:
     """Saving twice keeps one bookmark."""
     if not resource.is_published:
-        raise ValidationError("Only published resources can be saved.", code="not_published")
-    bookmark, _ = Bookmark.objects.get_or_create(user=user, resource=resource)
+        raise ValidationError(_("Only published resources can be saved."), code="not_published")
+    bookmark, _created = Bookmark.objects.get_or_create(user=user, resource=resource)
     return bookmark
 
 
@@ -29,10 +30,10 @@ def group_resource_attach(
 ) -> GroupResource:
     """The caller has checked that `by` facilitates `group` (groups.permissions)."""
     if not resource.is_published:
-        raise ValidationError("Only published resources can be shared.", code="not_published")
+        raise ValidationError(_("Only published resources can be shared."), code="not_published")
     if meeting is not None and meeting.group_id != group.pk:
-        raise ValidationError("That meeting belongs to another group.", code="other_group")
-    link, _ = GroupResource.objects.get_or_create(
+        raise ValidationError(_("That meeting belongs to another group."), code="other_group")
+    link, _created = GroupResource.objects.get_or_create(
         group=group, meeting=meeting, resource=resource, defaults={"added_by": by}
     )
     return link

@@ -52,21 +52,26 @@
 (function () {
   "use strict";
 
+  // "in 1 hour, 5 minutes", "in 5 minutes, 30 seconds" or "in 30 seconds".
   function spell(seconds) {
     var hours = Math.floor(seconds / 3600);
     var minutes = Math.floor((seconds % 3600) / 60);
     var rest = seconds % 60;
-    var parts = [];
+    var spelt = {
+      hours: interpolate(ngettext("%(n)s hour", "%(n)s hours", hours), { n: hours }, true),
+      minutes: interpolate(ngettext("%(n)s minute", "%(n)s minutes", minutes), { n: minutes }, true),
+      seconds: interpolate(ngettext("%(n)s second", "%(n)s seconds", rest), { n: rest }, true),
+    };
     if (hours) {
-      parts.push(hours + (hours === 1 ? " hour" : " hours"));
+      // Translators: how long until a meeting's online room opens, e.g. "in 1 hour, 5 minutes".
+      return interpolate(gettext("in %(hours)s, %(minutes)s"), spelt, true);
     }
-    if (minutes || hours) {
-      parts.push(minutes + (minutes === 1 ? " minute" : " minutes"));
+    if (minutes) {
+      // Translators: how long until a meeting's online room opens, e.g. "in 5 minutes, 30 seconds".
+      return interpolate(gettext("in %(minutes)s, %(seconds)s"), spelt, true);
     }
-    if (!hours) {
-      parts.push(rest + (rest === 1 ? " second" : " seconds"));
-    }
-    return "in " + parts.join(", ");
+    // Translators: how long until a meeting's online room opens, e.g. "in 30 seconds".
+    return interpolate(gettext("in %(seconds)s"), spelt, true);
   }
 
   function start() {
@@ -82,7 +87,8 @@
     function tick() {
       var seconds = Math.max(0, Math.round((until - Date.now()) / 1000));
       if (seconds === 0) {
-        timer.textContent = "now: opening the room…";
+        // Translators: ends the sentence "The room opens at 19:00, 10 minutes before the start: …".
+        timer.textContent = gettext("now: opening the room…");
         window.location.reload();
         return;
       }
@@ -153,9 +159,11 @@
   }
   function deviceName() {
     var agent = navigator.userAgent;
-    var browser = /Firefox\//.test(agent) ? "Firefox" : /Edg\//.test(agent) ? "Edge" : /Chrome\//.test(agent) ? "Chrome" : /Safari\//.test(agent) ? "Safari" : "A browser";
+    // Translators: a device's name on the push devices page when its browser is not recognised.
+    var browser = /Firefox\//.test(agent) ? "Firefox" : /Edg\//.test(agent) ? "Edge" : /Chrome\//.test(agent) ? "Chrome" : /Safari\//.test(agent) ? "Safari" : gettext("A browser");
     var system = /Android/.test(agent) ? "Android" : /iPhone|iPad/.test(agent) ? "iOS" : /Mac OS X/.test(agent) ? "macOS" : /Windows/.test(agent) ? "Windows" : /Linux/.test(agent) ? "Linux" : "";
-    return system ? browser + " on " + system : browser;
+    // Translators: a device's name on the push devices page, e.g. "Firefox on Android".
+    return system ? interpolate(gettext("%(browser)s on %(system)s"), { browser: browser, system: system }, true) : browser;
   }
   if (Notification.permission === "denied") {
     show("denied");

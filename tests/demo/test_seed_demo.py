@@ -42,7 +42,8 @@ def test_seed_demo_is_idempotent_and_each_demo_role_can_sign_in(client):
     assert Attendance.objects.exists()
     # The starter library, published (by the demo admin, who did not write it).
     published = Resource.objects.filter(state="published")
-    assert 15 <= published.count() <= 25
+    assert 15 <= published.filter(language="en").count() <= 25
+    assert published.filter(language="es").count() >= 10
     assert not published.filter(published_by=None).exists()
     member = User.objects.get(email="member@kinship.test")
     facilitator = User.objects.get(email="facilitator@kinship.test")

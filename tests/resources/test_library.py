@@ -303,7 +303,7 @@ def test_markdown_is_rendered_without_scripts_handlers_or_javascript_links(clien
         ),
     )
     html = client.get(detail_url(resource)).content.decode()
-    prose = between(html, '<div class="prose">', "</div>")
+    prose = between(html, '<div class="prose" lang="en">', "</div>")
     assert "<h2>Heading</h2>" in prose
     assert "<strong>bold</strong>" in prose
     assert 'href="https://example.org/help"' in prose

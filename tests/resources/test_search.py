@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from resources.models import Resource
-from resources.starter import RESOURCES, starter_library_seed
+from resources.starter import ALL_RESOURCES, RESOURCES, starter_library_seed
 from tests.resources.conftest import ResourceFactory, on_postgresql
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ NEEDS_POSTGRESQL = (
 @pytest.fixture
 def library():
     starter_library_seed()
-    assert Resource.objects.filter(state=Resource.State.PUBLISHED).count() == len(RESOURCES)
+    assert Resource.objects.filter(state=Resource.State.PUBLISHED).count() == len(ALL_RESOURCES)
 
 
 def search(client, q: str) -> list[Resource]:

@@ -19,15 +19,11 @@ from django.forms.models import model_to_dict
 
 from resources.models import Category, Resource, StateChange, Tag
 from resources.selectors import resource_list_library
-from resources.starter import (
-    DISCLAIMER,
-    LIFELINE_URL,
-    RESOURCES,
-    SAMHSA_HELPLINE_URL,
-    starter_library_seed,
-)
+from resources.starter import ALL_RESOURCES, starter_library_seed
+from resources.starter_specs import CLOSINGS, DISCLAIMER, LIFELINE_URL, SAMHSA_HELPLINE_URL
 
 ALLOWED_URLS = {SAMHSA_HELPLINE_URL, LIFELINE_URL}
+NOT_ADVICE = {"en": "not medical advice", "es": "no consejo médico"}
 WORDS_PER_WINDOW = 8
 NOW = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
 
@@ -64,7 +60,7 @@ def snapshot() -> dict[str, object]:
 
 
 def test_the_seed_publishes_a_starter_library(seeded):
-    assert 15 <= seeded.count() <= 25
+    assert 15 <= seeded.filter(language="en").count() <= 25
     assert set(seeded.values_list("state", flat=True)) == {Resource.State.PUBLISHED}
     assert not seeded.filter(published_at__isnull=True).exists()
     assert 5 <= Category.objects.count() <= 7
@@ -86,9 +82,26 @@ def test_the_seed_publishes_a_starter_library(seeded):
 
 def test_every_article_and_worksheet_ends_by_saying_it_is_not_medical_advice(seeded):
     for resource in seeded.filter(kind__in=["article", "worksheet"]):
-        assert resource.body.rstrip().endswith(DISCLAIMER), resource.slug
+        disclaimer = DISCLAIMER if resource.language == "en" else CLOSINGS[resource.language][0]
+        assert resource.body.rstrip().endswith(disclaimer), resource.slug
     for resource in seeded:
-        assert "not medical advice" in resource.body.splitlines()[-1], resource.slug
+        closing = resource.body.splitlines()[-1]
+        assert NOT_ADVICE[resource.language] in closing, resource.slug
+
+
+def test_the_spanish_versions_translate_published_originals_including_the_helplines(seeded):
+    spanish = seeded.filter(language="es").select_related("translation_of")
+    assert spanish.count() >= 8 + 2
+    for version in spanish:
+        assert version.translation_of is not None, version.slug
+        assert version.translation_of.language == "en" and version.translation_of.is_published
+    helplines = spanish.filter(kind=Resource.Kind.HOTLINE)
+    assert {h.translation_of.slug for h in helplines} == {
+        "988-suicide-and-crisis-lifeline",
+        "samhsa-national-helpline",
+    }
+    lifeline = helplines.get(translation_of__slug="988-suicide-and-crisis-lifeline")
+    assert "AYUDA" in lifeline.body and "marca 2" in lifeline.body
 
 
 def test_every_body_has_substance_and_headings(seeded):
@@ -130,11 +143,11 @@ def test_helplines_say_how_to_reach_them_and_when(seeded):
 
 
 def test_seeding_twice_changes_nothing():
-    assert starter_library_seed(now=NOW) == len(RESOURCES)
+    assert starter_library_seed(now=NOW) == len(ALL_RESOURCES)
     before = snapshot()
     outcomes: Counter[str] = Counter()
     assert starter_library_seed(now=NOW + timedelta(days=3), outcomes=outcomes) == 0
-    assert outcomes == Counter(unchanged=len(RESOURCES))
+    assert outcomes == Counter(unchanged=len(ALL_RESOURCES))
     assert snapshot() == before
 
 
@@ -191,11 +204,11 @@ def test_the_starter_library_answers_the_searches_members_make(seeded):
 def test_the_command_seeds_and_reports_counts():
     out = StringIO()
     call_command("seed_resources", stdout=out)
-    assert f"{len(RESOURCES)} resources created" in out.getvalue()
+    assert f"{len(ALL_RESOURCES)} resources created" in out.getvalue()
     out = StringIO()
     call_command("seed_resources", stdout=out)
-    assert f"0 resources created, 0 updated, {len(RESOURCES)} unchanged" in out.getvalue()
-    assert Resource.objects.count() == len(RESOURCES)
+    assert f"0 resources created, 0 updated, {len(ALL_RESOURCES)} unchanged" in out.getvalue()
+    assert Resource.objects.count() == len(ALL_RESOURCES)
 
 
 # --- Originality -------------------------------------------------------------------------------
@@ -248,4 +261,4 @@ def test_every_starter_page_opens_for_a_visitor(client, seeded):
     for resource in seeded:
         response = client.get(f"/resources/{resource.slug}/")
         assert response.status_code == 200, resource.slug
-        assert "not medical advice" in response.content.decode()
+        assert NOT_ADVICE[resource.language] in response.content.decode()

@@ -14,6 +14,8 @@ DEMO_PASSWORD = "kinship-demo-2026"  # noqa: S105 - documented in the README, de
 
 DEMO_USERS: list[dict[str, Any]] = [
     {"email": "member@kinship.test", "display_name": "Sam (demo member)"},
+    # Reads Kinship in Spanish: pages, e-mails and notifications.
+    {"email": "miembro@kinship.test", "display_name": "Ana (miembro de prueba)", "language": "es"},
     {
         "email": "facilitator@kinship.test",
         "display_name": "Robin (demo facilitator)",
@@ -63,7 +65,7 @@ class Command(BaseCommand):
             "member": users["member@kinship.test"],
             "others": [users[spec["email"]] for spec in DEMO_PEERS],
         }
-        groups = demo_groups_seed(**people)
+        groups = demo_groups_seed(**people, spanish_speakers=(users["miembro@kinship.test"],))
         self.stdout.write(f"{groups} demo groups with members, a request and an announcement")
         series = demo_meetings_seed(**people)
         self.stdout.write(f"{series} new meeting series, with a cancelled and a moved meeting")

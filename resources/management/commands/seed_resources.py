@@ -5,7 +5,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand
 
 from resources.models import Category, Resource, Tag
-from resources.starter import CATEGORIES, RESOURCES, TAGS, starter_library_seed
+from resources.starter import ALL_RESOURCES, CATEGORIES, TAGS, starter_library_seed
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         categories = Category.objects.filter(slug__in=[c.slug for c in CATEGORIES]).count()
         tags = Tag.objects.filter(slug__in=list(TAGS)).count()
         published = Resource.objects.filter(
-            slug__in=[r.slug for r in RESOURCES], state=Resource.State.PUBLISHED
+            slug__in=[r.slug for r in ALL_RESOURCES], state=Resource.State.PUBLISHED
         ).count()
         self.stdout.write(f"{categories} categories and {tags} tags")
         self.stdout.write(
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Starter library: {published} of {len(RESOURCES)} resources published "
+                f"Starter library: {published} of {len(ALL_RESOURCES)} resources published "
                 f"({changed} changed by this run)"
             )
         )
