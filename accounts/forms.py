@@ -158,11 +158,12 @@ class ProfileForm(forms.ModelForm):
                 "Pages, e-mails and notifications come to you in this language."
             ),
             "discreet_mode": gettext_lazy(
-                # Translators: “Your upcoming meeting” and “Meeting” quote the discreet
-                # subjects and calendar titles: use the same words as their own translations.
-                "Subjects, the sender's name and calendar titles say only “Your upcoming "
-                "meeting” or “Meeting”: nothing on a lock screen names a group, topic or "
-                "substance. The message itself still has the details."
+                # Translators: “Appointment” and “A meeting was cancelled” quote a discreet
+                # calendar title and subject: use the same words as their own translations.
+                "Subjects, notifications and calendar titles say only what kind of news it "
+                "is, such as “Appointment” or “A meeting was cancelled”: nothing on a lock "
+                "screen names a group, topic or substance. The message itself still has the "
+                "details."
             ),
             "name_visible_to_members": gettext_lazy(
                 # Translators: “A member” quotes what other members see instead of the name.

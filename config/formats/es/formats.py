@@ -4,7 +4,7 @@ from Django's own Spanish catalogue."""
 
 DATE_FORMAT = r"j \d\e F \d\e Y"
 SHORT_DATE_FORMAT = "j M Y"
-DATETIME_FORMAT = r"j \d\e M \d\e Y, H:i T"
+DATETIME_FORMAT = "j M Y, H:i T"
 SHORT_DATETIME_FORMAT = "j M Y, H:i"
 TIME_FORMAT = "H:i"
 MONTH_DAY_FORMAT = r"j \d\e F"
