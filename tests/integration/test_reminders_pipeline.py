@@ -327,7 +327,10 @@ def test_the_connection_is_opened_afresh_after_a_refusal_and_the_batch_goes_on(
     celery_processes.start_beat()
 
     assert wait_until(lambda: states()[State.SENT] == 4, timeout=60), states()
-    assert "outbox batch: 4 sent, 1 deferred" in celery_processes.log("worker")
+    # The batch's line is logged once its last row is marked sent, a moment after.
+    assert wait_until(
+        lambda: "outbox batch: 4 sent, 1 deferred" in celery_processes.log("worker"), timeout=10
+    ), celery_processes.log("worker")[-2000:]
     peers = {row_id(message): message["X-Peer"] for message in received(smtp_inbox)}
     before = {peers[row.pk] for row in order[:2]}
     after = {peers[row.pk] for row in order[3:]}
