@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -27,6 +27,7 @@ from config import health
 from groups.home import home_has_groups, home_next_meeting
 from groups.meetings.joining import join_urls_for, meeting_place_for
 from lib.crisis import crisis_lines
+from lib.i18n import current_language
 from lib.markdown import render_markdown
 
 
@@ -146,7 +147,7 @@ def web_manifest(request: HttpRequest) -> HttpResponse:
         "short_name": settings.SITE_NAME,
         # Translators: the installed app's description, shown when a phone offers to install it.
         "description": _("Your recovery groups' meetings, reminders and reading."),
-        "lang": translation.get_language() or settings.LANGUAGE_CODE,
+        "lang": current_language(),
         "dir": "ltr",
         "start_url": reverse("groups:my-meetings"),
         "scope": "/",

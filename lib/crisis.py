@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
-from django.utils import translation
+
+from lib.i18n import current_language
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def crisis_lines(language: str | None = None) -> tuple[CrisisLine, ...]:
     """Every configured line, those in `language` (by default the one being read) first,
     then those for everyone, then those in other languages: a Spanish-speaking reader sees
     the Spanish options first, and everyone still sees every line."""
-    reading = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    reading = language or current_language()
 
     def rank(line: CrisisLine) -> int:
         if line.language == reading:

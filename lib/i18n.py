@@ -41,6 +41,12 @@ def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+def current_language() -> str:
+    """The language being read now ("es"), as a code of ours: the request's, the one a
+    message is being built in (in_language_of), else the site's."""
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
 def language_of(user: Any) -> str:
     """The language a member reads: their preference, if it is one we speak."""
     chosen = getattr(user, "language", "") or ""
@@ -56,8 +62,7 @@ def in_language_of(user: Any) -> Iterator[None]:
 
 
 def _day_format(style: str) -> str:
-    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return _DAY_FORMATS.get(language, _DAY_FORMATS["en"])[style]
+    return _DAY_FORMATS.get(current_language(), _DAY_FORMATS["en"])[style]
 
 
 def format_day(value: date | datetime, style: str = "weekday_date") -> str:

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from functools import reduce
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
@@ -34,11 +33,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from lib.i18n import search_config
+from lib.i18n import current_language, search_config
 from lib.search import searched_words, whole_word_q
 from resources.models import Bookmark, Category, GroupResource, Resource, Tag
 from resources.search_families import word_family
@@ -199,7 +197,7 @@ def _sqlite_search(resources: QuerySet[Resource], words: list[str]) -> QuerySet[
 
 
 def _reading(language: str | None) -> str:
-    return language or translation.get_language() or settings.LANGUAGE_CODE
+    return language or current_language()
 
 
 def _as_read_in(resources: list[Resource], *, language: str) -> list[Resource]:
