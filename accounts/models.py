@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -19,7 +20,11 @@ from accounts.validators import (
 from lib.fields import SingleLineCharField
 from notifications.channels import About, Delivery
 
+# What a deleted account's name is set to (accounts.services.users). It is stored in English
+# and read as FORMER_MEMBER_SHOWN: "Former member" in the language being read.
 FORMER_MEMBER = "Former member"
+# Translators: the name shown in place of a deleted account's (in attendance lists, reports).
+FORMER_MEMBER_SHOWN = _("Former member")
 
 # The member's field that says how each kind of news reaches them.
 DELIVERY_FIELDS: dict[str, str] = {
@@ -28,6 +33,20 @@ DELIVERY_FIELDS: dict[str, str] = {
     About.WAITLIST: "waitlist_by",
     About.CANT_MAKE_IT: "cant_make_it_by",
 }
+
+
+class DisplayNameField(SingleLineCharField):
+    """A member's name. A deleted account's (FORMER_MEMBER) reads as FORMER_MEMBER_SHOWN, which
+    becomes its words in the language being read when shown, and is stored as FORMER_MEMBER
+    again whatever language was active when its row was saved."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        return FORMER_MEMBER_SHOWN if value == FORMER_MEMBER else value
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is FORMER_MEMBER_SHOWN:
+            return FORMER_MEMBER
+        return super().get_prep_value(value)
 
 
 def reminder_lead_default() -> list[int]:
@@ -75,7 +94,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ALL = "all", _("All meetings of my groups")
 
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
-    display_name = SingleLineCharField(
+    display_name = DisplayNameField(
         max_length=40,
         validators=[validate_display_name],
         help_text=_(
@@ -172,18 +191,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.display_name
+        return str(self.display_name)
 
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
-        self.display_name = self.display_name.strip()
+        if isinstance(self.display_name, str):
+            self.display_name = self.display_name.strip()
 
     def get_full_name(self) -> str:
-        return self.display_name
+        return str(self.display_name)
 
     def get_short_name(self) -> str:
-        return self.display_name
+        return str(self.display_name)
 
 
 class AuditEvent(models.Model):

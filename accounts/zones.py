@@ -5,9 +5,11 @@
 could be. `zone_label` names a zone the way people say it: "India Standard Time (Kolkata)",
 "Eastern Time (New York)", with the abbreviation when it is shown beside a time.
 
-The names are CLDR's English ones, from Babel's data (shipped inside the package: nothing is
-fetched). Babel keys its zone data by CLDR's own ids, some of them older than the IANA names
-(CLDR says "Asia/Calcutta" where IANA says "Asia/Kolkata"), so every lookup goes through
+The names are CLDR's, from Babel's data (shipped inside the package: nothing is fetched), in
+the language being read: "hora oriental (Nueva York)" for a Spanish reader. What someone
+types is read in every language we speak, whichever they read ("Nueva York" and "New York"
+are both New York). Babel keys its zone data by CLDR's own ids, some of them older than the
+IANA names (CLDR says "Asia/Calcutta" where IANA says "Asia/Kolkata"), so every lookup goes through
 `_cldr_id`.
 
 How an abbreviation is read (documented for the people who answer support mail):
@@ -35,13 +37,13 @@ from functools import cache
 from babel import Locale
 from babel.core import get_global
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.validators import time_zone_names
+from lib.i18n import current_language, language_codes
 
-_LOCALE = Locale("en")
 _CANDIDATES_SHOWN = 6
 
 # See the module's docstring.
@@ -173,9 +175,20 @@ def _offset_text(offset: timedelta) -> str:
     return f"UTC{sign}{hours:02}:{minutes:02}" if minutes else f"UTC{sign}{hours}"
 
 
-def zone_city(zone: str) -> str:
-    """The place a zone is named after, as CLDR writes it ("Kolkata", "São Paulo")."""
-    city = _LOCALE.time_zones.get(_cldr_id(zone), {}).get("city")
+@cache
+def _babel_locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+def _locale() -> Locale:
+    """CLDR's names in the language being read."""
+    return _babel_locale(current_language())
+
+
+def zone_city(zone: str, *, locale: Locale | None = None) -> str:
+    """The place a zone is named after, as CLDR writes it ("Kolkata", "São Paulo"; "Nueva
+    York" in Spanish)."""
+    city = (locale or _locale()).time_zones.get(_cldr_id(zone), {}).get("city")
     return city or zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
@@ -185,25 +198,32 @@ def _observes_daylight_saving(zone: str, year: int) -> bool:
     return january.astimezone(info).utcoffset() != july.astimezone(info).utcoffset()
 
 
-@cache
 def _zone_name(zone: str, year: int) -> str:
-    """CLDR's generic name: "Eastern Time", "India Standard Time", "United Kingdom Time"."""
+    """CLDR's generic name: "Eastern Time", "India Standard Time", "United Kingdom Time"
+    ("hora oriental" in Spanish)."""
+    return _zone_name_in(zone, year, current_language())
+
+
+@cache
+def _zone_name_in(zone: str, year: int, language: str) -> str:
+    locale = _babel_locale(language)
     if zone == "UTC":
-        return "Coordinated Universal Time"
+        return _("Coordinated Universal Time")
     cldr = _cldr_id(zone)
-    own = _LOCALE.time_zones.get(cldr, {}).get("long", {})
+    own = locale.time_zones.get(cldr, {}).get("long", {})
     if own.get("generic"):
         return str(own["generic"])
     metazone = get_global("meta_zones").get(cldr)
-    names = _LOCALE.meta_zones.get(metazone, {}).get("long", {}) if metazone else {}
+    names = locale.meta_zones.get(metazone, {}).get("long", {}) if metazone else {}
     if names.get("generic"):
         return str(names["generic"])
     if _observes_daylight_saving(zone, year):
         # Only a standard name ("Greenwich Mean Time" for London, which has a summer time
         # too): the country's name says it better.
         territory = get_global("zone_territories").get(cldr)
-        if territory in _LOCALE.territories and territory != "001":
-            return f"{_LOCALE.territories[territory]} Time"
+        if territory in locale.territories and territory != "001":
+            # Translators: a time zone named after its country ("United Kingdom Time").
+            return _("%(country)s Time") % {"country": locale.territories[territory]}
     if names.get("standard"):
         return str(names["standard"])
     offset = datetime(year, 1, 1, tzinfo=UTC).astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
@@ -226,7 +246,7 @@ def zone_label(zone: str, at: datetime | None = None) -> str:
         return zone
     year = (at or timezone.now()).year
     if zone == "UTC":
-        return "Coordinated Universal Time (UTC)"
+        return _("Coordinated Universal Time (UTC)")
     place = zone_city(zone)
     name = _zone_name(zone, year)
     abbreviation = zone_abbreviation(zone, at) if at is not None else name
@@ -259,10 +279,12 @@ def _by_place() -> dict[str, frozenset[str]]:
     def add(place: str, zone: str) -> None:
         places.setdefault(_fold(place), set()).add(zone)
 
+    locales = [_babel_locale(language) for language in language_codes()]
     for zone in _listed():
         if "/" in zone:
             add(zone.rsplit("/", 1)[-1], zone)
-            add(zone_city(zone), zone)
+            for locale in locales:
+                add(zone_city(zone, locale=locale), zone)
     for old, new in _aliases().items():
         if "/" in old and new in _listed():
             add(old.rsplit("/", 1)[-1], new)  # Calcutta, Saigon, Kiev
@@ -271,18 +293,25 @@ def _by_place() -> dict[str, frozenset[str]]:
             add(city, zone)
     listed = set(_listed())
     for territory, zones in get_global("territory_zones").items():
-        country = _LOCALE.territories.get(territory)
+        countries = {
+            str(locale.territories[territory])
+            for locale in locales
+            if territory in locale.territories
+        }
         canonical = {_aliases().get(zone, zone) for zone in zones} & listed
-        if country and canonical:
+        if countries and canonical:
             # A country with several zones is a question, answered by its zones' names.
-            for name in {country, *(_COUNTRY_SHORT_NAMES.get(territory, ()))}:
+            for name in {*countries, *(_COUNTRY_SHORT_NAMES.get(territory, ()))}:
                 key = _fold(name)
                 if key not in places:
                     places[key] = set(canonical)
     return {place: frozenset(zones) for place, zones in places.items()}
 
 
-_COUNTRY_SHORT_NAMES = {"US": ("USA", "United States of America"), "GB": ("UK",)}
+_COUNTRY_SHORT_NAMES = {
+    "US": ("USA", "United States of America", "EE. UU.", "EEUU", "EE UU"),
+    "GB": ("UK",),
+}
 
 
 def _abbreviation_users(abbreviation: str, now: datetime) -> list[str]:
@@ -414,8 +443,13 @@ def zone_resolve(text: str, *, now: datetime | None = None) -> str:
     )
 
 
-@cache
 def zone_choices() -> tuple[tuple[str, str], ...]:
     """Every zone of the list with its label, for suggestions ("Asia/Kolkata", "India
-    Standard Time (Kolkata)")."""
-    return tuple((zone, zone_label(zone)) for zone in _listed())
+    Standard Time (Kolkata)"), in the language being read."""
+    return _zone_choices_in(current_language())
+
+
+@cache
+def _zone_choices_in(language: str) -> tuple[tuple[str, str], ...]:
+    with translation.override(language):
+        return tuple((zone, zone_label(zone)) for zone in _listed())

@@ -170,8 +170,8 @@ class Recurrence:
         elif self.count is not None:
             text = ngettext(
                 # Translators: a schedule ("Every week on Monday") and how many meetings it has.
-                "%(schedule)s, %(count)d times",
-                "%(schedule)s, %(count)d times",
+                "%(schedule)s, %(count)d meeting",
+                "%(schedule)s, %(count)d meetings",
                 self.count,
             ) % {"schedule": text, "count": self.count}
         return text

@@ -207,8 +207,7 @@ def change_summary(change: SeriesChange, *, telling_now: bool = False) -> str:
     if telling_now:
         told = ngettext(
             # Translators: the last clause of the list of changes once a schedule is saved.
-            # The English singular keeps "are" as the page has always said it.
-            "%(count)d person are being told",
+            "%(count)d person is being told",
             "%(count)d people are being told",
             change.people_told,
         )

@@ -9,9 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.forms import ProfileForm, SignupForm
-from accounts.zones import zone_label, zone_resolve
+from accounts.zones import zone_choices, zone_label, zone_resolve
 from groups.forms import GroupForm, SeriesForm
 
 WINTER = datetime(2026, 12, 1, 12, tzinfo=UTC)
@@ -168,3 +169,43 @@ def test_an_ambiguous_zone_changes_nothing_and_keeps_what_was_typed(client, memb
     assert 'value="IST"' in html
     member.refresh_from_db()
     assert member.time_zone == "America/Chicago"
+
+
+# --- in Spanish ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Nueva York", "America/New_York"),
+        ("nueva york", "America/New_York"),
+        ("Ciudad de México", "America/Mexico_City"),
+        ("ciudad de mexico", "America/Mexico_City"),
+        ("Los Ángeles", "America/Los_Angeles"),
+        ("Londres", "Europe/London"),
+        ("Calcuta", "Asia/Kolkata"),
+    ],
+)
+def test_spanish_place_names_are_read_whatever_language_the_page_is_in(typed, zone):
+    for language in ("en", "es"):
+        with translation.override(language):
+            assert zone_resolve(typed, now=WINTER) == zone
+
+
+def test_a_country_with_several_zones_named_in_spanish_is_a_question_in_spanish():
+    with translation.override("es"), pytest.raises(ValidationError) as raised:
+        zone_resolve("Estados Unidos", now=WINTER)
+    message = raised.value.messages[0]
+    assert "hora oriental (Nueva York)" in message
+    assert "Eastern Time" not in message
+
+
+def test_zones_are_named_in_the_language_being_read():
+    with translation.override("es"):
+        assert zone_label("America/New_York", WINTER) == "hora oriental (Nueva York, EST)"
+        assert zone_label("Europe/London") == "hora de Reino Unido (Londres)"
+        assert zone_label("UTC") == "tiempo universal coordinado (UTC)"
+        spanish = dict(zone_choices())
+    assert zone_label("America/New_York", WINTER) == "Eastern Time (New York, EST)"
+    assert dict(zone_choices())["America/New_York"] == "Eastern Time (New York)"
+    assert spanish["America/New_York"] == "hora oriental (Nueva York)"

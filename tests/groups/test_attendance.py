@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from accounts.models import FORMER_MEMBER, AuditEvent
+from accounts.models import FORMER_MEMBER, AuditEvent, User
 from accounts.services.users import user_delete
 from groups.attendance.services import AttendanceError, attendance_record
 from groups.models import Attendance, Membership
@@ -257,6 +257,25 @@ def test_a_deleted_account_is_not_on_the_list_unless_it_was_recorded(
     assert html.count(FORMER_MEMBER) == 1
     with pytest.raises(AttendanceError):
         attendance_record(meeting=meeting, present_user_ids=[gone.pk], by=facilitator)
+
+
+def test_a_former_member_is_named_in_the_language_being_read(
+    fac_client, group, meeting, facilitator
+):
+    gone = member_of(group, "Ray Corded")
+    Attendance.objects.create(meeting=meeting, user=gone)
+    user_delete(user=gone)
+    facilitator.language = "es"
+    facilitator.save()
+    with translation.override("es"):
+        spanish = translation.gettext("Former member")
+        User.objects.get(pk=gone.pk).save()  # saved while Spanish is read: stored unchanged
+
+    html = fac_client.get(check_in_url(meeting)).content.decode()
+
+    assert spanish != FORMER_MEMBER and html.count(spanish) == 1
+    assert FORMER_MEMBER not in html
+    assert User.objects.filter(pk=gone.pk, display_name=FORMER_MEMBER).exists()
 
 
 # --- when ------------------------------------------------------------------------------------

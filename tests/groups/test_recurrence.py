@@ -3,6 +3,7 @@ and times that do not exist or occur twice on a change day follow RFC 5545."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -93,6 +94,12 @@ def test_last_friday_of_the_month_is_described_in_words():
     assert recurrence.describe() == "Last Friday of the month"
     weekly = Recurrence(frequency=Frequency.WEEKLY, interval=2, weekdays=(3, 0))
     assert weekly.describe() == "Every 2 weeks on Monday and Thursday"
+
+
+def test_a_schedule_with_a_number_of_meetings_says_how_many():
+    weekly = Recurrence(frequency=Frequency.WEEKLY, weekdays=(0,), count=1)
+    assert weekly.describe() == "Every week on Monday, 1 meeting"
+    assert replace(weekly, count=10).describe() == "Every week on Monday, 10 meetings"
 
 
 @pytest.mark.parametrize(
