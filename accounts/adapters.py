@@ -16,7 +16,8 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 
 from accounts.emails import email_send_later
-from lib.i18n import in_language_of
+from accounts.selectors import member_by_address
+from lib.i18n import current_language, in_language_of
 from notifications.services import push_subscriptions_forget_sessions
 
 
@@ -24,6 +25,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user.display_name = form.cleaned_data["display_name"]
         user.time_zone = form.cleaned_data["time_zone"]
+        # The language they signed up reading: their pages and their sign-up code in it.
+        user.language = current_language()
         return super().save_user(request, user, form, commit=commit)
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
@@ -51,8 +54,11 @@ class AccountAdapter(DefaultAccountAdapter):
         user = context.get("user")
         member = user if getattr(user, "pk", None) else None
         # A member's mail is in their language, whoever asked for it (a password reset asked
-        # for from another browser); without one, in the language of the request.
-        with in_language_of(member) if member is not None else contextlib.nullcontext():
+        # for from another browser), and so is mail to a member's address that allauth sends
+        # without naming them ("About your sign-up", "Your password was reset"); mail to an
+        # address nobody holds, in the language of the request.
+        reader = member or member_by_address(email)
+        with in_language_of(reader) if reader is not None else contextlib.nullcontext():
             message = self.render_mail(template_prefix, email, ctx)
         email_send_later(message, user=member)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import DELIVERY_FIELDS, User
 from lib.i18n import in_language_of
 from lib.urls import absolute_reverse
-from notifications.channels import delivery_channels
+from notifications.channels import Delivery, delivery_channels
 from notifications.email import email_to_payload
 from notifications.models import OutboxMessage, PushSubscription
 from notifications.push import PushMessage
@@ -48,6 +48,8 @@ def member_channels(*, user: User, about: str) -> list[str]:
     """The channels news of kind `about` (notifications.channels.About) goes to `user` by,
     from their choice and whether a device of theirs has push on."""
     choice = getattr(user, DELIVERY_FIELDS[about])
+    if choice == Delivery.EMAIL:
+        return delivery_channels(choice, has_device=False)  # no need to ask about devices
     has_device = PushSubscription.objects.filter(user=user).exists()
     return delivery_channels(choice, has_device=has_device)
 

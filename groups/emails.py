@@ -63,6 +63,12 @@ DISCREET_OPENING = gettext_lazy(
 )
 
 
+def site_subject(subject: StrOrPromise) -> str:
+    """A subject as every e-mail's is written: the site's name, then what it is about."""
+    # Translators: every e-mail's subject: the site's name, then what the message is about.
+    return _("%(site)s: %(subject)s") % {"site": settings.SITE_NAME, "subject": subject}
+
+
 def member_email(
     *,
     user: User,
@@ -80,8 +86,7 @@ def member_email(
     topic, substance or person."""
     if user.discreet_mode:
         subject = discreet_subject or DISCREET_SUBJECT % {"site": settings.SITE_NAME}
-    # Translators: every e-mail's subject: the site's name, then what the message is about.
-    subject = _("%(site)s: %(subject)s") % {"site": settings.SITE_NAME, "subject": subject}
+    subject = site_subject(subject)
     context = {
         **context,
         "user": user,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.emails import email_send_later
 from accounts.models import User
-from groups.emails import DISCREET_OPENING
+from groups.emails import DISCREET_OPENING, site_subject
 from lib.i18n import in_language_of
 from lib.urls import absolute_reverse
 from resources.models import Resource
@@ -37,7 +37,7 @@ def review_waiting_later(*, resource: Resource, submitted_by: User) -> None:
     review_url = absolute_reverse("staff:review-detail", args=[resource.pk])
     for curator in curators_to_review(resource=resource, submitted_by=submitted_by):
         with in_language_of(curator):
-            subject = f"{settings.SITE_NAME}: {REVIEW_WAITING_SUBJECT}"
+            subject = site_subject(REVIEW_WAITING_SUBJECT)
             context = {
                 "user": curator,
                 "subject": subject,
