@@ -252,6 +252,22 @@ class AuditEvent(models.Model):
         ROOM_UNLOCKED = "room_unlocked", _("Online room opened again")
         CANT_MAKE_IT = "cant_make_it", _("Said they can't make it")
         CANT_MAKE_IT_UNDONE = "cant_make_it_undone", _('Took back "I can\'t make it"')
+        # Cover and handover (groups.handovers): details carry the group's (and the
+        # series') ids.
+        BACKUP_NAMED = "backup_named", _("Named backup facilitator")
+        BACKUP_ENDED = "backup_ended", _("No longer a backup facilitator")
+        HANDOVER_OFFERED = "handover_offered", _("Handover offered")
+        HANDOVER_ACCEPTED = "handover_accepted", _("Handover accepted")
+        HANDOVER_DECLINED = "handover_declined", _("Handover declined")
+        HANDOVER_WITHDRAWN = "handover_withdrawn", _("Handover withdrawn")
+        HANDOVER_EXPIRED = "handover_expired", _("Handover offer expired")
+        TERM_SET = "term_set", _("Service term set")
+        # Hosting (groups.hosting): details carry the group's and the meeting's ids.
+        HOSTING_CONFIRMED = "hosting_confirmed", _("Said they will host a meeting")
+        HOSTING_DECLINED = "hosting_declined", _("Said they can't host a meeting")
+        # Listings (groups.listings): details carry the group's id.
+        LISTING_CONFIRMED = "listing_confirmed", _("Confirmed the group still meets")
+        LISTING_LAPSED = "listing_lapsed", _("Group unlisted for want of an answer")
 
     # Who the event is about, and who caused it (an admin changing a role is not the subject).
     subject = models.ForeignKey(

@@ -130,6 +130,13 @@ class SupportGroup(models.Model):
         help_text=_("Markdown. Shown after the site-wide code of conduct, which always applies."),
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    # Listings that stay true (groups.listings): when the facilitators were last asked to
+    # confirm that the group still meets, when one last did, and when it was taken out of
+    # the directory and the feeds for want of an answer (it stays, unlisted, until one
+    # confirms). Apart from `listed`, which is the facilitators' own choice.
+    listing_asked_at = models.DateTimeField(null=True, blank=True)
+    listing_confirmed_at = models.DateTimeField(null=True, blank=True)
+    listing_lapsed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -156,6 +163,9 @@ class Membership(models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")
         FACILITATOR = "facilitator", _("Facilitator")
+        # A member named to cover: asked when no one has said they will host a meeting, and
+        # able to host one (take attendance, open the room) without running the group.
+        BACKUP = "backup", _("Backup facilitator")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
@@ -183,6 +193,9 @@ class Membership(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_message = models.TextField(max_length=1000, blank=True)
+    # A facilitator's service term, if they set one: reminded four weeks before to hand over
+    # or renew (groups.handovers).
+    term_ends_on = models.DateField(_("service term ends on"), null=True, blank=True)
     # A facilitator's name on the group's public page, only by their own choice (asked when
     # they are promoted or start the group): visitors otherwise read "a facilitator".
     name_public = models.BooleanField(
@@ -220,6 +233,15 @@ class Membership(models.Model):
     @property
     def is_facilitator(self) -> bool:
         return self.is_active and self.role == self.Role.FACILITATOR
+
+    @property
+    def is_backup(self) -> bool:
+        return self.is_active and self.role == self.Role.BACKUP
+
+    @property
+    def can_host(self) -> bool:
+        """A facilitator or a backup: may say they will host a meeting, and host it."""
+        return self.is_facilitator or self.is_backup
 
 
 def invitation_token() -> str:
@@ -403,6 +425,11 @@ class MeetingSeries(models.Model):
     AttendanceOption = SupportGroup.Format
 
     group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="series")
+    # The facilitator who runs this series, where one does (a series handed over to them:
+    # groups.handovers); empty: the group's facilitators together.
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Meeting finder apps keep favourites by this: it never changes once the series exists.
     slug = models.SlugField(max_length=64, unique=True)
     title = SingleLineCharField(max_length=80)
@@ -802,3 +829,87 @@ class AttendanceLetter(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class Handover(models.Model):
+    """A facilitator offering the group, or one series of it, to another member, who must
+    accept it before anything changes (groups.handovers). An offer is open until it is
+    answered, withdrawn or `expires_at`; the one who offers says whether they stay on as a
+    co-facilitator once it is accepted."""
+
+    class State(models.TextChoices):
+        OFFERED = "offered", _("Offered")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="handovers")
+    # Empty: the whole group.
+    series = models.ForeignKey(
+        MeetingSeries, null=True, blank=True, on_delete=models.CASCADE, related_name="handovers"
+    )
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offered_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="handovers_offered"
+    )
+    stay_on = models.BooleanField(
+        _("stay on as co-facilitator"),
+        default=True,
+        help_text=_("Keep facilitating beside them once they accept."),
+    )
+    message = models.TextField(max_length=1000, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OFFERED)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One open offer at a time for a group (or for one of its series).
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(state="offered", series__isnull=True),
+                name="handover_one_open_per_group",
+            ),
+            models.UniqueConstraint(
+                fields=["series"],
+                condition=models.Q(state="offered", series__isnull=False),
+                name="handover_one_open_per_series",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Handover {self.pk} ({self.state})"
+
+    def is_open(self, *, now: datetime | None = None) -> bool:
+        return self.state == self.State.OFFERED and self.expires_at > (now or timezone.now())
+
+
+class HostingAnswer(models.Model):
+    """A facilitator's or a backup's word about hosting one meeting: that they will, or that
+    they cannot (which asks the backups). A meeting is covered once someone said they will
+    (groups.hosting)."""
+
+    class Answer(models.TextChoices):
+        WILL_HOST = "will_host", _("Will host")
+        CANT_HOST = "cant_host", _("Can't host")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="hosting_answers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hosting_answers"
+    )
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="hosting_one_answer_each"),
+        ]
+        indexes = [models.Index(fields=["meeting", "answer"])]
+
+    def __str__(self) -> str:
+        return f"Hosting answer {self.pk} ({self.answer})"

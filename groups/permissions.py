@@ -38,6 +38,10 @@ class GroupAccess:
     def is_facilitator(self) -> bool:
         return self.membership is not None and self.membership.is_facilitator
 
+    @property
+    def is_backup(self) -> bool:
+        return self.membership is not None and self.membership.is_backup
+
     # --- seeing -------------------------------------------------------------------------
 
     @property
@@ -106,6 +110,35 @@ class GroupAccess:
     @property
     def can_manage_meetings(self) -> bool:
         """Schedules, cancelling and moving meetings, taking attendance."""
+        return self.can_facilitate
+
+    @property
+    def can_run_meetings(self) -> bool:
+        """Host a meeting: take its attendance, open and lock its room. A backup may, so that
+        a meeting whose facilitator cannot come still takes place."""
+        return self.can_manage_meetings or (self.group.is_active and self.is_backup)
+
+    @property
+    def can_host(self) -> bool:
+        """Say they will host a meeting, or that they cannot (groups.hosting)."""
+        return self.group.is_active and (self.is_facilitator or self.is_backup)
+
+    @property
+    def can_hand_over(self) -> bool:
+        """Offer the group, or one of its series, to another member, and set a service
+        term (groups.handovers): the group's own facilitators."""
+        return self.group.is_active and self.is_facilitator
+
+    @property
+    def can_answer_handover(self) -> bool:
+        """Accept or decline an offer made to them: an active member of the group (the
+        service checks the offer is theirs and open)."""
+        return self.group.is_active and self.is_active_member
+
+    @property
+    def can_see_health(self) -> bool:
+        """The group's health: attendance over twelve weeks, hosts, open requests, and the
+        question whether it still meets (groups.listings)."""
         return self.can_facilitate
 
     @property
