@@ -37,4 +37,6 @@ app.conf.beat_schedule = {
         "task": "groups.tasks.meetings_extend_horizon",
         "schedule": 3600.0,
     },
+    # Listings that stay true (groups.listings): weeks-long rules, so hourly is plenty.
+    "listings-review": {"task": "groups.tasks.listings_review", "schedule": 3600.0},
 }

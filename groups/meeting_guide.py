@@ -58,7 +58,7 @@ from django.utils.translation import gettext_lazy
 
 from groups.meetings.places import Place, series_public_place
 from groups.meetings.recurrence import WEEKDAY_CODES, local_instant
-from groups.models import MeetingSeries, SupportGroup
+from groups.models import MeetingSeries, SupportGroup, in_directory
 from lib.urls import SlugAddresses
 
 # Series language (ISO 639-1, as stored in `MeetingSeries.language`) to the spec's reserved
@@ -163,17 +163,15 @@ def meeting_guide_series(*, now: datetime | None = None) -> list[Listing]:
     Weekly is filtered in SQL; "every week" and "not over yet" are read from the rule here,
     because only the rule knows (stored meetings reach a few weeks ahead, not to the end)."""
     now = now or timezone.now()
-    listed = {"state": SupportGroup.State.ACTIVE, "listed": True}
-    groups = {group.pk: group for group in SupportGroup.objects.filter(**listed)}
+    groups = {group.pk: group for group in SupportGroup.objects.filter(in_directory())}
     topics: dict[int, list[str]] = {}
-    links = SupportGroup.topics.through.objects.filter(
-        supportgroup__state=SupportGroup.State.ACTIVE, supportgroup__listed=True
-    ).order_by("topic__position", "topic__name")
+    links = SupportGroup.topics.through.objects.filter(in_directory("supportgroup__")).order_by(
+        "topic__position", "topic__name"
+    )
     for group_id, slug in links.values_list("supportgroup_id", "topic__slug"):
         topics.setdefault(group_id, []).append(slug)
     series = MeetingSeries.objects.filter(
-        group__state=SupportGroup.State.ACTIVE,
-        group__listed=True,
+        in_directory("group__"),
         rrule__startswith="FREQ=WEEKLY",
     ).order_by("group__name", "group_id", "start_time", "pk")
     group_url, join_url = _group_url.bind(), _series_join_url.bind()

@@ -159,6 +159,19 @@ class SupportGroup(models.Model):
         return self.format in {self.Format.IN_PERSON, self.Format.HYBRID}
 
 
+def in_directory(prefix: str = "") -> models.Q:
+    """Groups the directory and the public feeds show: active, listed by their facilitators,
+    and not taken out for want of an answer (groups.listings). `prefix` reaches them through
+    a relation ("group__")."""
+    return models.Q(
+        **{
+            f"{prefix}state": SupportGroup.State.ACTIVE,
+            f"{prefix}listed": True,
+            f"{prefix}listing_lapsed_at__isnull": True,
+        }
+    )
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")

@@ -43,6 +43,7 @@ from groups.models import (
     Rsvp,
     SupportGroup,
     Topic,
+    in_directory,
 )
 from lib.search import searched_words, whole_word_q
 
@@ -115,9 +116,9 @@ def group_list_directory(
     A group for both audiences matches either audience. Each word must appear as a whole
     word (lib.search: "son" finds "sons", not "Thursday") in the name, the description, the
     city or the name of one of its topics, the same on SQLite and PostgreSQL."""
-    groups = SupportGroup.objects.filter(
-        state=SupportGroup.State.ACTIVE, listed=True
-    ).prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("position", "name")))
+    groups = SupportGroup.objects.filter(in_directory()).prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.order_by("position", "name"))
+    )
     if formats:
         groups = groups.filter(format__in=formats)
     if languages:
@@ -585,9 +586,7 @@ def attendance_list_for_user(*, user: User) -> QuerySet[Attendance]:
 
 def calendar_group_get_public(*, slug: str) -> SupportGroup | None:
     """A listed, active group; None for any other (unlisted groups have no public feed)."""
-    return SupportGroup.objects.filter(
-        slug=slug, listed=True, state=SupportGroup.State.ACTIVE
-    ).first()
+    return SupportGroup.objects.filter(in_directory(), slug=slug).first()
 
 
 def calendar_feed_for(*, user: User) -> CalendarFeed | None:

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from groups.listings import listings_review
 from groups.services.meetings import meetings_extend
 from groups.services.online import join_openings_prune
 
@@ -24,3 +25,16 @@ def join_openings_prune_task() -> int:
     erased, deleted = join_openings_prune()
     logger.info("join openings pruned: %d digest(s) erased, %d deleted", erased, deleted)
     return deleted
+
+
+@shared_task(name="groups.tasks.listings_review")
+def listings_review_task() -> int:
+    """Ask about groups that seem to have stopped meeting; unlist those nobody answered for."""
+    report = listings_review()
+    logger.info(
+        "listings reviewed: %d asked, %d unlisted, %d no longer in question",
+        report.asked,
+        report.lapsed,
+        report.cleared,
+    )
+    return report.asked + report.lapsed

@@ -54,6 +54,11 @@ urlpatterns = [
     path("groups/<slug:slug>/settings/", facilitate.group_settings, name="group-settings"),
     path("groups/<slug:slug>/archive/", facilitate.group_archive_view, name="group-archive"),
     path(
+        "groups/<slug:slug>/still-meeting/",
+        facilitate.listing_confirm_view,
+        name="listing-confirm",
+    ),
+    path(
         "groups/<slug:slug>/announcements/new/",
         facilitate.announcement_create,
         name="announcement-create",

@@ -33,7 +33,18 @@ from accounts.permissions import redirect_to_second_factor_setup
 from accounts.services.audit import audit_record
 from groups import emails, selectors
 from groups.forms import AnnouncementForm, GroupForm, InvitationForm, MembershipDecisionForm
-from groups.models import Invitation, Meeting, MeetingSeries, Membership, Rsvp, SupportGroup
+from groups.health import group_health_for
+from groups.listings import listing_confirm
+from groups.models import (
+    Attendance,
+    HostingAnswer,
+    Invitation,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    Rsvp,
+    SupportGroup,
+)
 from groups.permissions import GroupAccess, group_access, user_can_create_groups
 from groups.services.groups import (
     announcement_post,
@@ -59,7 +70,16 @@ from lib.urls import absolute_reverse
 
 
 # What the dashboard reads: a write to any of these shows on the next request.
-DASHBOARD_TABLES = (SupportGroup, Membership, Meeting, MeetingSeries, Rsvp, User)
+DASHBOARD_TABLES = (
+    SupportGroup,
+    Membership,
+    Meeting,
+    MeetingSeries,
+    Rsvp,
+    User,
+    Attendance,
+    HostingAnswer,
+)
 
 
 @login_required
@@ -76,6 +96,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     def page() -> Built:
         groups = list(selectors.group_list_facilitated(user=user))
+        health = group_health_for(group_ids=[group.pk for group in groups], now=now)
+        for group in groups:
+            group.health = health[group.pk]  # type: ignore[attr-defined]
         upcoming = selectors.meeting_list_upcoming_for_facilitator(user=user, now=now)
         context = {
             "groups": groups,
@@ -375,6 +398,24 @@ def group_archive_view(
         )
         return redirect("groups:group-detail", group.slug)
     return render(request, "groups/group_archive.html", {"group": group, "access": access})
+
+
+@require_POST
+@facilitator_view
+def listing_confirm_view(
+    request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess
+) -> HttpResponse:
+    """A facilitator's "Yes, it still meets" (groups.listings)."""
+    if not access.can_see_health:
+        raise PermissionDenied("Only the group's facilitators answer for it.")
+    if listing_confirm(group=group, by=request.user):
+        # Translators: %(name)s is the group's name.
+        text = _("Thank you. %(name)s is back in the directory and the meeting feeds.")
+    else:
+        # Translators: %(name)s is the group's name.
+        text = _("Thank you. %(name)s stays listed.")
+    messages.success(request, text % {"name": group.name})
+    return redirect("groups:dashboard")
 
 
 # --- announcements ----------------------------------------------------------------------------
