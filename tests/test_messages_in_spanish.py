@@ -531,6 +531,45 @@ def test_a_declined_request_is_in_spanish(discreet, robin, django_capture_on_com
     assert_in_spanish(body_of(declined), "Their message to you:")
 
 
+@sends("groups/emails/listing_question.txt", "groups/emails/listing_lapsed.txt")
+def test_is_your_group_still_meeting_and_its_unlisting_are_in_spanish(
+    discreet, django_capture_on_commit_callbacks
+):
+    from groups.listings import ANSWER_WITHIN, STALE_AFTER, listings_review
+
+    created = datetime(2026, 9, 1, tzinfo=UTC)
+    group = SupportGroupFactory(name="Tide Circle", created_at=created)
+    luz = UserFactory(language="es", discreet_mode=discreet)
+    MembershipFactory(user=luz, group=group, role="facilitator")
+    asked_at = created + STALE_AFTER + timedelta(days=1)  # nothing in its schedule
+    for at in (asked_at, asked_at + ANSWER_WITHIN):
+        with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+            listings_review(now=at)
+        run(at)
+
+    [asked, lapsed] = to(luz)
+    assert_subject_in_spanish(
+        asked,
+        luz,
+        discreet="Is your group still meeting?",
+        plain="Is %(group)s still meeting?",
+        group="Tide Circle",
+    )
+    assert_in_spanish(
+        body_of(asked),
+        "People find groups in our directory and in meeting finder apps, and a group that "
+        "has stopped meeting sends them to an empty room. If it still meets, say so on your "
+        "dashboard (one button): %(dashboard_url)s",
+    )
+    assert_subject_in_spanish(
+        lapsed,
+        luz,
+        discreet="A group is out of the directory",
+        plain="%(group)s is out of the directory until someone confirms it meets",
+        group="Tide Circle",
+    )
+
+
 @sends(
     "groups/emails/welcome.txt",
     "groups/emails/member_promoted.txt",
