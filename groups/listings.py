@@ -136,8 +136,7 @@ def listings_review(*, now: datetime | None = None) -> ReviewReport:
     with transaction.atomic():
         waiting = SupportGroup.objects.select_for_update().filter(listing_asked_at__isnull=False)
         for group in waiting:
-            asked_at = group.listing_asked_at
-            assert asked_at is not None  # the filter above
+            asked_at = group.listing_asked_at or now  # never None: the filter above
             if group.pk not in in_question and group.listing_lapsed_at is None:
                 # Its schedule or its attendance answered for it: as good as a "yes".
                 group.listing_asked_at = None
