@@ -32,7 +32,7 @@ def group(facilitator):
     return group
 
 
-def held(group, *, weeks_ago: int, present: int, status: str = "scheduled"):
+def held(group, *, weeks_ago, present, status="scheduled"):
     meeting = MeetingFactory(
         series=MeetingSeriesFactory(group=group),
         occurrence_start=NOW - timedelta(weeks=weeks_ago),

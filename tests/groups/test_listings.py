@@ -73,7 +73,7 @@ def in_directory(group) -> bool:
     return group.name in page
 
 
-def subjects_to(address: str) -> list[str]:
+def subjects_to(address):
     return [message.subject for message in mail.outbox if message.to == [address]]
 
 
