@@ -71,7 +71,17 @@ class SupportGroupAdmin(KinshipModelAdmin):
     search_fields = ["name", "slug", "city"]
     date_hierarchy = "created_at"
     # Archiving has its own action (audited); the slug is the group's address and stays.
-    readonly_fields = ["slug", "state", "created_by", "created_at", "updated_at"]
+    # The listing's freshness is the review's and the facilitators' answer (groups.listings).
+    readonly_fields = [
+        "slug",
+        "state",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "listing_asked_at",
+        "listing_confirmed_at",
+        "listing_lapsed_at",
+    ]
     inlines = [MembershipInline]
     actions = ["archive_groups"]
 
