@@ -5,6 +5,7 @@ from groups.views import (
     calendars,
     facilitate,
     feeds,
+    hosting,
     joining,
     meetings,
     public,
@@ -79,6 +80,12 @@ urlpatterns = [
         "groups/<slug:slug>/meetings/<int:meeting_id>/rsvp/",
         meetings.meeting_rsvp,
         name="meeting-rsvp",
+    ),
+    # --- who is hosting a meeting (its facilitators and backups): groups/views/hosting.py
+    path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/hosting/",
+        hosting.meeting_hosting,
+        name="meeting-hosting",
     ),
     # --- schedules, cancelling and moving (facilitators): groups/views/schedule.py
     path("groups/<slug:slug>/schedule/", schedule.schedule, name="schedule"),

@@ -16,4 +16,5 @@ urlpatterns = [
     path("requests/", views.request_list, name="request-list"),
     path("requests/<int:membership_id>/approve/", views.request_approve, name="request-approve"),
     path("requests/<int:membership_id>/decline/", views.request_decline, name="request-decline"),
+    path("unhosted/", views.unhosted_meetings, name="unhosted-meetings"),
 ]

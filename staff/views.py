@@ -20,6 +20,12 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent
 from accounts.services.audit import audit_record
 from groups.forms import MembershipDecisionForm
+from groups.hosting import (
+    HOSTS_ALERT_BEFORE,
+    MEMBERS_ALERT_BEFORE,
+    meetings_without_host,
+    meetings_without_host_count,
+)
 from groups.models import Membership, Report
 from groups.services.memberships import MembershipError, membership_approve, membership_decline
 from groups.services.reports import report_resolve, report_update
@@ -45,6 +51,8 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             "reports_in_progress": counts[Report.Status.IN_PROGRESS],
             "resources_in_review": selectors.resource_review_queue().count(),
             "join_requests": selectors.join_requests_for_admins().count(),
+            "meetings_without_host": meetings_without_host_count(),
+            "hosts_hours": int(HOSTS_ALERT_BEFORE.total_seconds() // 3600),
         },
     )
 
@@ -282,4 +290,24 @@ def request_decline(request: AuthenticatedHttpRequest, membership_id: int) -> Ht
         "staff/request_decline.html",
         {"membership": membership, "form": form},
         status=form_page_status(form) if form.errors else 200,
+    )
+
+
+# --- meetings nobody is hosting -------------------------------------------------------------
+
+
+@require_safe
+@admin_required
+def unhosted_meetings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The meetings of the next 24 hours that nobody has said they will host (groups.hosting),
+    the soonest first; those whose members going have been told stand out. One query,
+    whatever their number."""
+    return render(
+        request,
+        "staff/unhosted_meetings.html",
+        {
+            "rows": meetings_without_host(),
+            "hosts_hours": int(HOSTS_ALERT_BEFORE.total_seconds() // 3600),
+            "members_hours": int(MEMBERS_ALERT_BEFORE.total_seconds() // 3600),
+        },
     )

@@ -17,6 +17,8 @@ from typing import NoReturn
 import pytest
 from aiosmtpd.controller import Controller
 from celery.app.task import Task
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from config.celery import app as celery_app
 from lib.fragments import fragments_forget_local
@@ -117,6 +119,16 @@ def broker_at(monkeypatch):
         monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
 
     return point
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts reading the site's own language: a request through the test client
+    leaves the language it chose active in the thread (LocaleMiddleware), which would
+    otherwise decide the next test's messages."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

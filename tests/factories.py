@@ -153,6 +153,27 @@ class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + HOUR_AND_HALF)
 
 
+class HostedMeetingFactory(MeetingFactory):
+    """A meeting that a facilitator of its group said they will host (groups.hosting), as a
+    group that uses Kinship has: no "nobody is hosting" alert joins the messages a test of
+    reminders or notices counts. The host chose no reminders of their own."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def host(meeting, create, extracted, **kwargs):
+        if not create:
+            return
+        from groups.models import HostingAnswer, Membership
+
+        host = UserFactory(display_name="Host", reminder_lead_minutes=[])
+        Membership.objects.create(
+            user=host, group=meeting.group, role=Membership.Role.FACILITATOR, state="active"
+        )
+        HostingAnswer.objects.create(meeting=meeting, user=host, answer="will_host")
+
+
 class RsvpFactory(factory.django.DjangoModelFactory[Rsvp]):
     class Meta:
         model = "support_groups.Rsvp"

@@ -48,6 +48,7 @@ from accounts.services.users import user_delete
 from groups.emails import DISCREET_OPENING
 from groups.meetings.recurrence import Frequency, Recurrence
 from groups.meetings.rsvp_links import cant_make_it_url
+from groups.models import HostingAnswer
 from groups.services.groups import announcement_post
 from groups.services.meetings import meeting_cancel, meeting_move, series_create, series_update
 from groups.services.memberships import (
@@ -216,9 +217,16 @@ def discreet(request) -> bool:
 
 @pytest.fixture
 def meeting():
+    """A meeting whose facilitator said they will host it (so that no hosting alert joins
+    the messages a test looks at; test_who_is_hosting_asks_and_warns_in_spanish takes the
+    answer back)."""
     group = SupportGroupFactory(name="Harbour Circle", time_zone="America/New_York")
     series = MeetingSeriesFactory(group=group, title="Evening sharing", rsvp_limit=1)
-    return MeetingFactory(series=series, occurrence_start=START)
+    meeting = MeetingFactory(series=series, occurrence_start=START)
+    host = UserFactory(display_name="Kai", reminder_lead_minutes=[])
+    MembershipFactory(user=host, group=group, role="facilitator")
+    HostingAnswer.objects.create(meeting=meeting, user=host, answer=HostingAnswer.Answer.WILL_HOST)
+    return meeting
 
 
 @pytest.fixture
@@ -571,6 +579,62 @@ def test_is_your_group_still_meeting_and_its_unlisting_are_in_spanish(
 
 
 @sends(
+    "groups/emails/hosting_cover_asked.txt",
+    "groups/emails/hosting_unconfirmed.txt",
+    "groups/emails/hosting_at_risk.txt",
+)
+def test_who_is_hosting_asks_and_warns_in_spanish(meeting, ana, robin, discreet):
+    from groups.hosting import HOSTS_ALERT_BEFORE, MEMBERS_ALERT_BEFORE, hosting_answer
+
+    group = meeting.group
+    HostingAnswer.objects.filter(meeting=meeting).delete()  # its host can't any more
+    MembershipFactory(user=robin, group=group, role="facilitator")
+    luz = UserFactory(language="es", discreet_mode=discreet, reminder_lead_minutes=[])
+    MembershipFactory(user=luz, group=group, role="backup")
+    RsvpFactory(meeting=meeting, user=ana, answer="going")
+    asked_at = START - timedelta(days=2)
+    with time_machine.travel(asked_at, tick=False), translation.override("en"):
+        hosting_answer(meeting=meeting, user=robin, will_host=False, now=asked_at)
+    run(asked_at)
+    for at in (START - HOSTS_ALERT_BEFORE, START - MEMBERS_ALERT_BEFORE):
+        with translation.override("en"):
+            run(at)
+
+    [cover, unconfirmed] = to(luz)
+    assert_subject_in_spanish(
+        cover,
+        luz,
+        discreet="Can you host a meeting?",
+        plain="%(group)s: can you host a meeting?",
+        group="Harbour Circle",
+    )
+    assert_in_spanish(body_of(cover), "If you can't either, there is nothing you need to do.")
+    assert_subject_in_spanish(
+        unconfirmed,
+        luz,
+        discreet="A meeting has no host yet",
+        plain="%(group)s: nobody has said they will host a meeting",
+        group="Harbour Circle",
+    )
+    assert_in_spanish(
+        body_of(unconfirmed), "If you can host it, say so on its page, in one tap: %(hosting_url)s"
+    )
+    [at_risk] = to(ana)
+    assert_subject_in_spanish(
+        at_risk,
+        ana,
+        discreet="A meeting may not take place",
+        plain="%(group)s: a meeting may not take place",
+        group="Harbour Circle",
+    )
+    assert_in_spanish(
+        body_of(at_risk),
+        "It may still go ahead: someone may yet say they will host. If it is cancelled, we "
+        "will tell you at once.",
+    )
+
+
+@sends(
     "groups/emails/welcome.txt",
     "groups/emails/member_promoted.txt",
     "groups/emails/member_removed.txt",
@@ -579,6 +643,7 @@ def test_joining_an_open_group_a_new_role_and_a_removal_are_in_spanish(
     meeting, discreet, robin, django_capture_on_commit_callbacks
 ):
     group = meeting.group
+    HostingAnswer.objects.filter(meeting=meeting).delete()  # its host can't any more
     MembershipFactory(user=robin, group=group, role="facilitator")
     luz = UserFactory(language="es", discreet_mode=discreet, time_zone="America/New_York")
     with (

@@ -15,16 +15,21 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def facilitator_subnav(context: template.Context, group: SupportGroup) -> SafeString:
     """The sub-navigation naming the group, with the current page marked: the same for every
-    facilitator, so kept rendered per group and page until a group changes (its name)."""
+    facilitator, so kept rendered per group and page until a group changes (its name). A
+    backup facilitator running a meeting (attendance, the room) sees only the way back to
+    the group: the other tools are the facilitators'."""
     request = context["request"]
     here = request.resolver_match.view_name if request.resolver_match else ""
+    access = context.get("access")
+    full = access is None or access.can_facilitate
     return html_fragment(
         "facilitator-subnav",
         tables=(SupportGroup,),
-        vary=(group.pk, here),
+        vary=(group.pk, here, full),
         build=lambda: Built(
             render_to_string(
-                "groups/fragments/_facilitator_subnav.html", {"group": group, "here": here}
+                "groups/fragments/_facilitator_subnav.html",
+                {"group": group, "here": here, "full": full},
             )
         ),
     )

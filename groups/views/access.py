@@ -4,7 +4,8 @@ for them (groups.permissions holds the rules themselves).
 `viewable_group` for pages anyone allowed may see (404 otherwise, so that a group's existence
 stays private); `facilitator_view` for facilitator pages: signed in, then the group must be
 visible to the person (404), then they must be able to facilitate it (403), then they must
-have a second factor (sent to set one up).
+have a second factor (sent to set one up); `meeting_runner_view` the same for running a
+meeting (attendance, the online room), which a backup facilitator may do too.
 """
 
 from __future__ import annotations
@@ -46,16 +47,19 @@ def lacks_second_factor(request: AuthenticatedHttpRequest) -> bool:
     return not is_mfa_enabled(request.user)
 
 
-def facilitated_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, GroupAccess]:
-    """The group `slug` if the signed-in person may facilitate it: 404 if they may not see it,
-    403 if they may see it but not facilitate it."""
+def facilitated_group(
+    request: HttpRequest, slug: str, *, runs_meetings: bool = False
+) -> tuple[SupportGroup, GroupAccess]:
+    """The group `slug` if the signed-in person may facilitate it (with `runs_meetings`: may
+    run its meetings, as a backup may): 404 if they may not see it, 403 if they may see it
+    but not do that."""
     access = group_access_by_slug(user=request.user, slug=slug)
     if access is None:
         raise Http404("No such group.")
     group = access.group
     if not access.can_view_group:
         raise Http404("No such group.")
-    if not access.can_facilitate:
+    if not (access.can_run_meetings if runs_meetings else access.can_facilitate):
         raise PermissionDenied("Only this group's facilitators can do that.")
     return group, access
 
@@ -71,6 +75,22 @@ def facilitator_view(view: FacilitatorView) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapped(request: AuthenticatedHttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
         group, access = facilitated_group(request, slug)
+        if lacks_second_factor(request):
+            return redirect_to_second_factor_setup(request)
+        return view(request, group, access, **kwargs)
+
+    return wrapped
+
+
+def meeting_runner_view(view: FacilitatorView) -> Callable[..., HttpResponse]:
+    """`facilitator_view` for what whoever hosts a meeting does, a backup facilitator too
+    (GroupAccess.can_run_meetings): take its attendance, open or lock its room. Scheduling,
+    cancelling and moving stay with `facilitator_view`."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: AuthenticatedHttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+        group, access = facilitated_group(request, slug, runs_meetings=True)
         if lacks_second_factor(request):
             return redirect_to_second_factor_setup(request)
         return view(request, group, access, **kwargs)

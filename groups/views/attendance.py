@@ -61,7 +61,7 @@ from groups.selectors import (
     attendance_list_for_user,
     meeting_list_with_attendance,
 )
-from groups.views.access import facilitator_view
+from groups.views.access import facilitator_view, meeting_runner_view
 from lib.forms import form_page_status
 from lib.fragments import Built, fragment_private, this_hour
 from lib.ratelimit import Rate, rate_limited
@@ -105,7 +105,7 @@ def _posted_ids(request: HttpRequest) -> list[int] | None:
 
 
 @require_http_methods(["GET", "POST"])
-@facilitator_view
+@meeting_runner_view  # whoever hosts it takes its attendance, a backup too
 def meeting_attendance(
     request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess, meeting_id: int
 ) -> HttpResponse:
@@ -182,6 +182,7 @@ def _check_in_page(
         opened = meeting_let_in_user_ids(meeting=meeting) & {p.user_id for p in people}
         context = {
             "group": group,
+            "access": access,  # kept per person: a backup's page links to less
             "meeting": meeting,
             "sections": _check_in_sections(people),
             "checked": recorded or opened,

@@ -34,6 +34,7 @@ from accounts.services.audit import audit_record
 from groups import emails, selectors
 from groups.forms import AnnouncementForm, GroupForm, InvitationForm, MembershipDecisionForm
 from groups.health import group_health_for
+from groups.hosting import hosting_attach
 from groups.listings import listing_confirm
 from groups.models import (
     Attendance,
@@ -100,6 +101,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         for group in groups:
             group.health = health[group.pk]  # type: ignore[attr-defined]
         upcoming = selectors.meeting_list_upcoming_for_facilitator(user=user, now=now)
+        hosting_attach(upcoming, user=user, now=now)  # who hosts each, and the buttons
         context = {
             "groups": groups,
             "pending_total": sum(group.pending_count for group in groups),

@@ -84,7 +84,8 @@ def join_address_open(request: HttpRequest, token: str) -> HttpResponse:
             now=now,
             revoked=address.is_revoked,
             is_member=is_member,
-            is_facilitator=bool(membership and membership.is_facilitator),
+            # A locked room still lets in those who host: its facilitators and backups.
+            is_facilitator=bool(membership and membership.can_host),
         )
     join_opening_record(
         address=address,

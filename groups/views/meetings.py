@@ -21,10 +21,12 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from groups.calendars.ics import calendar_feed_links
+from groups.hosting import hosting_attach
 from groups.meetings.joining import join_urls_for, meeting_place_for
 from groups.models import (
     Attendance,
     CalendarFeed,
+    HostingAnswer,
     JoinAddress,
     Meeting,
     MeetingSeries,
@@ -75,6 +77,8 @@ def _meeting_page(
         if access.is_active_member
         else {}
     )
+    if access.can_host:  # who hosts it, for those who may (groups.hosting)
+        hosting_attach([meeting], user=cast(User, request.user), now=now)
     context = {
         "group": group,
         "access": access,
@@ -87,6 +91,7 @@ def _meeting_page(
         "is_open_for_answers": meeting_is_open_for_answers(meeting, now=now),
         "has_started": meeting.has_started(now=now),
         "error": error,
+        "shows_hosting": access.can_host,
         **meeting_page_panels(meeting=meeting, for_members=access.can_see_members_only_details),
     }
     html = render_to_string("groups/fragments/_meeting_page.html", context, request)
@@ -123,7 +128,7 @@ def meeting_detail(request: HttpRequest, slug: str, meeting_id: int) -> HttpResp
     title, html = fragment_private(
         request,
         "meeting-page",
-        tables=(*MY_MEETINGS_TABLES, Attendance, *panel_tables_all()),
+        tables=(*MY_MEETINGS_TABLES, Attendance, HostingAnswer, *panel_tables_all()),
         vary=(slug, meeting_id, request.user.time_zone, this_hour(timezone.now())),
         build=page,
     )

@@ -1,6 +1,8 @@
 """A series' online room, for its facilitators: the link (changed, never shown), each
 member's access (revoked or given back), the room of a meeting (locked for the rest of it),
-who opened their join address, and any address that looks passed on."""
+who opened their join address, and any address that looks passed on. A backup facilitator
+who hosts a meeting sees the room's meetings and locks or opens one, without the link or the
+members' access."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from groups.services.online import (
     room_unlock,
     series_link_change,
 )
-from groups.views.access import facilitator_view
+from groups.views.access import facilitator_view, meeting_runner_view
 from lib.forms import form_page_status, posted_data
 
 # What the room page looks back over for passed-on addresses, and how many meetings it shows.
@@ -57,10 +59,15 @@ def _room_page(
     form: SeriesLinkForm,
 ) -> HttpResponse:
     now = timezone.now()
-    members = list(
-        Membership.objects.filter(group=group, state=Membership.State.ACTIVE)
-        .select_related("user")
-        .order_by("user__display_name", "pk")
+    # Each member's access is the facilitators' to change: a backup's page leaves it out.
+    members = (
+        list(
+            Membership.objects.filter(group=group, state=Membership.State.ACTIVE)
+            .select_related("user")
+            .order_by("user__display_name", "pk")
+        )
+        if access.can_manage_meetings
+        else []
     )
     addresses = {
         a.user_id: a
@@ -120,7 +127,7 @@ def _room_page(
 
 
 @require_safe
-@facilitator_view
+@meeting_runner_view  # a backup too, without the link and the members' access (facilitators')
 def series_room(
     request: AuthenticatedHttpRequest, group: SupportGroup, access: GroupAccess, series_id: int
 ) -> HttpResponse:
@@ -216,7 +223,7 @@ def series_room_access(
 
 
 @require_POST
-@facilitator_view
+@meeting_runner_view  # whoever hosts the meeting, a backup too
 def meeting_room_lock(
     request: AuthenticatedHttpRequest,
     group: SupportGroup,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from groups.forms import MeetingCancelForm, MeetingMoveForm, SeriesForm
+from groups.hosting import hosting_attach
 from groups.meetings.recurrence import Frequency, Recurrence, occurrences
 from groups.meetings.times import format_meeting_time
 from groups.models import Meeting, MeetingSeries, SupportGroup
@@ -55,6 +56,9 @@ def schedule(
         for one in series
     ]
     meetings = list(meeting_list_for_schedule(group=group, now=timezone.now())[:SCHEDULE_MEETINGS])
+    for meeting in meetings:
+        meeting.group = group  # the hosting buttons' address, without a query each
+    hosting_attach(meetings, user=request.user)  # who hosts each, and the buttons
     return render(
         request,
         "groups/schedule.html",

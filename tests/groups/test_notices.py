@@ -21,7 +21,7 @@ from groups.services.memberships import membership_approve, membership_decline, 
 from notifications.models import OutboxMessage
 from notifications.outbox import outbox_dispatch, outbox_send
 from tests.factories import (
-    MeetingFactory,
+    HostedMeetingFactory,
     MeetingSeriesFactory,
     MembershipFactory,
     RsvpFactory,
@@ -159,7 +159,7 @@ def evening():
         name="Harbour Circle", time_zone="America/New_York", online_url=LINK
     )
     series = MeetingSeriesFactory(group=group, title="Evening sharing")
-    return MeetingFactory(series=series, occurrence_start=START)
+    return HostedMeetingFactory(series=series, occurrence_start=START)
 
 
 def going(meeting, **prefs):
@@ -341,7 +341,7 @@ def test_a_meeting_in_person_has_no_join_button(django_capture_on_commit_callbac
         format="in_person", online_url="", street="1 Main St", city="Chicago"
     )
     series = MeetingSeriesFactory(group=group, attendance_option="in_person", location="Hall")
-    meeting = MeetingFactory(series=series, occurrence_start=START)
+    meeting = HostedMeetingFactory(series=series, occurrence_start=START)
     going(meeting, reminder_lead_minutes=[15], discreet_mode=False)
     mail.outbox.clear()
     run(START - timedelta(minutes=15))

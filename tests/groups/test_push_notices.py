@@ -22,7 +22,7 @@ from notifications.models import OutboxMessage
 from notifications.outbox import outbox_dispatch, outbox_send
 from tests.conftest import phone_of
 from tests.factories import (
-    MeetingFactory,
+    HostedMeetingFactory,
     MeetingSeriesFactory,
     MembershipFactory,
     RsvpFactory,
@@ -47,7 +47,7 @@ def meeting():
     )
     group.topics.add(TopicFactory(name="Ketamine"))
     series = MeetingSeriesFactory(group=group, title="Evening sharing", rsvp_limit=1)
-    return MeetingFactory(series=series, occurrence_start=START)
+    return HostedMeetingFactory(series=series, occurrence_start=START)
 
 
 def member(meeting, *, answer="going", **prefs):

@@ -19,7 +19,7 @@ from groups.services.meetings import meeting_cancel, meeting_move
 from notifications.models import OutboxMessage
 from notifications.outbox import outbox_dispatch, outbox_send
 from tests.factories import (
-    MeetingFactory,
+    HostedMeetingFactory,
     MeetingSeriesFactory,
     MembershipFactory,
     RsvpFactory,
@@ -38,7 +38,7 @@ def meeting():
         name="Harbour Circle", time_zone="America/New_York", online_url="https://meet.example.org/h"
     )
     series = MeetingSeriesFactory(group=group, title="Evening sharing", dial_in="+1 555 0100")
-    return MeetingFactory(series=series, occurrence_start=START)
+    return HostedMeetingFactory(series=series, occurrence_start=START)
 
 
 def member(meeting, *, answer="going", **prefs):
@@ -103,7 +103,9 @@ def test_the_dispatcher_makes_the_same_queries_for_few_or_many_reminders(meeting
     n = 100 if connection.vendor == "postgresql" else 18
     for _ in range(n):
         member(meeting, reminder_lead_minutes=[60, 15])
-    other = MeetingFactory(series=meeting.series, occurrence_start=START + timedelta(minutes=5))
+    other = HostedMeetingFactory(
+        series=meeting.series, occurrence_start=START + timedelta(minutes=5)
+    )
     for _ in range(n):
         member(other, reminder_lead_minutes=[60])
     with CaptureQueriesContext(connection) as many:
