@@ -39,4 +39,5 @@ app.conf.beat_schedule = {
     },
     # Listings that stay true (groups.listings): weeks-long rules, so hourly is plenty.
     "listings-review": {"task": "groups.tasks.listings_review", "schedule": 3600.0},
+    "handovers-expire": {"task": "groups.tasks.handovers_expire", "schedule": 3600.0},
 }

@@ -9,5 +9,6 @@ class GroupsConfig(AppConfig):
     def ready(self) -> None:
         # Each registers what it contributes to a lower app: export and deletion parts,
         # the calendar address on the profile page, the reminder planner and builder, the
-        # meeting notices' builder, the hosting alerts' planner and builders.
-        from groups import account_data, emails, hosting, panels, reminders  # noqa: F401
+        # meeting notices' builder, the hosting alerts' and the service terms' planners and
+        # builders.
+        from groups import account_data, emails, handovers, hosting, panels, reminders  # noqa: F401

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.forms import TimeZoneInput, time_zone_field
+from accounts.models import User
 from groups.attendance.letters import letter_code_normalise
 from groups.meetings.recurrence import (
     ORDINALS,
@@ -973,3 +974,70 @@ class FacilitatorNameForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["name_public"]
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """A choice among a group's memberships, each named by its member's display name."""
+
+    def label_from_instance(self, obj: Membership) -> str:
+        return obj.user.display_name
+
+
+class HandoverForm(forms.Form):
+    """A facilitator's offer: to whom, the whole group or one series, whether to stay on."""
+
+    WHOLE_GROUP = ""
+
+    to = MemberChoiceField(
+        label=gettext_lazy("Hand over to"),
+        queryset=Membership.objects.none(),
+        empty_label=gettext_lazy("Choose a member"),
+        help_text=gettext_lazy("An active member of the group. They must accept."),
+    )
+    series = forms.ModelChoiceField(
+        label=gettext_lazy("What"),
+        queryset=MeetingSeries.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("The whole group"),
+        help_text=gettext_lazy("Or one regular meeting, which they will lead."),
+    )
+    stay_on = forms.BooleanField(
+        label=gettext_lazy("Stay on as co-facilitator"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy(
+            "For the whole group: off, you become a member once they accept. Handing over "
+            "one meeting, you stay a facilitator of the group."
+        ),
+    )
+    message = forms.CharField(
+        label=gettext_lazy("Message to them (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, group: SupportGroup, by: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = (
+            Membership.objects.filter(group=group, state=Membership.State.ACTIVE)
+            .exclude(user=by)
+            .select_related("user")
+            .order_by("user__display_name", "pk")
+        )
+        to = cast(forms.ModelChoiceField, self.fields["to"])
+        to.queryset = members
+        series = cast(forms.ModelChoiceField, self.fields["series"])
+        series.queryset = MeetingSeries.objects.filter(group=group).order_by("title", "pk")
+
+
+class TermForm(forms.Form):
+    ends_on = forms.DateField(
+        label=gettext_lazy("My service term ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy(
+            "Optional. Four weeks before, we remind you to hand over or renew. Leave it "
+            "empty for no term."
+        ),
+    )

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from groups.handovers import handovers_expire
 from groups.listings import listings_review
 from groups.services.meetings import meetings_extend
 from groups.services.online import join_openings_prune
@@ -38,3 +39,11 @@ def listings_review_task() -> int:
         report.cleared,
     )
     return report.asked + report.lapsed
+
+
+@shared_task(name="groups.tasks.handovers_expire")
+def handovers_expire_task() -> int:
+    """Close the handover offers nobody answered in time (both people are told)."""
+    expired = handovers_expire()
+    logger.info("handover offers expired: %d", expired)
+    return expired

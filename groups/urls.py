@@ -5,6 +5,7 @@ from groups.views import (
     calendars,
     facilitate,
     feeds,
+    handovers,
     hosting,
     joining,
     meetings,
@@ -58,6 +59,24 @@ urlpatterns = [
         "groups/<slug:slug>/still-meeting/",
         facilitate.listing_confirm_view,
         name="listing-confirm",
+    ),
+    # --- cover and handover: groups/views/handovers.py
+    path("groups/<slug:slug>/handover/", handovers.handover, name="handover"),
+    path(
+        "groups/<slug:slug>/handover/<int:handover_id>/withdraw/",
+        handovers.handover_withdraw_view,
+        name="handover-withdraw",
+    ),
+    path(
+        "groups/<slug:slug>/handover/<int:handover_id>/",
+        handovers.handover_answer,
+        name="handover-answer",
+    ),
+    path("groups/<slug:slug>/term/", handovers.term_set_view, name="term-set"),
+    path(
+        "groups/<slug:slug>/backup/step-down/",
+        handovers.backup_step_down,
+        name="backup-step-down",
     ),
     path(
         "groups/<slug:slug>/announcements/new/",

@@ -635,6 +635,116 @@ def test_who_is_hosting_asks_and_warns_in_spanish(meeting, ana, robin, discreet)
 
 
 @sends(
+    "groups/emails/backup_named.txt",
+    "groups/emails/handover_offered.txt",
+    "groups/emails/handover_closed.txt",
+    "groups/emails/term_reminder.txt",
+)
+def test_cover_handover_and_the_service_term_are_in_spanish(robin, discreet):
+    from groups.handovers import (
+        OFFER_OPEN_FOR,
+        backup_name,
+        handover_accept,
+        handover_offer,
+        handovers_expire,
+        term_reminder_due,
+        term_set,
+    )
+    from groups.models import Membership
+
+    group = SupportGroupFactory(name="Tide Circle", time_zone="America/New_York")
+    MembershipFactory(user=robin, group=group, role="facilitator")
+    luz, noe = (
+        UserFactory(language="es", discreet_mode=discreet, time_zone="America/New_York")
+        for _ in range(2)
+    )
+    for user in (luz, noe):
+        MembershipFactory(user=user, group=group)
+    at = START - timedelta(days=60)
+    with time_machine.travel(at, tick=False), translation.override("en"):
+        backup_name(membership=Membership.objects.get(user=luz), by=robin)
+        # Offered to Luz, who accepts; then to Noe, who lets it lapse.
+        handover_accept(handover=handover_offer(group=group, by=robin, to=luz, now=at), by=luz)
+        handover_offer(group=group, by=robin, to=noe, now=at)
+        handovers_expire(now=at + OFFER_OPEN_FOR)
+        term_set(group=group, user=luz, ends_on=date(2027, 1, 1), now=at)
+    run(at + OFFER_OPEN_FOR)
+    run(term_reminder_due(date(2027, 1, 1), "America/New_York"))
+
+    [named, offered, reminder] = to(luz)
+    assert_subject_in_spanish(
+        named,
+        luz,
+        discreet="You are a backup facilitator",
+        plain="%(group)s: you are a backup facilitator",
+        group="Tide Circle",
+    )
+    assert_in_spanish(
+        body_of(named),
+        "You will be asked when a meeting has nobody to host it. You can step down at any "
+        "time on the group's page.",
+    )
+    assert_subject_in_spanish(
+        offered,
+        luz,
+        discreet="Someone offers to hand something over to you",
+        plain="%(group)s: %(name)s offers to hand over to you",
+        group="Tide Circle",
+    )
+    assert_in_spanish(
+        body_of(offered), "%(who)s would like you to take over %(what)s as its facilitator."
+    )
+    assert_subject_in_spanish(
+        reminder,
+        luz,
+        discreet="Your service term ends on %(day)s",
+        plain="%(group)s: your service term ends on %(day)s",
+        group="Tide Circle",
+    )
+    assert "1 de enero de 2027" in reminder.subject
+    assert_in_spanish(
+        body_of(reminder),
+        "Nothing happens by itself when the day comes: you stay a facilitator until you hand "
+        "over or step down.",
+    )
+    [_, expired] = to(noe)
+    assert_subject_in_spanish(
+        expired,
+        noe,
+        discreet="An offer has expired",
+        plain="%(group)s: an offer to hand over has expired",
+        group="Tide Circle",
+    )
+    assert_in_spanish(
+        body_of(expired),
+        "The offer for you to take over %(what)s has expired. Nothing has changed.",
+    )
+
+
+@sends("groups/emails/handover_answered.txt")
+def test_an_accepted_handover_is_told_in_spanish(discreet):
+    from groups.handovers import handover_accept, handover_offer
+
+    group = SupportGroupFactory(name="Tide Circle")
+    luz = UserFactory(language="es", discreet_mode=discreet, display_name="Luz")
+    MembershipFactory(user=luz, group=group, role="facilitator")
+    kai = UserFactory(language="en", display_name="Kai")
+    MembershipFactory(user=kai, group=group)
+    with translation.override("en"):
+        handover_accept(handover=handover_offer(group=group, by=luz, to=kai), by=kai)
+    run(soon())
+    [answered] = to(luz)
+    assert_subject_in_spanish(
+        answered,
+        luz,
+        discreet="Your offer was answered",
+        plain="%(group)s: %(name)s accepted your handover",
+        group="Tide Circle",
+    )
+    assert_in_spanish(body_of(answered), "You stay on as a co-facilitator, as you chose.")
+
+
+@sends(
     "groups/emails/welcome.txt",
     "groups/emails/member_promoted.txt",
     "groups/emails/member_removed.txt",

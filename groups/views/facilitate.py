@@ -33,6 +33,7 @@ from accounts.permissions import redirect_to_second_factor_setup
 from accounts.services.audit import audit_record
 from groups import emails, selectors
 from groups.forms import AnnouncementForm, GroupForm, InvitationForm, MembershipDecisionForm
+from groups.handovers import HandoverError, backup_end, backup_name
 from groups.health import group_health_for
 from groups.hosting import hosting_attach
 from groups.listings import listing_confirm
@@ -178,6 +179,16 @@ DECISIONS: dict[str, tuple[Callable[..., Membership], Promise]] = {
         # Translators: %(name)s is the member's display name.
         gettext_lazy("%(name)s is now a co-facilitator. We have e-mailed them."),
     ),
+    "backup": (
+        backup_name,
+        # Translators: %(name)s is the member's display name.
+        gettext_lazy("%(name)s is now a backup facilitator. We have e-mailed them."),
+    ),
+    "end-backup": (
+        backup_end,
+        # Translators: %(name)s is the member's display name.
+        gettext_lazy("%(name)s is no longer a backup facilitator."),
+    ),
 }
 
 
@@ -230,7 +241,7 @@ def membership_decide(
         kwargs["message"] = form.cleaned_data["message"]
     try:
         decide(membership=membership, by=request.user, **kwargs)
-    except MembershipError as error:
+    except (MembershipError, HandoverError) as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, str(done) % {"name": name})

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import User
 from groups.forms import DirectoryFilterForm, FacilitatorNameForm, JoinForm
+from groups.handovers import handovers_open_for
 from groups.meeting_guide import series_public_conference_url
 from groups.meetings.joining import (
     join_address_url,
@@ -249,6 +250,12 @@ def _group_page_context(
         "group": group,
         "access": access,
         "status": membership_status(access),
+        # An offer to take the group (or a series) over, waiting for this member's answer.
+        "handover_offers": (
+            list(handovers_open_for(user=cast(User, request.user), group=group))
+            if access.is_active_member
+            else []
+        ),
         "join_urls": join_urls,
         "announcements": announcements,
         **group_page_panels(group=group, for_members=access.can_see_members_only_details),

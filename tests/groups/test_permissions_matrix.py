@@ -30,6 +30,7 @@ ROLES = [
     "outsider",
     "pending",
     "member",
+    "backup",
     "other_facilitator",
     "facilitator",
     "admin",
@@ -47,7 +48,8 @@ def row(*allowed: str) -> dict[str, bool]:
 
 
 EVERYONE = tuple(ROLES)
-INSIDERS = ("member", "facilitator", "admin")
+INSIDERS = ("member", "backup", "facilitator", "admin")
+MEMBERS = ("member", "backup", "facilitator")  # active members of the group
 
 # GroupAccess rule -> roles for which it holds, on an active group (and one archived line).
 ACCESS_MATRIX = {
@@ -56,10 +58,16 @@ ACCESS_MATRIX = {
     "can_see_visible_members": row(*INSIDERS),
     "can_see_member_list": row("facilitator", "admin"),
     "can_join": row("outsider", "other_facilitator", "admin"),
-    "can_leave": row("pending", "member", "facilitator"),
+    "can_leave": row("pending", *MEMBERS),
     "can_facilitate": row("facilitator", "admin"),
-    "can_report": row("outsider", "pending", "member", "other_facilitator", "facilitator", "admin"),
+    "can_report": row("outsider", "pending", *MEMBERS, "other_facilitator", "admin"),
     "can_archive": row("admin"),
+    # Issue 20: who hosts and runs a meeting, hands the group over, answers an offer.
+    "can_run_meetings": row("backup", "facilitator", "admin"),
+    "can_host": row("backup", "facilitator"),
+    "can_hand_over": row("facilitator"),
+    "can_answer_handover": row(*MEMBERS),
+    "can_see_health": row("facilitator", "admin"),
 }
 ARCHIVED_ACCESS_MATRIX = {
     "can_view_group": row(*INSIDERS),
@@ -67,6 +75,10 @@ ARCHIVED_ACCESS_MATRIX = {
     "can_join": row(),
     "can_facilitate": row(),
     "can_archive": row(),
+    "can_run_meetings": row(),
+    "can_host": row(),
+    "can_hand_over": row(),
+    "can_answer_handover": row(),
 }
 
 
@@ -97,6 +109,7 @@ def world() -> World:
     users["outsider"] = UserFactory.create(display_name="Outsider")
     users["pending"] = MembershipFactory.create(group=group, state="pending").user
     users["member"] = MembershipFactory.create(group=group).user
+    users["backup"] = MembershipFactory.create(group=group, role="backup").user
     MembershipFactory(group=group, user=UserFactory(display_name="Harper Quietly"))
     users["other_facilitator"] = MembershipFactory.create(
         group=other_group, role="facilitator", user=UserFactory.create(is_facilitator=True)
@@ -106,7 +119,7 @@ def world() -> World:
     ).user
     users["admin"] = UserFactory.create(is_staff=True, is_superuser=True)
     # Facilitators and admins protect their accounts with a second factor (accounts issue).
-    for role in ["other_facilitator", "facilitator", "admin"]:
+    for role in ["backup", "other_facilitator", "facilitator", "admin"]:
         activate_totp(users[role])
     return World(group=group, other_group=other_group, users=users)
 
@@ -169,7 +182,7 @@ def test_an_archived_group_page_is_404_for_outsiders(client, world, role):
 
 SEES_DETAILS = row(*INSIDERS)
 # A join address of one's own: only active members have one (groups.meetings.joining).
-HAS_JOIN_ADDRESS = row("member", "facilitator")
+HAS_JOIN_ADDRESS = row(*MEMBERS)
 JOIN_ADDRESS = re.compile(r'href="[^"]*/join/[\w-]{20,}/"')
 
 
@@ -189,7 +202,7 @@ def test_nobody_sees_the_link_and_members_see_their_own_join_address(client, wor
 
 SEES_JOIN_BUTTON = row("outsider", "other_facilitator", "admin")
 SEES_SIGN_IN_TO_JOIN = row("anonymous")
-SEES_LEAVE = row("pending", "member", "facilitator")
+SEES_LEAVE = row("pending", *MEMBERS)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -208,6 +221,7 @@ JOIN_OUTCOME = {
     "outsider": (302, "active"),
     "pending": (302, "pending"),  # idempotent: the request stays a request
     "member": (302, "active"),
+    "backup": (302, "active"),
     "other_facilitator": (302, "active"),
     "facilitator": (302, "active"),
     "admin": (302, "active"),
@@ -231,7 +245,7 @@ def test_joining_as_each_role(client, world, role):
     assert response.status_code == status
     if role == "anonymous":
         assert response["Location"].startswith(reverse("account_login"))
-        assert Membership.objects.filter(group=world.group).count() == 4
+        assert Membership.objects.filter(group=world.group).count() == 5
     assert state_of(world, role) == state
     if role == "facilitator":
         assert Membership.objects.get(user=world.users[role], group=world.group).is_facilitator
@@ -255,6 +269,7 @@ LEAVE_OUTCOME = {
     "outsider": (302, None),
     "pending": (302, "left"),
     "member": (302, "left"),
+    "backup": (302, "left"),
     "other_facilitator": (302, None),
     "facilitator": (400, "active"),
     "admin": (302, None),
@@ -278,6 +293,7 @@ MEMBER_LIST_STATUS = {
     "outsider": 403,
     "pending": 403,
     "member": 403,
+    "backup": 403,
     "other_facilitator": 403,
     "facilitator": 200,
     "admin": 200,
@@ -300,7 +316,7 @@ def test_the_member_list_of_an_archived_group_is_404_for_outsiders(client, world
     response = sign_in(client, world, role).get(
         reverse("groups:member-list", args=[world.group.slug])
     )
-    expected = {"anonymous": 302, "member": 403, "facilitator": 403, "admin": 403}
+    expected = {"anonymous": 302, "member": 403, "backup": 403, "facilitator": 403, "admin": 403}
     assert response.status_code == expected.get(role, 404)
 
 
@@ -327,6 +343,7 @@ REPORT_PERSON_STATUS = {
         "outsider": 404,
         "pending": 404,
         "member": 200,
+        "backup": 200,
         "other_facilitator": 404,
         "facilitator": 200,
         "admin": 200,
@@ -336,6 +353,7 @@ REPORT_PERSON_STATUS = {
         "outsider": 404,
         "pending": 404,
         "member": 404,
+        "backup": 404,
         "other_facilitator": 404,
         "facilitator": 200,
         "admin": 200,
@@ -364,6 +382,7 @@ SUGGEST_STATUS = {
     "outsider": 403,
     "pending": 403,
     "member": 403,
+    "backup": 403,
     "other_facilitator": 200,
     "facilitator": 200,
     "admin": 200,
@@ -376,3 +395,50 @@ def test_suggesting_a_resource_as_each_role(client, world, role):
     tests/resources/test_library.py covers a facilitator without)."""
     response = sign_in(client, world, role).get(reverse("resources:suggest"))
     assert response.status_code == SUGGEST_STATUS[role]
+
+
+# Issue 20's pages, for a meeting under way (attendance opens when it starts). 302: sent to
+# sign in; a group that someone may not see answers 404 (none here: the group is listed).
+MEETING_PAGES = {
+    # Who hosts: the facilitators and backups, not the admins (they do not host).
+    "meeting-hosting": row("backup", "facilitator"),
+    # Running it: whoever may host, and the admins.
+    "meeting-attendance": row("backup", "facilitator", "admin"),
+}
+GROUP_PAGES = {
+    # Handing over and the term: the group's own facilitators only.
+    "handover": row("facilitator"),
+}
+
+
+def expected_status(role: str, allowed: bool) -> int:
+    if role == "anonymous":
+        return 302
+    return 200 if allowed else 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", MEETING_PAGES)
+def test_the_hosting_and_attendance_pages_as_each_role(client, world, role, name):
+    from tests.factories import MeetingFactory
+
+    series = world.group.series.get()
+    meeting = MeetingFactory(series=series, occurrence_start=timezone.now() - timedelta(minutes=10))
+    url = reverse(f"groups:{name}", args=[world.group.slug, meeting.pk])
+    response = sign_in(client, world, role).get(url)
+    assert response.status_code == expected_status(role, MEETING_PAGES[name][role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", GROUP_PAGES)
+def test_the_handover_page_as_each_role(client, world, role, name):
+    url = reverse(f"groups:{name}", args=[world.group.slug])
+    response = sign_in(client, world, role).get(url)
+    assert response.status_code == expected_status(role, GROUP_PAGES[name][role])
+    # Nor may anyone else set a term or offer the group (nothing changes).
+    post = sign_in(client, world, role).post(
+        reverse("groups:term-set", args=[world.group.slug]), {"ends_on": "2099-01-01"}
+    )
+    assert post.status_code == (302 if role in ("anonymous", "facilitator") else 403)
+    terms = Membership.objects.filter(group=world.group, term_ends_on__isnull=False)
+    assert terms.exists() is (role == "facilitator")
