@@ -35,13 +35,14 @@ def email_send_later(
     user: User | None = None,
     category: str = Category.ACCOUNT,
     expires_at: datetime | None = None,
+    due_at: datetime | None = None,
 ) -> OutboxMessage | None:
     """Record the message in the outbox; it goes out once the current transaction commits
-    (at once outside one). None when the member does not want it. See
-    notifications.outbox for the guarantees."""
+    (at once outside one), or at `due_at` (the end of the member's quiet hours). None when
+    the member does not want it. See notifications.outbox for the guarantees."""
     if not email_wanted(user=user, category=category):
         return None
-    return outbox_enqueue(message, user=user, category=category, expires_at=expires_at)
+    return outbox_enqueue(message, user=user, category=category, expires_at=expires_at, now=due_at)
 
 
 def member_channels(*, user: User, about: str) -> list[str]:

@@ -147,6 +147,9 @@ class ProfileForm(forms.ModelForm):
                 "Fellow members of my groups may see my display name"
             ),
             "reminders_by": gettext_lazy("Meeting reminders"),
+            "news_delivery": gettext_lazy("Announcements from my groups"),
+            "quiet_from": gettext_lazy("Quiet hours from"),
+            "quiet_until": gettext_lazy("Quiet hours until"),
             "changes_by": gettext_lazy("Changes and cancellations"),
             "waitlist_by": gettext_lazy("A place from the waiting list"),
             # Translators: "I can't make it" is the button a member presses to say they will
@@ -154,6 +157,11 @@ class ProfileForm(forms.ModelForm):
             "cant_make_it_by": gettext_lazy("Confirmations of “I can't make it”"),
         }
         help_texts = {
+            "quiet_until": gettext_lazy(
+                "In your time zone, e.g. 22:00 to 08:00. Announcements wait until they end; "
+                "reminders, changes and cancellations still come at once. Leave both empty "
+                "for none."
+            ),
             "language": gettext_lazy(
                 "Pages, e-mails and notifications come to you in this language."
             ),
@@ -171,12 +179,17 @@ class ProfileForm(forms.ModelForm):
                 "your display name. Nobody but you and the admins sees your e-mail address."
             ),
         }
-        widgets = {"reminder_scope": forms.RadioSelect}
+        widgets = {
+            "reminder_scope": forms.RadioSelect,
+            "news_delivery": forms.RadioSelect,
+            "quiet_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # A form sent without one of these (an older page) leaves that choice as it was.
-        for name in DELIVERY_FIELDS.values():
+        for name in (*DELIVERY_FIELDS.values(), "news_delivery"):
             self.fields[name].required = False
 
     def clean(self) -> dict[str, Any]:
@@ -184,6 +197,16 @@ class ProfileForm(forms.ModelForm):
         for name in DELIVERY_FIELDS.values():
             if not cleaned.get(name):
                 cleaned[name] = getattr(self.instance, name)
+        if "news_delivery" not in self.data:  # an older page: as it was
+            cleaned["news_delivery"] = self.instance.news_delivery
+        start, end = cleaned.get("quiet_from"), cleaned.get("quiet_until")
+        if (start is None) != (end is None):
+            self.add_error(
+                "quiet_until" if start else "quiet_from",
+                gettext("Give both times, or neither for no quiet hours."),
+            )
+        elif start is not None and start == end:
+            self.add_error("quiet_until", gettext("The quiet hours must end at another time."))
         return cleaned
 
     def clean_display_name(self) -> str:

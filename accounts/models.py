@@ -93,6 +93,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         GOING = "going", _("Only meetings I said I would attend")
         ALL = "all", _("All meetings of my groups")
 
+    class NewsDelivery(models.TextChoices):
+        EACH = "each", _("Each announcement as it is posted")
+        DAILY = "daily", _("A daily digest")
+        WEEKLY = "weekly", _("A weekly digest, on Mondays")
+
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     display_name = DisplayNameField(
         max_length=40,
@@ -124,6 +129,28 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_(
             "Announcements, changes to meetings, places that open up, answers to requests."
         ),
+    )
+    # When group news waits (notifications.quiet): from `quiet_from` to `quiet_until` in
+    # the member's zone, across midnight where the end is earlier; off while either is empty.
+    # Reminders and changes to meetings never wait.
+    quiet_from = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    # A gentle word after two meetings the member said they would come to and was not
+    # marked at (groups.check_ins): only if they ask for it.
+    check_ins = models.BooleanField(
+        _("a gentle check-in when I miss meetings"),
+        default=False,
+        help_text=_(
+            "After two meetings in a row that you said you'd come to and weren't marked at, "
+            "one short, kind e-mail with the next meeting and where to find help. At most once "
+            "a month."
+        ),
+    )
+    news_delivery = models.CharField(
+        _("announcements from my groups"),
+        max_length=8,
+        choices=NewsDelivery.choices,
+        default=NewsDelivery.EACH,
     )
     # How each kind of news reaches the member (notifications.channels): push to the devices
     # on which they turned it on (e-mail while none has), e-mail, or both.

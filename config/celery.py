@@ -40,4 +40,5 @@ app.conf.beat_schedule = {
     # Listings that stay true (groups.listings): weeks-long rules, so hourly is plenty.
     "listings-review": {"task": "groups.tasks.listings_review", "schedule": 3600.0},
     "handovers-expire": {"task": "groups.tasks.handovers_expire", "schedule": 3600.0},
+    "check-ins-plan": {"task": "groups.tasks.check_ins_plan", "schedule": 3600.0},
 }

@@ -10,5 +10,14 @@ class GroupsConfig(AppConfig):
         # Each registers what it contributes to a lower app: export and deletion parts,
         # the calendar address on the profile page, the reminder planner and builder, the
         # meeting notices' builder, the hosting alerts' and the service terms' planners and
-        # builders.
-        from groups import account_data, emails, handovers, hosting, panels, reminders  # noqa: F401
+        # builders, the news digest's and the check-ins' builders.
+        from groups import (  # noqa: F401
+            account_data,
+            check_ins,
+            emails,
+            handovers,
+            hosting,
+            news,
+            panels,
+            reminders,
+        )

@@ -31,7 +31,7 @@ from accounts.models import User
 from groups.calendars.ics import meeting_calendar_build
 from groups.meetings.joining import join_urls_for, meeting_place_for
 from groups.meetings.times import format_meeting_time
-from groups.models import Announcement, Meeting, Membership, Rsvp, SupportGroup
+from groups.models import Meeting, Membership, Rsvp, SupportGroup
 from groups.pushes import cant_make_it_push, meeting_change_push, waitlist_push
 from groups.selectors import meeting_list_upcoming_for_group
 from lib.crisis import crisis_lines
@@ -262,27 +262,6 @@ def announcement_recipients(*, group: SupportGroup, author_id: int | None) -> Qu
         is_active=True,
         group_update_emails=True,
     ).exclude(pk=author_id)  # type: ignore[misc]  # pk=None is valid (IS NULL)
-
-
-def announcement_send_later(announcement: Announcement) -> None:
-    group = announcement.group
-    recipients = announcement_recipients(group=group, author_id=announcement.author_id)
-    group_url = absolute_reverse("groups:group-detail", args=[group.slug])
-    for user in recipients:
-        with in_language_of(user):
-            message = member_email(
-                user=user,
-                template="announcement",
-                # Translators: an e-mail's subject: the group's name, then the announcement's title.
-                subject=_("%(group)s: %(title)s")
-                % {"group": group.name, "title": announcement.title},
-                # Translators: the subject in discreet mode, on a phone's lock screen: no group,
-                # topic or substance.
-                discreet_subject=_("A new announcement"),
-                context={"announcement": announcement, "group": group, "group_url": group_url},
-                html=True,
-            )
-            email_send_later(message, user=user, category=UPDATES)
 
 
 # --- meetings: changes and the waiting list ---------------------------------------------------

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from groups.check_ins import check_ins_plan
 from groups.handovers import handovers_expire
 from groups.listings import listings_review
 from groups.services.meetings import meetings_extend
@@ -47,3 +48,11 @@ def handovers_expire_task() -> int:
     expired = handovers_expire()
     logger.info("handover offers expired: %d", expired)
     return expired
+
+
+@shared_task(name="groups.tasks.check_ins_plan")
+def check_ins_plan_task() -> int:
+    """Queue the gentle check-ins that have become due (for the members who asked)."""
+    planned = check_ins_plan()
+    logger.info("check-ins planned: %d", planned)
+    return planned

@@ -744,6 +744,77 @@ def test_an_accepted_handover_is_told_in_spanish(discreet):
     assert_in_spanish(body_of(answered), "You stay on as a co-facilitator, as you chose.")
 
 
+@sends("groups/emails/news_digest.txt")
+def test_a_digest_of_group_news_is_in_spanish(robin, discreet):
+    from notifications.quiet import digest_due
+
+    group = SupportGroupFactory(name="Tide Circle", time_zone="America/New_York")
+    MembershipFactory(user=robin, group=group, role="facilitator")
+    luz = UserFactory(
+        language="es",
+        discreet_mode=discreet,
+        news_delivery="weekly",
+        time_zone="America/New_York",
+    )
+    MembershipFactory(user=luz, group=group)
+    posted = START - timedelta(days=1)
+    with time_machine.travel(posted, tick=False), translation.override("en"):
+        announcement_post(group=group, author=robin, title="Summer", body="Hello")
+    run(digest_due(posted, luz, weekly=True))
+    [digest] = to(luz)
+    if luz.discreet_mode:
+        assert_in_spanish(digest.subject, "News from your groups")
+    else:
+        with translation.override("es"):
+            assert digest.subject.endswith(
+                translation.ngettext(
+                    "%(count)d announcement from your groups",
+                    "%(count)d announcements from your groups",
+                    1,
+                )
+                % {"count": 1}
+            )
+    assert "Tide Circle" not in digest.subject
+    assert_in_spanish(body_of(digest), "This week's announcements from your groups:")
+
+
+@sends("groups/emails/check_in.txt")
+def test_the_gentle_check_in_is_in_spanish(discreet):
+    from groups.check_ins import check_ins_plan
+    from groups.models import Attendance
+    from tests.factories import HostedMeetingFactory
+
+    group = SupportGroupFactory(name="Tide Circle", time_zone="America/New_York")
+    series = MeetingSeriesFactory(group=group, time_zone="America/New_York")
+    luz = UserFactory(
+        language="es", discreet_mode=discreet, check_ins=True, reminder_lead_minutes=[]
+    )
+    MembershipFactory(user=luz, group=group)
+    missed = [
+        HostedMeetingFactory(series=series, occurrence_start=START - timedelta(days=days))
+        for days in (14, 7)
+    ]
+    for meeting in missed:
+        Attendance.objects.create(meeting=meeting, user=meeting.hosting_answers.get().user)
+        RsvpFactory(meeting=meeting, user=luz, answer="going")
+    at = START - timedelta(days=6)
+    with translation.override("en"):
+        check_ins_plan(now=at)
+        run(at)
+    [check_in] = to(luz)
+    assert_subject_in_spanish(
+        check_in,
+        luz,
+        discreet="Thinking of you",
+        plain="%(group)s: thinking of you",
+        group="Tide Circle",
+    )
+    assert_in_spanish(
+        body_of(check_in),
+        "If things are hard right now, you don't have to wait for a meeting to talk to someone:",
+    )
+
+
 @sends(
     "groups/emails/welcome.txt",
     "groups/emails/member_promoted.txt",

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_record
-from groups import emails
+from groups import news
 from groups.models import Announcement, Invitation, Membership, SupportGroup, Topic
 from groups.permissions import user_can_create_groups
 from groups.services.online import online_link_changed
@@ -144,5 +144,5 @@ def announcement_post(*, group: SupportGroup, author: User, title: str, body: st
     announcement.full_clean()
     announcement.save()
 
-    emails.announcement_send_later(announcement)
+    news.announcement_send_later(announcement)
     return announcement
