@@ -12,10 +12,14 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from accounts.models import User
+from groups.handovers import handover_offer
+from groups.hosting import hosting_answer
 from groups.meetings.recurrence import Frequency, Recurrence
 from groups.models import (
     Announcement,
     Attendance,
+    Handover,
+    HostingAnswer,
     Meeting,
     MeetingSeries,
     Membership,
@@ -368,3 +372,34 @@ def _demo_changes(*, now, member: User, others: list[User], facilitator: User) -
             Attendance.objects.get_or_create(
                 meeting=meeting, user=person, defaults={"recorded_by": facilitator}
             )
+
+
+def demo_cover_seed(*, facilitator: User, others: list[User]) -> Handover:
+    """Issue 20's pieces in the facilitator's Tuesday group, once: Jo a backup facilitator,
+    the next meeting with nobody hosting yet (the one after it hosted by the facilitator),
+    and an offer to Kit to lead the series, waiting for an answer."""
+    now = timezone.now()
+    series = MeetingSeries.objects.select_related("group").get(title="Tuesday evening check-in")
+    group = series.group
+    backup, offered_to = others[0], others[1]
+    Membership.objects.filter(group=group, user=backup, role=Membership.Role.MEMBER).update(
+        role=Membership.Role.BACKUP
+    )
+    upcoming = list(
+        series.meetings.filter(starts_at__gt=now, status=Meeting.Status.SCHEDULED).order_by(
+            "starts_at"
+        )[:2]
+    )
+    if len(upcoming) == 2 and not HostingAnswer.objects.filter(meeting__series=series).exists():
+        hosting_answer(meeting=upcoming[1], user=facilitator, will_host=True, now=now)
+    open_offer = Handover.objects.filter(
+        group=group, state=Handover.State.OFFERED, expires_at__gt=now
+    ).first()
+    return open_offer or handover_offer(
+        group=group,
+        by=facilitator,
+        to=offered_to,
+        series=series,
+        message="You know this meeting as well as anyone. Would you lead it?",
+        now=now,
+    )

@@ -5,7 +5,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from demo.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEERS, DEMO_USERS
-from groups.models import Announcement, Attendance, Meeting, MeetingSeries, Membership, SupportGroup
+from groups.models import (
+    Announcement,
+    Attendance,
+    Handover,
+    HostingAnswer,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    SupportGroup,
+)
 from resources.models import Resource
 
 
@@ -40,6 +49,17 @@ def test_seed_demo_is_idempotent_and_each_demo_role_can_sign_in(client):
     assert len(moved) == 1
     assert Meeting.objects.filter(starts_at__gt=timezone.now()).count() > 50
     assert Attendance.objects.exists()
+    # Issue 20: a backup, a meeting nobody has said they will host, an offer waiting.
+    [backup] = Membership.objects.filter(role="backup", state="active")
+    tuesday = MeetingSeries.objects.get(title="Tuesday evening check-in")
+    assert backup.group_id == tuesday.group_id
+    first, second = tuesday.meetings.filter(
+        starts_at__gt=timezone.now(), status="scheduled"
+    ).order_by("starts_at")[:2]
+    assert not HostingAnswer.objects.filter(meeting=first).exists()
+    assert HostingAnswer.objects.get(meeting=second).answer == "will_host"
+    [offer] = Handover.objects.all()
+    assert (offer.state, offer.series_id) == ("offered", tuesday.pk)
     # The starter library, published (by the demo admin, who did not write it).
     published = Resource.objects.filter(state="published")
     assert 15 <= published.filter(language="en").count() <= 25

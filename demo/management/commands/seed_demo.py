@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services.users import user_upsert_verified
-from demo.groups import demo_groups_seed, demo_meetings_seed
+from demo.groups import demo_cover_seed, demo_groups_seed, demo_meetings_seed
 from groups.calendars.feeds import calendar_feed_get_or_create
 from resources.starter import starter_library_seed
 
@@ -69,6 +69,11 @@ class Command(BaseCommand):
         self.stdout.write(f"{groups} demo groups with members, a request and an announcement")
         series = demo_meetings_seed(**people)
         self.stdout.write(f"{series} new meeting series, with a cancelled and a moved meeting")
+        offer = demo_cover_seed(facilitator=people["facilitator"], others=people["others"])
+        self.stdout.write(
+            f"a backup facilitator, a meeting nobody hosts yet, and an offer to "
+            f"{offer.offered_to.display_name} to lead {offer.series}"
+        )
         for user in users.values():
             calendar_feed_get_or_create(user=user)  # so "My meetings" shows an address at once
         # Written by the starter library's own hand, published by the demo admin: four eyes.
