@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEvent
@@ -653,7 +654,7 @@ def test_facilitators_cannot_archive(fac_client, group):
 # --- valid HTML -------------------------------------------------------------------------------
 
 
-def test_every_facilitator_page_is_valid_html(fac_client, group, request_of, tmp_path):
+def test_every_facilitator_page_is_valid_html(fac_client, facilitator, group, request_of, tmp_path):
     MembershipFactory(group=group, user=UserFactory(display_name="Avery"))
     fac_client.post(reverse("groups:invitations", args=[group.slug]))
     slug = group.slug
@@ -667,8 +668,25 @@ def test_every_facilitator_page_is_valid_html(fac_client, group, request_of, tmp
         "create": reverse("groups:group-create"),
         "announce": reverse("groups:announcement-create", args=[slug]),
         "report-group": reverse("groups:report-group", args=[slug]),
+        "handover": reverse("groups:handover", args=[slug]),
     }
+    # Issue 20's pages: a meeting's hosting page, and an offer seen by the member it is for.
+    from groups.handovers import handover_offer
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(series__group=group)
+    pages["hosting"] = reverse("groups:meeting-hosting", args=[slug, meeting.pk])
+    avery = Membership.objects.get(user__display_name="Avery").user
+    offer = handover_offer(group=group, by=facilitator, to=avery, message="Yours?")
     html = {name: fac_client.get(url).content.decode() for name, url in pages.items()}
+    html["handover-refused"] = fac_client.post(
+        reverse("groups:handover", args=[slug]), {"to": "", "message": "Kept"}
+    ).content.decode()
+    offer_client = Client()
+    offer_client.force_login(avery)
+    html["offer"] = offer_client.get(
+        reverse("groups:handover-answer", args=[slug, offer.pk])
+    ).content.decode()
     html["create-errors"] = fac_client.post(
         reverse("groups:group-create"), group_data(name="")
     ).content.decode()
