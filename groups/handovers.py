@@ -277,12 +277,11 @@ def handover_accept(*, handover: Handover, by: User, now: datetime | None = None
         raise HandoverError(
             _("Only an active member of the group can take it over."), code="not_a_member"
         )
+    # A facilitator of this group, as a co-facilitator made on the member list is (not an
+    # approved facilitator of the platform, who may start groups: that is the admins' call).
     if receiving.role != Role.FACILITATOR:
         receiving.role = Role.FACILITATOR
         receiving.save(update_fields=["role", "updated_at"])
-        if not by.is_facilitator:
-            by.is_facilitator = True
-            by.save(update_fields=["is_facilitator"])
     giver = handover.offered_by
     stayed_on = True
     if handover.series_id is not None:

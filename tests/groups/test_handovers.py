@@ -142,7 +142,7 @@ def test_nothing_changes_until_the_member_accepts_then_they_facilitate_and_the_g
     assert role(group, sam) == "facilitator"
     assert role(group, robin) == "facilitator"
     sam.refresh_from_db()
-    assert sam.is_facilitator  # the facilitator tools are theirs now
+    assert not sam.is_facilitator  # this group's, not approved to start groups
     [told] = sent(at)
     assert told.to == [robin.email]
     assert "Sam accepted: they now facilitate the group Harbour Circle." in told.body
