@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -11,6 +12,8 @@ from groups.models import (
     Attendance,
     AttendanceLetter,
     CalendarFeed,
+    Handover,
+    HostingAnswer,
     JoinAddress,
     Membership,
     Rsvp,
@@ -31,6 +34,9 @@ def memberships_for_export(user: User) -> list[dict]:
             "message_to_facilitators": membership.request_message,
             "decided_at": iso_utc(membership.decided_at),
             "decision_message": membership.decision_message,
+            "service_term_ends_on": (
+                membership.term_ends_on.isoformat() if membership.term_ends_on else None
+            ),
         }
         for membership in Membership.objects.filter(user=user).select_related("group")
     ]
@@ -156,6 +162,44 @@ def join_addresses_for_export(user: User) -> list[dict]:
         for address in JoinAddress.objects.filter(user=user)
         .select_related("series__group")
         .prefetch_related("openings__meeting")
+    ]
+
+
+@export_section("hosting")
+def hosting_for_export(user: User) -> list[dict]:
+    """What the person said about hosting meetings (groups.hosting)."""
+    return [
+        {
+            "group": answer.meeting.group.name,
+            "meeting": answer.meeting.series.title,
+            "starts_at": iso_utc(answer.meeting.starts_at),
+            "answer": answer.answer,
+            "answered_at": iso_utc(answer.answered_at),
+        }
+        for answer in HostingAnswer.objects.filter(user=user).select_related(
+            "meeting__group", "meeting__series"
+        )
+    ]
+
+
+@export_section("handovers")
+def handovers_for_export(user: User) -> list[dict]:
+    """The offers to take a group or a series over that the person made or was made."""
+    return [
+        {
+            "group": handover.group.name,
+            "meeting": handover.series.title if handover.series else None,
+            "offered_to_me": handover.offered_to_id == user.pk,
+            "stay_on": handover.stay_on,
+            "message": handover.message,
+            "state": handover.state,
+            "offered_at": iso_utc(handover.created_at),
+            "expires_at": iso_utc(handover.expires_at),
+            "decided_at": iso_utc(handover.decided_at),
+        }
+        for handover in Handover.objects.filter(
+            Q(offered_to=user) | Q(offered_by=user)
+        ).select_related("group", "series")
     ]
 
 

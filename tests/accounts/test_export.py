@@ -183,7 +183,7 @@ def test_other_issues_add_their_section_by_registering_it(member, monkeypatch):
     data = json.loads(export.content)
     assert data["bookmarks"] == [{"title": "Cravings", "at": "2026-01-01T11:00:00+00:00"}]
     assert list(data)[:3] == ["format", "generated_at", "profile"]
-    assert list(data)[-7:] == [
+    assert list(data)[-9:] == [
         "memberships",
         "rsvps",
         "attendance",
@@ -191,6 +191,8 @@ def test_other_issues_add_their_section_by_registering_it(member, monkeypatch):
         "bookmarks",
         "reports",
         "online_rooms",
+        "hosting",
+        "handovers",
     ]
 
 

@@ -371,3 +371,26 @@ def test_a_backup_or_a_member_may_not_open_the_handover_page(client, group):
         assert client.get(reverse("groups:handover", args=[group.slug])).status_code == 403
         term = reverse("groups:term-set", args=[group.slug])
         assert client.post(term, {"ends_on": "2027-01-01"}).status_code == 403
+
+
+def test_the_account_export_holds_the_offers_the_term_and_the_hosting_answers(group, robin, sam):
+    from groups.account_data import (
+        handovers_for_export,
+        hosting_for_export,
+        memberships_for_export,
+    )
+    from groups.hosting import hosting_answer
+    from tests.factories import MeetingFactory
+
+    offer(group, robin, sam, message="Yours?")
+    term_set(group=group, user=robin, ends_on=date(2027, 1, 1), now=NOW)
+    meeting = MeetingFactory(series=MeetingSeriesFactory(group=group, title="Evening sharing"))
+    hosting_answer(meeting=meeting, user=robin, will_host=True)
+    [made] = handovers_for_export(robin)
+    [received] = handovers_for_export(sam)
+    assert (made["offered_to_me"], received["offered_to_me"]) == (False, True)
+    assert received["message"] == "Yours?"
+    assert memberships_for_export(robin)[0]["service_term_ends_on"] == "2027-01-01"
+    [answer] = hosting_for_export(robin)
+    assert (answer["meeting"], answer["answer"]) == ("Evening sharing", "will_host")
+    assert hosting_for_export(sam) == []
