@@ -4,14 +4,17 @@ while the member's quiet hours last (notifications.quiet). Both go through the o
 its guarantees hold: a digest is one row per member and due time, whoever posts how many
 announcements before it goes, and it is written when it is sent.
 
-A digest holds the announcements of the member's groups posted after the previous digest
-they were sent (or, for the first, in the day or week before it) and up to its own due
-time, except their own: each announcement once. None to tell: it is not sent.
+A digest row is added by the first announcement that goes into it, and keeps when that
+was posted (its payload's "since"); every announcement posted after it and up to the
+digest's due time is in it, except the member's own. The next announcement after that
+time adds the next digest. So each announcement is in one digest, and none that the member
+was already mailed one by one before choosing a digest. None left to tell (taken down
+meanwhile): it is not sent.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import cast
 
 from django.core.mail import EmailMultiAlternatives
@@ -32,7 +35,7 @@ from notifications.quiet import digest_due, news_due
 
 NEWS_DIGEST = "news-digest"
 Delivery = User.NewsDelivery
-PERIOD = {Delivery.DAILY: timedelta(days=1), Delivery.WEEKLY: timedelta(days=7)}
+DIGESTS = {Delivery.DAILY, Delivery.WEEKLY}
 
 
 def announcement_send_later(announcement: Announcement, *, now: datetime | None = None) -> None:
@@ -42,8 +45,8 @@ def announcement_send_later(announcement: Announcement, *, now: datetime | None 
     group_url = absolute_reverse("groups:group-detail", args=[group.slug])
     digests = []
     for user in announcement_recipients(group=group, author_id=announcement.author_id):
-        if user.news_delivery in PERIOD:
-            digests.append(_digest_row(user, now=now))
+        if user.news_delivery in DIGESTS:
+            digests.append(_digest_row(user, now=now, since=announcement.created_at))
             continue
         with in_language_of(user):
             message = member_email(
@@ -62,9 +65,10 @@ def announcement_send_later(announcement: Announcement, *, now: datetime | None 
     outbox_plan([row for row in digests if row is not None])
 
 
-def _digest_row(user: User, *, now: datetime) -> OutboxMessage | None:
+def _digest_row(user: User, *, now: datetime, since: datetime) -> OutboxMessage | None:
     """The member's next digest: one row per member and due time (its variant, in minutes
-    since the epoch), so a second announcement before it goes adds nothing."""
+    since the epoch), so a second announcement before it goes adds nothing and the first's
+    `since` stays."""
     if not email_wanted(user=user, category=UPDATES):
         return None
     due = digest_due(now, user, weekly=user.news_delivery == Delivery.WEEKLY)
@@ -75,15 +79,16 @@ def _digest_row(user: User, *, now: datetime) -> OutboxMessage | None:
         target_id=0,
         variant=int(due.timestamp() // 60),
         due_at=due,
+        payload={"since": since.isoformat()},
     )
 
 
-def digest_items(*, user: User, until: datetime, since: datetime) -> list[Announcement]:
-    """The announcements a digest due at `until` holds (see the module)."""
+def digest_items(*, user: User, since: datetime, until: datetime) -> list[Announcement]:
+    """The announcements of a digest (see the module): posted from `since` to `until`."""
     groups = Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values("group_id")
     return list(
         Announcement.objects.filter(
-            group_id__in=groups, created_at__gt=since, created_at__lte=until
+            group_id__in=groups, created_at__gte=since, created_at__lte=until
         )
         .exclude(author=user)
         .select_related("group")
@@ -91,26 +96,11 @@ def digest_items(*, user: User, until: datetime, since: datetime) -> list[Announ
     )
 
 
-def _since(row: OutboxMessage, user: User) -> datetime:
-    previous = (
-        OutboxMessage.objects.filter(
-            kind=NEWS_DIGEST,
-            user=user,
-            state=OutboxMessage.State.SENT,
-            due_at__lt=row.due_at,
-        )
-        .order_by("-due_at")
-        .values_list("due_at", flat=True)
-        .first()
-    )
-    period = PERIOD.get(Delivery(user.news_delivery), PERIOD[Delivery.WEEKLY])
-    return previous or row.due_at - period
-
-
 @outbox_builder(NEWS_DIGEST)
 def news_digest_build(row: OutboxMessage, now: datetime, batch: object) -> EmailMultiAlternatives:
     user = cast(User, row.user)
-    items = digest_items(user=user, until=row.due_at, since=_since(row, user))
+    since = datetime.fromisoformat(row.payload["since"])
+    items = digest_items(user=user, since=since, until=row.due_at)
     if not items:
         raise NotToBeSent(OutboxMessage.State.CANCELLED, "no news to tell")
     count = len(items)

@@ -205,3 +205,18 @@ def test_quiet_hours_need_both_times_and_a_refused_form_changes_nothing(client):
         time(7, 30),
         "weekly",
     )
+
+
+def test_a_member_who_switches_to_a_digest_is_not_told_again_what_was_mailed(group, robin):
+    reader = member(group)
+    morning = utc(2026, 12, 7, 14, 0)  # Monday, 09:00 EST
+    post(group, robin, "Room change", morning)
+    [each] = sent(morning)
+    assert "Room change" in each.subject
+    reader.news_delivery = "daily"
+    reader.save()
+    post(group, robin, "New time", morning + timedelta(hours=2))
+    [digest] = sent(utc(2026, 12, 8, 13, 0))
+    assert digest.subject == "Kinship: 1 announcement from your groups"
+    assert "New time" in digest.body
+    assert "Room change" not in digest.body
