@@ -986,8 +986,6 @@ class MemberChoiceField(forms.ModelChoiceField):
 class HandoverForm(forms.Form):
     """A facilitator's offer: to whom, the whole group or one series, whether to stay on."""
 
-    WHOLE_GROUP = ""
-
     to = MemberChoiceField(
         label=gettext_lazy("Hand over to"),
         queryset=Membership.objects.none(),

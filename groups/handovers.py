@@ -162,11 +162,6 @@ def _what(handover: Handover) -> str:
     }
 
 
-def _expires(handover: Handover, user: User) -> str:
-    """When the offer lapses, in the reader's zone, with its name."""
-    return format_instant(handover.expires_at, user.time_zone)
-
-
 def handover_offer(
     *,
     group: SupportGroup,
@@ -231,7 +226,7 @@ def handover_offer(
                         "handover": handover,
                         "who": by.display_name,
                         "what": _what(handover),
-                        "expires": _expires(handover, to),
+                        "expires": format_instant(handover.expires_at, to.time_zone),
                         "answer_url": handover_url(handover),
                     },
                 )

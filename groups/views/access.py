@@ -40,6 +40,15 @@ def viewable_group(request: HttpRequest, slug: str) -> tuple[SupportGroup, Group
     return group, access
 
 
+def visible_group_access(request: HttpRequest, slug: str) -> GroupAccess:
+    """The viewer's access to the group `slug`, without the page's counts; 404 when there is
+    no such group or the viewer may not see it."""
+    access = group_access_by_slug(user=request.user, slug=slug)
+    if access is None or not access.can_view_group:
+        raise Http404("No such group.")
+    return access
+
+
 def lacks_second_factor(request: AuthenticatedHttpRequest) -> bool:
     # The rule of accounts.permissions (facilitators and admins need a second factor), applied
     # to whoever facilitates this group: a member promoted to co-facilitator does not carry
@@ -53,12 +62,8 @@ def facilitated_group(
     """The group `slug` if the signed-in person may facilitate it (with `runs_meetings`: may
     run its meetings, as a backup may): 404 if they may not see it, 403 if they may see it
     but not do that."""
-    access = group_access_by_slug(user=request.user, slug=slug)
-    if access is None:
-        raise Http404("No such group.")
+    access = visible_group_access(request, slug)
     group = access.group
-    if not access.can_view_group:
-        raise Http404("No such group.")
     if not (access.can_run_meetings if runs_meetings else access.can_facilitate):
         raise PermissionDenied("Only this group's facilitators can do that.")
     return group, access

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +28,8 @@ from groups.handovers import (
     term_set,
 )
 from groups.models import Handover, Membership, SupportGroup
-from groups.permissions import GroupAccess, group_access_by_slug
-from groups.views.access import facilitator_view
+from groups.permissions import GroupAccess
+from groups.views.access import facilitator_view, visible_group_access
 from lib.forms import form_page_status, posted_data
 
 
@@ -153,9 +153,7 @@ def term_set_view(
 def handover_answer(request: AuthenticatedHttpRequest, slug: str, handover_id: int) -> HttpResponse:
     """The offer, for the member it was made to: what changes, and accept or decline. 404
     for anyone else (an offer names two people)."""
-    access = group_access_by_slug(user=request.user, slug=slug)
-    if access is None or not access.can_view_group:
-        raise Http404("No such group.")
+    access = visible_group_access(request, slug)
     offer = get_object_or_404(
         Handover.objects.select_related("group", "series", "offered_by"),
         pk=handover_id,
@@ -200,9 +198,7 @@ def handover_answer(request: AuthenticatedHttpRequest, slug: str, handover_id: i
 @require_POST
 def backup_step_down(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """A backup facilitator stops being one, from the group's page."""
-    access = group_access_by_slug(user=request.user, slug=slug)
-    if access is None or not access.can_view_group:
-        raise Http404("No such group.")
+    access = visible_group_access(request, slug)
     if access.membership is None or not access.is_backup:
         raise PermissionDenied("Only a backup facilitator steps down.")
     backup_end(membership=access.membership, by=request.user)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,16 +28,15 @@ from groups.hosting import (
     hosting_attach,
 )
 from groups.models import HostingAnswer, Meeting
-from groups.permissions import GroupAccess, group_access_by_slug
+from groups.permissions import GroupAccess
 from groups.selectors import meeting_get_for_page
+from groups.views.access import visible_group_access
 
 WILL_HOST, CANT_HOST = HostingAnswer.Answer.WILL_HOST, HostingAnswer.Answer.CANT_HOST
 
 
 def _hosting_group(request: AuthenticatedHttpRequest, slug: str) -> GroupAccess:
-    access = group_access_by_slug(user=request.user, slug=slug)
-    if access is None or not access.can_view_group:
-        raise Http404("No such group.")
+    access = visible_group_access(request, slug)
     if not access.can_host:
         raise PermissionDenied("Only the group's facilitators and backups host its meetings.")
     return access
