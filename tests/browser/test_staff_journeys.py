@@ -170,3 +170,31 @@ def test_a_member_does_not_find_the_admin_area(page, live_server):
     page.wait_for_url(live_server.url + "/")
     response = page.goto(f"{live_server.url}/manage/reports/")
     assert response.status == 404
+
+
+def test_an_admin_finds_the_meetings_nobody_is_hosting_on_a_phone(
+    browser, live_server, assert_accessible
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import MeetingFactory, MeetingSeriesFactory
+
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    group = SupportGroupFactory(name="Harbour Circle")
+    series = MeetingSeriesFactory(group=group, title="Evening sharing")
+    MeetingFactory(series=series, occurrence_start=timezone.now() + timedelta(hours=3))
+    sign_in_as_admin(page, live_server.url)
+
+    index = page.get_by_role("region", name="Meetings nobody is hosting")
+    expect(index).to_contain_text("1")
+    page.get_by_role("link", name="Meetings nobody is hosting").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meetings nobody is hosting")
+    row = page.get_by_role("row").filter(has_text="Evening sharing")
+    expect(row).to_contain_text("Harbour Circle")
+    expect(row).to_contain_text("members told")  # under four hours away
+    assert_accessible(page)
+    fits_the_screen(page)
+    context.close()

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from groups.handovers import (
@@ -394,3 +395,17 @@ def test_the_account_export_holds_the_offers_the_term_and_the_hosting_answers(gr
     [answer] = hosting_for_export(robin)
     assert (answer["meeting"], answer["answer"]) == ("Evening sharing", "will_host")
     assert hosting_for_export(sam) == []
+
+
+def test_the_handover_page_makes_the_same_queries_for_few_members_or_many(
+    robin_client, group, robin, sam
+):
+    from tests.queries import count_queries
+
+    url = reverse("groups:handover", args=[group.slug])
+    offer(group, robin, sam, at=timezone.now())
+    count_queries(robin_client, url)
+    few = count_queries(robin_client, url)
+    for n in range(20):
+        person(group, f"Member{n}")
+    assert count_queries(robin_client, url) == few
